@@ -1,0 +1,25 @@
+//! Wharf's shared crate: the rules and types that the browser and the server
+//! must agree on.
+//!
+//! Everything here is pure (no I/O, no async) and compiles for
+//! `wasm32-unknown-unknown`, so a field is checked by the same function while
+//! the user types and again on the server before any call to Kubernetes.
+//! It depends on neither leptos, tokio nor kube (an invariant checked in CI).
+
+pub mod error;
+pub mod names;
+pub mod space;
+pub mod view;
+
+#[cfg(feature = "k8s")]
+pub mod convert;
+
+pub use error::{ApiError, FieldError, FieldErrors, Problem};
+
+/// Annotation keys Wharf writes. One domain, so they are easy to find and filter.
+pub mod annotations {
+    /// Free text shown under a space's or a service's name.
+    pub const DESCRIPTION: &str = "wharf.io/description";
+    /// A human-friendly display name (别名).
+    pub const ALIAS: &str = "wharf.io/alias";
+}

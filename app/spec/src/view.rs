@@ -1,0 +1,171 @@
+//! View models: what the server sends the browser about cluster objects.
+//! Plain data, already reduced to what the UI shows, so the wasm bundle never
+//! carries the Kubernetes API types.
+
+use serde::{Deserialize, Serialize};
+
+/// A space (namespace) as the tabs show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceSummary {
+    pub name: String,
+    pub description: Option<String>,
+    /// `status.phase == Terminating`: deletion has started.
+    pub terminating: bool,
+    pub age_seconds: Option<i64>,
+}
+
+/// What deleting a space takes with it (the confirmation lists these).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceContents {
+    pub services: Vec<String>,
+    pub deployments: Vec<String>,
+    pub statefulsets: Vec<String>,
+    pub pods: Vec<String>,
+}
+
+impl SpaceContents {
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty()
+            && self.deployments.is_empty()
+            && self.statefulsets.is_empty()
+            && self.pods.is_empty()
+    }
+}
+
+/// The access type of a Service, as users choose it (headless is its own type
+/// here, though Kubernetes spells it `ClusterIP` + `clusterIP: None`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ServiceKind {
+    ClusterIp,
+    Headless,
+    NodePort,
+    LoadBalancer,
+    ExternalName,
+}
+
+impl ServiceKind {
+    /// The API's spelling (`spec.type`).
+    pub fn api_type(self) -> &'static str {
+        match self {
+            ServiceKind::ClusterIp | ServiceKind::Headless => "ClusterIP",
+            ServiceKind::NodePort => "NodePort",
+            ServiceKind::LoadBalancer => "LoadBalancer",
+            ServiceKind::ExternalName => "ExternalName",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortView {
+    pub name: Option<String>,
+    pub protocol: String,
+    pub port: i32,
+    pub target_port: Option<String>,
+    pub node_port: Option<i32>,
+}
+
+impl PortView {
+    /// kubectl's notation: `80/TCP`, or `80:30080/TCP` with a node port.
+    pub fn short(&self) -> String {
+        match self.node_port {
+            Some(np) => format!("{}:{}/{}", self.port, np, self.protocol),
+            None => format!("{}/{}", self.port, self.protocol),
+        }
+    }
+}
+
+/// Where a Service is reached from outside the cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ExternalAddress {
+    /// Not exposed outside the cluster (ClusterIP, headless, NodePort).
+    None,
+    /// A LoadBalancer whose address the cluster has not assigned yet.
+    Pending,
+    /// LoadBalancer ingress addresses (IPs or host names).
+    Addresses(Vec<String>),
+    /// The DNS name an ExternalName Service points at.
+    ExternalName(String),
+}
+
+/// One row of the service list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceRow {
+    pub name: String,
+    pub alias: Option<String>,
+    pub description: Option<String>,
+    pub kind: ServiceKind,
+    pub cluster_ip: Option<String>,
+    pub external: ExternalAddress,
+    pub ports: Vec<PortView>,
+    /// The label selector, sorted by key.
+    pub selector: Vec<(String, String)>,
+    pub age_seconds: Option<i64>,
+}
+
+/// One address behind a Service (from its Endpoints).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndpointView {
+    pub ip: String,
+    /// The pod it belongs to, when the endpoint names one.
+    pub pod: Option<String>,
+    pub ready: bool,
+    /// `8080/TCP`, one per endpoint port.
+    pub ports: Vec<String>,
+}
+
+/// The service detail page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceDetail {
+    pub row: ServiceRow,
+    pub labels: Vec<(String, String)>,
+    pub annotations: Vec<(String, String)>,
+    /// `None`, or `ClientIP` with its timeout in seconds.
+    pub session_affinity_timeout: Option<i32>,
+    pub session_affinity: bool,
+    pub external_traffic_policy: Option<String>,
+    pub endpoints: Vec<EndpointView>,
+    /// The object as YAML, without `managedFields` and `status`.
+    pub yaml: String,
+}
+
+/// kubectl's compact age: `42s`, `5m`, `3h`, `12d`, `2y`.
+pub fn format_age(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..=119 => format!("{s}s"),
+        120..=7_199 => format!("{}m", s / 60),
+        7_200..=172_799 => format!("{}h", s / 3_600),
+        172_800..=63_071_999 => format!("{}d", s / 86_400),
+        _ => format!("{}y", s / 31_536_000),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_read_like_kubectl() {
+        assert_eq!(format_age(-3), "0s");
+        assert_eq!(format_age(59), "59s");
+        assert_eq!(format_age(119), "119s");
+        assert_eq!(format_age(120), "2m");
+        assert_eq!(format_age(7_200), "2h");
+        assert_eq!(format_age(3 * 86_400), "3d");
+        assert_eq!(format_age(800 * 86_400), "2y");
+    }
+
+    #[test]
+    fn port_notation() {
+        let mut p = PortView {
+            name: None,
+            protocol: "TCP".into(),
+            port: 80,
+            target_port: Some("8080".into()),
+            node_port: None,
+        };
+        assert_eq!(p.short(), "80/TCP");
+        p.node_port = Some(30080);
+        assert_eq!(p.short(), "80:30080/TCP");
+    }
+}

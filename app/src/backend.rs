@@ -1,0 +1,46 @@
+//! The server side's seam (feature `ssr` only): what server functions need
+//! from the cluster, declared here and implemented by the server's `k8s`
+//! module, the one place that calls the Kubernetes API.
+//!
+//! The server provides a [`SessionsContext`] to every request; a server
+//! function asks it for the [`Cluster`] of the request's session, so every
+//! call runs with that session's own credentials.
+
+use async_trait::async_trait;
+use leptos::prelude::use_context;
+use std::sync::Arc;
+use wharf_spec::ApiError;
+use wharf_spec::space::NewSpace;
+use wharf_spec::view::{ServiceDetail, ServiceRow, SpaceContents, SpaceSummary};
+
+/// The cluster as one signed-in user sees it.
+#[async_trait]
+pub trait Cluster: Send + Sync {
+    async fn list_spaces(&self) -> Result<Vec<SpaceSummary>, ApiError>;
+    /// Creates the namespace with its description. `space` is validated.
+    async fn create_space(&self, space: &NewSpace) -> Result<SpaceSummary, ApiError>;
+    async fn space_contents(&self, space: &str) -> Result<SpaceContents, ApiError>;
+    /// Starts the namespace's deletion (it then shows as terminating).
+    async fn delete_space(&self, space: &str) -> Result<(), ApiError>;
+    async fn list_services(&self, space: &str) -> Result<Vec<ServiceRow>, ApiError>;
+    async fn get_service(&self, space: &str, name: &str) -> Result<ServiceDetail, ApiError>;
+}
+
+/// Finds the session of a request and its cluster client.
+pub trait Sessions: Send + Sync {
+    fn cluster_for(&self, request: &http::request::Parts) -> Result<Arc<dyn Cluster>, ApiError>;
+}
+
+/// The context value the server provides to every request.
+#[derive(Clone)]
+pub struct SessionsContext(pub Arc<dyn Sessions>);
+
+/// The cluster of the current request's session.
+pub fn cluster() -> Result<Arc<dyn Cluster>, ApiError> {
+    let missing = |what: &str| ApiError::Internal {
+        message: format!("{what} not provided to the request"),
+    };
+    let parts = use_context::<http::request::Parts>().ok_or_else(|| missing("request"))?;
+    let sessions = use_context::<SessionsContext>().ok_or_else(|| missing("sessions"))?;
+    sessions.0.cluster_for(&parts)
+}

@@ -1,0 +1,72 @@
+//! Small building blocks shared by the pages.
+
+use crate::i18n::{Lang, Texts};
+use leptos::prelude::*;
+use std::time::Duration;
+use wharf_spec::{ApiError, FieldErrors};
+
+/// The current language's strings.
+pub fn use_texts() -> &'static Texts {
+    expect_context::<Lang>().texts()
+}
+
+/// A failed call, in words.
+#[component]
+pub fn ErrorNotice(error: ApiError) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <div class="notice notice-error" role="alert">
+            {t.error(&error)}
+        </div>
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    let t = use_texts();
+    view! { <div class="loading" aria-busy="true">{t.loading}</div> }
+}
+
+/// The message under a form field: the server's answer for the field if it
+/// gave one, else the shared crate's local check.
+#[component]
+pub fn FieldMessage(
+    #[prop(into)] field: String,
+    local: Signal<FieldErrors>,
+    server: Signal<FieldErrors>,
+    show_local: Signal<bool>,
+) -> impl IntoView {
+    let t = use_texts();
+    let id = format!("{field}-error");
+    let message = move || {
+        server
+            .with(|s| s.get(&field).map(|p| t.problem(p)))
+            .or_else(|| {
+                show_local
+                    .get()
+                    .then(|| local.with(|l| l.get(&field).map(|p| t.problem(p))))
+                    .flatten()
+            })
+    };
+    view! {
+        <p class="field-error" id=id role="status">
+            {message}
+        </p>
+    }
+}
+
+/// Calls `refetch` `every` after each time `track` changes, while the
+/// calling component lives (browser only: effects do not run on the server).
+pub fn poll(
+    track: impl Fn() + Send + Sync + 'static,
+    refetch: impl Fn() + Clone + Send + Sync + 'static,
+    every: Duration,
+) {
+    Effect::new(move |_| {
+        track();
+        let refetch = refetch.clone();
+        if let Ok(handle) = set_timeout_with_handle(refetch, every) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+}

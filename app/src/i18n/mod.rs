@@ -1,0 +1,259 @@
+//! Every user-visible string, one file per language. A language is a value of
+//! [`Texts`], so a string missing in one language is a compile error.
+//!
+//! The language comes from the `wharf_lang` cookie, else `Accept-Language`;
+//! the server renders `<html lang>` with it and the browser reads it back
+//! when hydrating, so both sides always agree.
+
+mod en;
+mod zh_cn;
+
+use wharf_spec::view::ServiceKind;
+use wharf_spec::{ApiError, Problem};
+
+pub const LANG_COOKIE: &str = "wharf_lang";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    ZhCn,
+}
+
+impl Lang {
+    /// The BCP 47 tag used in `<html lang>` and the cookie.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase();
+        if tag.starts_with("zh") {
+            Some(Lang::ZhCn)
+        } else if tag.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The first supported language of an `Accept-Language` header, in the
+    /// order the browser lists them (q-values are written in that order in
+    /// practice); English when none is supported.
+    pub fn from_accept_language(header: &str) -> Lang {
+        header
+            .split(',')
+            .filter_map(|part| part.split(';').next())
+            .find_map(Lang::from_tag)
+            .unwrap_or(Lang::En)
+    }
+
+    /// The value of the language cookie in a `Cookie` header, if set.
+    pub fn from_cookie_header(header: &str) -> Option<Lang> {
+        header.split(';').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (k.trim() == LANG_COOKIE)
+                .then(|| Lang::from_tag(v))
+                .flatten()
+        })
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::ZhCn,
+            Lang::ZhCn => Lang::En,
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::En => &en::TEXTS,
+            Lang::ZhCn => &zh_cn::TEXTS,
+        }
+    }
+}
+
+/// One language's strings. Functions are for strings with values in them.
+pub struct Texts {
+    pub language_name: &'static str,
+    pub switch_language: &'static str,
+    pub app_tagline: &'static str,
+    pub spaces: &'static str,
+    pub new_space: &'static str,
+    pub delete_space: &'static str,
+    pub space_name: &'static str,
+    pub space_name_hint: &'static str,
+    pub description: &'static str,
+    pub optional: &'static str,
+    pub create: &'static str,
+    pub creating: &'static str,
+    pub cancel: &'static str,
+    pub delete: &'static str,
+    pub deleting: &'static str,
+    pub terminating: &'static str,
+    pub delete_space_title: fn(&str) -> String,
+    pub delete_space_warning: &'static str,
+    pub delete_space_takes: &'static str,
+    pub space_is_empty: &'static str,
+    pub type_name_to_confirm: fn(&str) -> String,
+    pub more: fn(usize) -> String,
+    pub deployments: &'static str,
+    pub statefulsets: &'static str,
+    pub pods: &'static str,
+    pub services: &'static str,
+    pub no_spaces: &'static str,
+    pub space_gone: fn(&str) -> String,
+    pub col_name: &'static str,
+    pub col_type: &'static str,
+    pub col_cluster_ip: &'static str,
+    pub col_external: &'static str,
+    pub col_ports: &'static str,
+    pub col_selector: &'static str,
+    pub col_age: &'static str,
+    pub pending: &'static str,
+    pub no_services_title: &'static str,
+    pub no_services_hint: &'static str,
+    pub loading: &'static str,
+    pub refresh: &'static str,
+    pub all_services: &'static str,
+    pub overview: &'static str,
+    pub endpoints: &'static str,
+    pub no_endpoints: &'static str,
+    pub labels: &'static str,
+    pub annotations: &'static str,
+    pub session_affinity: &'static str,
+    pub affinity_client_ip: fn(Option<i32>) -> String,
+    pub affinity_none: &'static str,
+    pub traffic_policy: &'static str,
+    pub pod: &'static str,
+    pub ready: &'static str,
+    pub not_ready: &'static str,
+    pub yaml: &'static str,
+    pub page_not_found: &'static str,
+    pub back_home: &'static str,
+    pub kind_cluster_ip: &'static str,
+    pub kind_headless: &'static str,
+    pub kind_node_port: &'static str,
+    pub kind_load_balancer: &'static str,
+    pub kind_external_name: &'static str,
+    // Errors (ApiError) and field problems (Problem).
+    pub err_not_found: fn(&str, &str) -> String,
+    pub err_forbidden: &'static str,
+    pub err_conflict: &'static str,
+    pub err_invalid: &'static str,
+    pub err_unavailable: &'static str,
+    pub err_internal: &'static str,
+    pub err_transport: &'static str,
+    pub p_required: &'static str,
+    pub p_too_long: fn(usize, usize) -> String,
+    pub p_uppercase: &'static str,
+    pub p_invalid_char: fn(char) -> String,
+    pub p_start_letter: &'static str,
+    pub p_start_alnum: &'static str,
+    pub p_end_alnum: &'static str,
+    pub p_already_exists: &'static str,
+    pub p_confirmation: &'static str,
+}
+
+impl Texts {
+    /// A field problem in words.
+    pub fn problem(&self, p: &Problem) -> String {
+        match p {
+            Problem::Required => self.p_required.into(),
+            Problem::TooLong { max, actual } => (self.p_too_long)(*max, *actual),
+            Problem::Uppercase => self.p_uppercase.into(),
+            Problem::InvalidChar(c) => (self.p_invalid_char)(*c),
+            Problem::MustStartWithLetter => self.p_start_letter.into(),
+            Problem::MustStartWithAlphanumeric => self.p_start_alnum.into(),
+            Problem::MustEndWithAlphanumeric => self.p_end_alnum.into(),
+            Problem::AlreadyExists => self.p_already_exists.into(),
+            Problem::ConfirmationMismatch => self.p_confirmation.into(),
+            // The apiserver's own words (English): better than a vague summary.
+            Problem::Server(message) => message.clone(),
+        }
+    }
+
+    /// A failed call in words: a summary in the user's language, then the
+    /// cluster's own message where it adds something.
+    pub fn error(&self, e: &ApiError) -> String {
+        let with = |summary: &str, detail: &str| {
+            if detail.is_empty() {
+                summary.to_owned()
+            } else {
+                format!("{summary} {detail}")
+            }
+        };
+        match e {
+            ApiError::NotFound { kind, name } => (self.err_not_found)(kind, name),
+            ApiError::Forbidden { message } => with(self.err_forbidden, message),
+            ApiError::Conflict { message } => with(self.err_conflict, message),
+            ApiError::Invalid { message, .. } => with(self.err_invalid, message),
+            ApiError::Unavailable { message } => with(self.err_unavailable, message),
+            ApiError::Internal { message } => with(self.err_internal, message),
+            ApiError::Transport { message } => with(self.err_transport, message),
+        }
+    }
+
+    pub fn service_kind(&self, kind: ServiceKind) -> &'static str {
+        match kind {
+            ServiceKind::ClusterIp => self.kind_cluster_ip,
+            ServiceKind::Headless => self.kind_headless,
+            ServiceKind::NodePort => self.kind_node_port,
+            ServiceKind::LoadBalancer => self.kind_load_balancer,
+            ServiceKind::ExternalName => self.kind_external_name,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_the_first_supported() {
+        assert_eq!(
+            Lang::from_accept_language("zh-CN,zh;q=0.9,en;q=0.8"),
+            Lang::ZhCn
+        );
+        assert_eq!(Lang::from_accept_language("fr-FR, zh-TW;q=0.5"), Lang::ZhCn);
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(Lang::from_accept_language("de"), Lang::En);
+        assert_eq!(Lang::from_accept_language(""), Lang::En);
+    }
+
+    #[test]
+    fn cookie_overrides() {
+        assert_eq!(
+            Lang::from_cookie_header("a=b; wharf_lang=zh-CN"),
+            Some(Lang::ZhCn)
+        );
+        assert_eq!(Lang::from_cookie_header("wharf_lang=en"), Some(Lang::En));
+        assert_eq!(Lang::from_cookie_header("other=zh"), None);
+    }
+
+    #[test]
+    fn every_problem_has_words_in_both_languages() {
+        let problems = [
+            Problem::Required,
+            Problem::TooLong {
+                max: 63,
+                actual: 64,
+            },
+            Problem::Uppercase,
+            Problem::InvalidChar('_'),
+            Problem::MustStartWithLetter,
+            Problem::MustStartWithAlphanumeric,
+            Problem::MustEndWithAlphanumeric,
+            Problem::AlreadyExists,
+            Problem::ConfirmationMismatch,
+        ];
+        for lang in [Lang::En, Lang::ZhCn] {
+            for p in &problems {
+                assert!(!lang.texts().problem(p).is_empty(), "{lang:?} {p:?}");
+            }
+        }
+        assert!(Lang::ZhCn.texts().problem(&problems[1]).contains("63"));
+    }
+}

@@ -1,0 +1,21 @@
+//! Wharf's UI crate. With feature `ssr` it is the library the server renders
+//! and answers server functions with; with feature `hydrate` it is the
+//! browser's wasm (entry point [`hydrate`]). See ARCHITECTURE.md.
+#![recursion_limit = "256"]
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+mod root;
+
+pub use root::{App, shell};
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,27 @@
+//! Routed pages.
+
+mod services;
+mod spaces;
+
+pub use services::{ServiceDetailPage, ServiceList};
+pub use spaces::{Home, SpaceLayout, SpacesResource};
+
+use crate::components::use_texts;
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let t = use_texts();
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <section class="page empty-state">
+            <h1>{t.page_not_found}</h1>
+            <a class="btn" href="/">{t.back_home}</a>
+        </section>
+    }
+}

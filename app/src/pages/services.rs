@@ -1,0 +1,222 @@
+//! The service list of a space and a service's detail page.
+
+use crate::api::{AppError, get_service, list_services};
+use crate::components::{ErrorNotice, Loading, poll, use_texts};
+use crate::i18n::Texts;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use std::time::Duration;
+use wharf_spec::view::{ExternalAddress, ServiceRow, format_age};
+
+/// The list refreshes itself this often while shown (a watch replaces this
+/// when lists go live).
+const LIST_POLL: Duration = Duration::from_secs(5);
+
+fn param(name: &'static str) -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get(name).unwrap_or_default()))
+}
+
+fn external_text(t: &Texts, e: &ExternalAddress) -> String {
+    match e {
+        ExternalAddress::None => "—".into(),
+        ExternalAddress::Pending => t.pending.into(),
+        ExternalAddress::Addresses(a) => a.join(", "),
+        ExternalAddress::ExternalName(n) => n.clone(),
+    }
+}
+
+fn selector_text(selector: &[(String, String)]) -> String {
+    if selector.is_empty() {
+        return "—".into();
+    }
+    selector
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn ports_text(row: &ServiceRow) -> String {
+    if row.ports.is_empty() {
+        return "—".into();
+    }
+    row.ports
+        .iter()
+        .map(|p| p.short())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[component]
+pub fn ServiceList() -> impl IntoView {
+    let t = use_texts();
+    let space = param("space");
+    let services = Resource::new(move || space.get(), list_services);
+    poll(
+        move || services.track(),
+        move || services.refetch(),
+        LIST_POLL,
+    );
+
+    let rows = move || {
+        Suspend::new(async move {
+            let space = space.get_untracked();
+            match services.await {
+                Ok(rows) if rows.is_empty() => view! {
+                    <div class="empty-state" id="services-empty">
+                        <h2>{t.no_services_title}</h2>
+                        <p class="muted">{t.no_services_hint}</p>
+                    </div>
+                }
+                .into_any(),
+                Ok(rows) => view! {
+                    <table class="table" id="services-table">
+                        <thead>
+                            <tr>
+                                <th>{t.col_name}</th>
+                                <th>{t.col_type}</th>
+                                <th>{t.col_cluster_ip}</th>
+                                <th>{t.col_external}</th>
+                                <th>{t.col_ports}</th>
+                                <th>{t.col_selector}</th>
+                                <th class="num">{t.col_age}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows
+                                .into_iter()
+                                .map(|row| {
+                                    let href = format!("/spaces/{space}/services/{}", row.name);
+                                    view! {
+                                        <tr data-service=row.name.clone()>
+                                            <td>
+                                                <a class="cell-link" href=href>{row.name.clone()}</a>
+                                                {row.alias.clone().map(|a| view! { <div class="muted small">{a}</div> })}
+                                            </td>
+                                            <td><span class="kind">{t.service_kind(row.kind)}</span></td>
+                                            <td class="mono">{row.cluster_ip.clone().unwrap_or_else(|| "—".into())}</td>
+                                            <td class="mono" class:pending=matches!(row.external, ExternalAddress::Pending)>
+                                                {external_text(t, &row.external)}
+                                            </td>
+                                            <td class="mono">{ports_text(&row)}</td>
+                                            <td class="mono small">{selector_text(&row.selector)}</td>
+                                            <td class="num">{row.age_seconds.map(format_age).unwrap_or_default()}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any(),
+                Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+            }
+        })
+    };
+
+    view! {
+        <div class="toolbar">
+            <h1>{t.services}</h1>
+            <span class="spacer"></span>
+            <button id="refresh" class="btn" on:click=move |_| services.refetch()>{t.refresh}</button>
+        </div>
+        <Transition fallback=Loading>{rows}</Transition>
+    }
+}
+
+#[component]
+pub fn ServiceDetailPage() -> impl IntoView {
+    let t = use_texts();
+    let space = param("space");
+    let name = param("name");
+    let detail = Resource::new(
+        move || (space.get(), name.get()),
+        |(s, n)| get_service(s, n),
+    );
+
+    let body = move || {
+        Suspend::new(async move {
+            match detail.await {
+                Ok(d) => {
+                    let row = d.row.clone();
+                    let affinity = if d.session_affinity {
+                        (t.affinity_client_ip)(d.session_affinity_timeout)
+                    } else {
+                        t.affinity_none.to_owned()
+                    };
+                    let pairs = |items: Vec<(String, String)>| {
+                        if items.is_empty() {
+                            return view! { <span class="muted">"—"</span> }.into_any();
+                        }
+                        items
+                            .into_iter()
+                            .map(|(k, v)| view! { <span class="chip"><span class="chip-key">{k}</span>"="{v}</span> })
+                            .collect_view()
+                            .into_any()
+                    };
+                    view! {
+                        <div class="detail-head">
+                            <h1 id="service-name">{row.name.clone()}</h1>
+                            <span class="kind">{t.service_kind(row.kind)}</span>
+                            {row.alias.clone().map(|a| view! { <span class="muted">{a}</span> })}
+                        </div>
+                        {row.description.clone().map(|d| view! { <p class="muted">{d}</p> })}
+                        <section class="card">
+                            <h2>{t.overview}</h2>
+                            <dl class="props">
+                                <dt>{t.col_type}</dt><dd>{row.kind.api_type()}</dd>
+                                <dt>{t.col_cluster_ip}</dt><dd class="mono">{row.cluster_ip.clone().unwrap_or_else(|| "—".into())}</dd>
+                                <dt>{t.col_external}</dt><dd class="mono">{external_text(t, &row.external)}</dd>
+                                <dt>{t.col_ports}</dt><dd class="mono" id="service-ports">{ports_text(&row)}</dd>
+                                <dt>{t.col_selector}</dt><dd>{pairs(row.selector.clone())}</dd>
+                                <dt>{t.session_affinity}</dt><dd>{affinity}</dd>
+                                <dt>{t.traffic_policy}</dt><dd>{d.external_traffic_policy.clone().unwrap_or_else(|| "—".into())}</dd>
+                                <dt>{t.col_age}</dt><dd>{row.age_seconds.map(format_age).unwrap_or_default()}</dd>
+                                <dt>{t.labels}</dt><dd>{pairs(d.labels.clone())}</dd>
+                                <dt>{t.annotations}</dt><dd>{pairs(d.annotations.clone())}</dd>
+                            </dl>
+                        </section>
+                        <section class="card">
+                            <h2>{t.endpoints}</h2>
+                            {if d.endpoints.is_empty() {
+                                view! { <p class="muted" id="endpoints-empty">{t.no_endpoints}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <table class="table" id="endpoints-table">
+                                        <thead><tr><th>"IP"</th><th>{t.pod}</th><th>{t.col_ports}</th><th>{t.ready}</th></tr></thead>
+                                        <tbody>
+                                            {d.endpoints.iter().map(|e| view! {
+                                                <tr>
+                                                    <td class="mono">{e.ip.clone()}</td>
+                                                    <td>{e.pod.clone().unwrap_or_else(|| "—".into())}</td>
+                                                    <td class="mono">{e.ports.join(", ")}</td>
+                                                    <td>{if e.ready { t.ready } else { t.not_ready }}</td>
+                                                </tr>
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                }.into_any()
+                            }}
+                        </section>
+                        <section class="card">
+                            <h2>{t.yaml}</h2>
+                            <pre class="yaml" id="service-yaml"><code>{d.yaml.clone()}</code></pre>
+                        </section>
+                    }
+                    .into_any()
+                }
+                Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+            }
+        })
+    };
+
+    view! {
+        <nav class="breadcrumb">
+            <a href=move || format!("/spaces/{}/services", space.get())>{t.all_services}</a>
+            " / "
+            <span>{move || name.get()}</span>
+        </nav>
+        <Suspense fallback=Loading>{body}</Suspense>
+    }
+}

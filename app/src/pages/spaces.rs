@@ -1,0 +1,407 @@
+//! Spaces (namespaces) as tabs, with the create and delete dialogs.
+
+use crate::api::{AppError, create_space, delete_space, get_space_contents, list_spaces};
+use crate::components::{ErrorNotice, FieldMessage, Loading, poll, use_texts};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Outlet, Redirect};
+use leptos_router::hooks::{use_location, use_navigate};
+use std::time::Duration;
+use wharf_spec::space::{NewSpace, check_delete_confirmation, fields};
+use wharf_spec::view::SpaceSummary;
+use wharf_spec::{ApiError, FieldErrors};
+
+/// The space list, shared by the tabs, the home redirect and the dialogs.
+#[derive(Clone, Copy)]
+pub struct SpacesResource(pub Resource<Result<Vec<SpaceSummary>, AppError>>);
+
+/// The space in the current URL (`/spaces/{space}/…`).
+fn current_space() -> Memo<Option<String>> {
+    let location = use_location();
+    Memo::new(move |_| {
+        location.pathname.with(|p| {
+            let mut parts = p.trim_start_matches('/').split('/');
+            (parts.next() == Some("spaces"))
+                .then(|| parts.next().filter(|s| !s.is_empty()).map(str::to_owned))
+                .flatten()
+        })
+    })
+}
+
+/// Shown while a space is terminating: it goes away by itself.
+const TERMINATING_POLL: Duration = Duration::from_secs(2);
+
+/// System spaces sort after the user's own.
+fn tab_order(a: &SpaceSummary, b: &SpaceSummary) -> std::cmp::Ordering {
+    let system = |s: &SpaceSummary| s.name.starts_with("kube-");
+    system(a).cmp(&system(b)).then_with(|| a.name.cmp(&b.name))
+}
+
+#[component]
+pub fn SpaceLayout() -> impl IntoView {
+    let t = use_texts();
+    let spaces = Resource::new(|| (), |_| list_spaces());
+    provide_context(SpacesResource(spaces));
+    let current = current_space();
+    let creating = RwSignal::new(false);
+    let deleting = RwSignal::new(false);
+
+    // While any space is terminating, look again until it is gone.
+    poll(
+        move || {
+            spaces.track();
+        },
+        move || {
+            let terminating = spaces
+                .get_untracked()
+                .and_then(|r| r.ok())
+                .is_some_and(|l| l.iter().any(|s| s.terminating));
+            if terminating {
+                spaces.refetch();
+            }
+        },
+        TERMINATING_POLL,
+    );
+
+    let tabs = move || {
+        Suspend::new(async move {
+            match spaces.await {
+                Ok(mut list) => {
+                    list.sort_by(tab_order);
+                    list.into_iter()
+                        .map(|s| {
+                            let href = format!("/spaces/{}/services", s.name);
+                            let name = s.name.clone();
+                            let is_current = move || current.get().as_deref() == Some(name.as_str());
+                            view! {
+                                <a
+                                    class="tab"
+                                    class:tab-terminating=s.terminating
+                                    href=href
+                                    title=s.description.clone().unwrap_or_default()
+                                    aria-current=move || is_current().then_some("page")
+                                    data-space=s.name.clone()
+                                >
+                                    {s.name.clone()}
+                                    {s.terminating.then(|| view! { <span class="badge badge-warn">{t.terminating}</span> })}
+                                </a>
+                            }
+                        })
+                        .collect_view()
+                        .into_any()
+                }
+                Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+            }
+        })
+    };
+
+    view! {
+        <nav class="spacebar" aria-label=t.spaces>
+            <span class="spacebar-label">{t.spaces}</span>
+            <div class="tabs" role="list">
+                <Transition fallback=Loading>{tabs}</Transition>
+            </div>
+            <button id="new-space" class="btn btn-tab-add" title=t.new_space aria-label=t.new_space on:click=move |_| creating.set(true)>
+                "+"
+            </button>
+            <span class="spacer"></span>
+            <Show when=move || current.get().is_some()>
+                <button id="delete-space" class="btn btn-danger-ghost" on:click=move |_| deleting.set(true)>
+                    {t.delete_space}
+                </button>
+            </Show>
+        </nav>
+        <main class="page">
+            <Outlet />
+        </main>
+        <Show when=move || creating.get()>
+            <CreateSpaceDialog open=creating />
+        </Show>
+        <Show when=move || deleting.get()>
+            {move || current.get().map(|space| view! { <DeleteSpaceDialog space open=deleting /> })}
+        </Show>
+    }
+}
+
+/// `/`: go to a space (`default` if it is there), or invite to create one.
+#[component]
+pub fn Home() -> impl IntoView {
+    let t = use_texts();
+    let SpacesResource(spaces) = expect_context();
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match spaces.await {
+                    Ok(list) => {
+                        let live = || list.iter().filter(|s| !s.terminating);
+                        let pick = live()
+                            .find(|s| s.name == "default")
+                            .or_else(|| live().min_by(|a, b| tab_order(a, b)))
+                            .map(|s| s.name.clone());
+                        match pick {
+                            Some(name) => view! { <Redirect path=format!("/spaces/{name}/services") /> }.into_any(),
+                            None => view! { <div class="empty-state"><p>{t.no_spaces}</p></div> }.into_any(),
+                        }
+                    }
+                    Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
+    let t = use_texts();
+    let SpacesResource(spaces) = expect_context();
+    let navigate = use_navigate();
+    let name = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let server_errors = RwSignal::new(FieldErrors::default());
+    let failure = RwSignal::new(None::<ApiError>);
+    // The shared crate's rules, on every keystroke.
+    let local_errors = Memo::new(move |_| {
+        NewSpace {
+            name: name.get(),
+            description: description.get(),
+        }
+        .validate()
+        .err()
+        .unwrap_or_default()
+    });
+    let can_submit = move || !pending.get() && local_errors.with(FieldErrors::is_empty);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        if !can_submit() {
+            return;
+        }
+        pending.set(true);
+        failure.set(None);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            let result = create_space(name.get_untracked(), description.get_untracked()).await;
+            pending.set(false);
+            match result {
+                Ok(space) => {
+                    open.set(false);
+                    spaces.refetch();
+                    navigate(
+                        &format!("/spaces/{}/services", space.name),
+                        Default::default(),
+                    );
+                }
+                Err(AppError(e)) => {
+                    let located = e.field_errors();
+                    if located.is_empty() {
+                        failure.set(Some(e));
+                    } else {
+                        server_errors.set(located);
+                    }
+                }
+            }
+        });
+    };
+    let on_name = move |ev| {
+        name.set(event_target_value(&ev));
+        touched.set(true);
+        server_errors.set(FieldErrors::default());
+    };
+    let on_description = move |ev| {
+        description.set(event_target_value(&ev));
+        server_errors.set(FieldErrors::default());
+    };
+    let invalid = move |field: &'static str| {
+        move || {
+            (server_errors.with(|s| s.get(field).is_some())
+                || (touched.get() && local_errors.with(|l| l.get(field).is_some())))
+            .then_some("true")
+        }
+    };
+
+    view! {
+        <div class="modal-backdrop" on:click=move |_| open.set(false)>
+            <form
+                class="modal"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="create-space-title"
+                on:click=|ev| ev.stop_propagation()
+                on:submit=submit
+                novalidate
+            >
+                <h2 id="create-space-title">{t.new_space}</h2>
+                <div class="field" data-field=fields::NAME>
+                    <label for="space-name">{t.space_name}</label>
+                    <input
+                        id="space-name"
+                        name="name"
+                        autocomplete="off"
+                        spellcheck="false"
+                        autofocus
+                        prop:value=name
+                        on:input=on_name
+                        aria-invalid=invalid(fields::NAME)
+                        aria-describedby="name-error space-name-hint"
+                    />
+                    <p class="field-hint" id="space-name-hint">{t.space_name_hint}</p>
+                    <FieldMessage
+                        field=fields::NAME
+                        local=local_errors.into()
+                        server=server_errors.into()
+                        show_local=touched.into()
+                    />
+                </div>
+                <div class="field" data-field=fields::DESCRIPTION>
+                    <label for="space-description">
+                        {t.description} <span class="muted">" (" {t.optional} ")"</span>
+                    </label>
+                    <textarea
+                        id="space-description"
+                        name="description"
+                        rows="2"
+                        prop:value=description
+                        on:input=on_description
+                        aria-invalid=invalid(fields::DESCRIPTION)
+                    ></textarea>
+                    <FieldMessage
+                        field=fields::DESCRIPTION
+                        local=local_errors.into()
+                        server=server_errors.into()
+                        show_local=Signal::derive(|| true)
+                    />
+                </div>
+                {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
+                <div class="modal-actions">
+                    <button type="button" class="btn" on:click=move |_| open.set(false)>
+                        {t.cancel}
+                    </button>
+                    <button id="create-space-submit" type="submit" class="btn btn-primary" disabled=move || !can_submit()>
+                        {move || if pending.get() { t.creating } else { t.create }}
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+/// How many names of each kind the confirmation lists before "and N more".
+const LIST_AT_MOST: usize = 8;
+
+#[component]
+fn DeleteSpaceDialog(space: String, open: RwSignal<bool>) -> impl IntoView {
+    let t = use_texts();
+    let SpacesResource(spaces) = expect_context();
+    let navigate = use_navigate();
+    let typed = RwSignal::new(String::new());
+    let pending = RwSignal::new(false);
+    let failure = RwSignal::new(None::<ApiError>);
+    let contents = LocalResource::new({
+        let space = space.clone();
+        move || get_space_contents(space.clone())
+    });
+    let confirmed = {
+        let space = space.clone();
+        move || check_delete_confirmation(&space, &typed.get()).is_ok()
+    };
+    let can_delete = {
+        let confirmed = confirmed.clone();
+        move || confirmed() && !pending.get()
+    };
+
+    let submit = {
+        let space = space.clone();
+        let can_delete = can_delete.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            if !can_delete() {
+                return;
+            }
+            pending.set(true);
+            failure.set(None);
+            let (space, navigate) = (space.clone(), navigate.clone());
+            spawn_local(async move {
+                let result = delete_space(space, typed.get_untracked()).await;
+                pending.set(false);
+                match result {
+                    Ok(()) => {
+                        open.set(false);
+                        spaces.refetch();
+                        navigate("/", Default::default());
+                    }
+                    Err(AppError(e)) => failure.set(Some(e)),
+                }
+            });
+        }
+    };
+
+    let group = move |title: &'static str, names: Vec<String>| {
+        (!names.is_empty()).then(|| {
+            let more = names.len().saturating_sub(LIST_AT_MOST);
+            view! {
+                <li>
+                    <strong>{title}" ("{names.len()}")"</strong>
+                    ": "
+                    {names.into_iter().take(LIST_AT_MOST).collect::<Vec<_>>().join(", ")}
+                    {(more > 0).then(|| format!(" {}", (t.more)(more)))}
+                </li>
+            }
+        })
+    };
+
+    view! {
+        <div class="modal-backdrop" on:click=move |_| open.set(false)>
+            <form
+                class="modal modal-danger"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="delete-space-title"
+                on:click=|ev| ev.stop_propagation()
+                on:submit=submit
+            >
+                <h2 id="delete-space-title">{(t.delete_space_title)(&space)}</h2>
+                <p class="notice notice-warn">{t.delete_space_warning}</p>
+                <Suspense fallback=Loading>
+                    {move || Suspend::new(async move {
+                        match contents.await {
+                            Ok(c) if c.is_empty() => view! { <p class="muted">{t.space_is_empty}</p> }.into_any(),
+                            Ok(c) => view! {
+                                <p>{t.delete_space_takes}</p>
+                                <ul id="space-contents" class="contents-list">
+                                    {group(t.services, c.services)}
+                                    {group(t.deployments, c.deployments)}
+                                    {group(t.statefulsets, c.statefulsets)}
+                                    {group(t.pods, c.pods)}
+                                </ul>
+                            }.into_any(),
+                            Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <div class="field">
+                    <label for="delete-confirm">{(t.type_name_to_confirm)(&space)}</label>
+                    <input
+                        id="delete-confirm"
+                        autocomplete="off"
+                        spellcheck="false"
+                        prop:value=typed
+                        on:input=move |ev| typed.set(event_target_value(&ev))
+                    />
+                </div>
+                {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
+                <div class="modal-actions">
+                    <button type="button" class="btn" on:click=move |_| open.set(false)>
+                        {t.cancel}
+                    </button>
+                    <button id="delete-space-submit" type="submit" class="btn btn-danger" disabled=move || !can_delete()>
+                        {move || if pending.get() { t.deleting } else { t.delete }}
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
+}

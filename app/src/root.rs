@@ -1,0 +1,124 @@
+use crate::i18n::{LANG_COOKIE, Lang};
+use crate::pages::{Home, NotFound, ServiceDetailPage, ServiceList, SpaceLayout};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The HTML document around the app (server only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = request_lang();
+    provide_context(lang);
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.tag()>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="data:," />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The language of the request: the `wharf_lang` cookie, else `Accept-Language`.
+#[cfg(feature = "ssr")]
+fn request_lang() -> Lang {
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return Lang::En;
+    };
+    let header = |name| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    header(http::header::COOKIE)
+        .and_then(Lang::from_cookie_header)
+        .unwrap_or_else(|| {
+            Lang::from_accept_language(header(http::header::ACCEPT_LANGUAGE).unwrap_or(""))
+        })
+}
+
+#[cfg(not(feature = "ssr"))]
+fn request_lang() -> Lang {
+    Lang::En
+}
+
+/// In the browser, the language is the one the server rendered with.
+fn document_lang() -> Lang {
+    #[cfg(feature = "hydrate")]
+    {
+        document()
+            .document_element()
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|tag| Lang::from_tag(&tag))
+            .unwrap_or(Lang::En)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Lang::En
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = use_context::<Lang>().unwrap_or_else(document_lang);
+    provide_context(lang);
+    view! {
+        <Stylesheet id="leptos" href="/pkg/wharf.css" />
+        <Title text="Wharf" />
+        <Router>
+            <Header />
+            <Routes fallback=NotFound>
+                <ParentRoute path=path!("") view=SpaceLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=Home ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
+                    <Route
+                        path=path!("spaces/:space/services/:name")
+                        view=ServiceDetailPage
+                        ssr=SsrMode::Async
+                    />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let lang = expect_context::<Lang>();
+    let t = lang.texts();
+    let switch_language = move |_| {
+        // A preference cookie (read by the server to render the right
+        // language), then a reload so every string is rendered anew.
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let doc: web_sys::HtmlDocument = document().unchecked_into();
+            let cookie = format!(
+                "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                lang.other().tag()
+            );
+            let _ = doc.set_cookie(&cookie);
+            let _ = window().location().reload();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (LANG_COOKIE, lang);
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"⚓"</span>
+                <span class="brand-name">"Wharf"</span>
+            </a>
+            <span class="brand-tagline">{t.app_tagline}</span>
+            <span class="spacer"></span>
+            <button id="switch-language" class="btn btn-ghost" lang=lang.other().tag() on:click=switch_language>
+                {t.switch_language}
+            </button>
+        </header>
+    }
+}

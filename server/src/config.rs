@@ -1,0 +1,75 @@
+//! Command line and environment.
+
+use crate::k8s::ConnectionSource;
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wharf-server",
+    version,
+    about = "Wharf: a web console for container services on Kubernetes"
+)]
+pub struct Args {
+    /// Address to listen on. Loopback by default: in local mode anyone who
+    /// reaches Wharf acts with the operator's kubeconfig.
+    #[arg(long, env = "WHARF_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// Kubeconfig file. Without it: $KUBECONFIG, then ~/.kube/config.
+    #[arg(long, env = "WHARF_KUBECONFIG")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Context of the kubeconfig to use (default: its current context).
+    #[arg(long, env = "WHARF_CONTEXT")]
+    pub context: Option<String>,
+
+    /// Use the pod's service account (Wharf deployed in the cluster).
+    #[arg(long, env = "WHARF_IN_CLUSTER", conflicts_with_all = ["kubeconfig", "context"])]
+    pub in_cluster: bool,
+
+    /// Directory with the built site (pkg/wharf.js, .wasm, .css).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
+}
+
+impl Args {
+    pub fn connection(&self) -> ConnectionSource {
+        if self.in_cluster {
+            ConnectionSource::InCluster
+        } else {
+            ConnectionSource::Kubeconfig {
+                path: self.kubeconfig.clone(),
+                context: self.context.clone(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_to_loopback() {
+        let args = Args::try_parse_from(["wharf-server"]).unwrap();
+        assert!(args.listen.ip().is_loopback());
+        assert!(matches!(
+            args.connection(),
+            ConnectionSource::Kubeconfig {
+                path: None,
+                context: None
+            }
+        ));
+    }
+
+    #[test]
+    fn in_cluster_excludes_kubeconfig() {
+        assert!(
+            Args::try_parse_from(["wharf-server", "--in-cluster", "--kubeconfig", "x"]).is_err()
+        );
+        let args = Args::try_parse_from(["wharf-server", "--in-cluster"]).unwrap();
+        assert!(matches!(args.connection(), ConnectionSource::InCluster));
+    }
+}

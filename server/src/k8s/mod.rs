@@ -1,0 +1,188 @@
+//! The one module that talks to the Kubernetes API (`kube`). Nothing else in
+//! Wharf imports `kube`; `.ci/checks.sh` enforces it.
+//!
+//! [`KubeCluster`] is one session's view of the cluster: it holds a client
+//! built from that session's own credentials and implements the app's
+//! [`Cluster`] trait, which is all the server functions see.
+
+mod connect;
+mod error;
+
+pub use connect::{ConnectionSource, LocalSessions, connect};
+pub use error::map_error;
+
+use async_trait::async_trait;
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::{Endpoints, Namespace, Pod, Service};
+use kube::api::{Api, DeleteParams, ListParams, PostParams};
+use kube::{Client, Resource};
+use serde::de::DeserializeOwned;
+use std::fmt::Debug;
+use std::time::{SystemTime, UNIX_EPOCH};
+use wharf_app::backend::Cluster;
+use wharf_spec::ApiError;
+use wharf_spec::convert;
+use wharf_spec::space::{self, NewSpace};
+use wharf_spec::view::{ServiceDetail, ServiceRow, SpaceContents, SpaceSummary};
+
+/// Page size for lists: bounded memory per request however large the space.
+const PAGE: u32 = 500;
+
+fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
+}
+
+pub struct KubeCluster {
+    client: Client,
+}
+
+impl KubeCluster {
+    pub fn new(client: Client) -> Self {
+        Self { client }
+    }
+
+    fn namespaced<K>(&self, namespace: &str) -> Api<K>
+    where
+        K: Resource<Scope = k8s_openapi::NamespaceResourceScope>,
+        <K as Resource>::DynamicType: Default,
+    {
+        Api::namespaced(self.client.clone(), namespace)
+    }
+
+    /// Every object of a list, page by page.
+    async fn list_all<K>(api: &Api<K>) -> Result<Vec<K>, ApiError>
+    where
+        K: Clone + DeserializeOwned + Debug,
+    {
+        let mut items = Vec::new();
+        let mut params = ListParams::default().limit(PAGE);
+        loop {
+            let page = api.list(&params).await.map_err(map_error)?;
+            items.extend(page.items);
+            match page.metadata.continue_.filter(|c| !c.is_empty()) {
+                Some(token) => params = params.continue_token(&token),
+                None => return Ok(items),
+            }
+        }
+    }
+
+    async fn names<K>(&self, namespace: &str) -> Result<Vec<String>, ApiError>
+    where
+        K: Resource<Scope = k8s_openapi::NamespaceResourceScope> + Clone + DeserializeOwned + Debug,
+        <K as Resource>::DynamicType: Default,
+    {
+        let api = self.namespaced::<K>(namespace);
+        let mut names: Vec<String> = Self::list_all(&api)
+            .await?
+            .iter()
+            .filter_map(|o| o.meta().name.clone())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// An empty list does not say whether the space exists; ask, so a
+    /// deleted space reads "not found" rather than "no services".
+    async fn ensure_space_exists(&self, namespace: &str) -> Result<(), ApiError> {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        match api.get_opt(namespace).await {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(space_not_found(namespace)),
+            // Users allowed into a namespace may still not read the
+            // namespace object; the empty list is then all we know.
+            Err(_) => Ok(()),
+        }
+    }
+}
+
+fn space_not_found(name: &str) -> ApiError {
+    ApiError::NotFound {
+        kind: "Namespace".into(),
+        name: name.into(),
+    }
+}
+
+#[async_trait]
+impl Cluster for KubeCluster {
+    async fn list_spaces(&self) -> Result<Vec<SpaceSummary>, ApiError> {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        let now = now_unix();
+        let mut spaces: Vec<SpaceSummary> = Self::list_all(&api)
+            .await?
+            .iter()
+            .map(|ns| convert::space_summary(ns, now))
+            .collect();
+        spaces.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(spaces)
+    }
+
+    async fn create_space(&self, space: &NewSpace) -> Result<SpaceSummary, ApiError> {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        let created = api
+            .create(&PostParams::default(), &space.build())
+            .await
+            .map_err(|e| map_error(e).relocate(space::form_field))?;
+        Ok(convert::space_summary(&created, now_unix()))
+    }
+
+    async fn space_contents(&self, namespace: &str) -> Result<SpaceContents, ApiError> {
+        let (services, deployments, statefulsets, pods) = tokio::try_join!(
+            self.names::<Service>(namespace),
+            self.names::<Deployment>(namespace),
+            self.names::<StatefulSet>(namespace),
+            self.names::<Pod>(namespace),
+        )?;
+        Ok(SpaceContents {
+            services,
+            deployments,
+            statefulsets,
+            pods,
+        })
+    }
+
+    async fn delete_space(&self, namespace: &str) -> Result<(), ApiError> {
+        let api: Api<Namespace> = Api::all(self.client.clone());
+        api.delete(namespace, &DeleteParams::default())
+            .await
+            .map_err(map_error)?;
+        Ok(())
+    }
+
+    async fn list_services(&self, namespace: &str) -> Result<Vec<ServiceRow>, ApiError> {
+        let api = self.namespaced::<Service>(namespace);
+        let services = Self::list_all(&api).await?;
+        if services.is_empty() {
+            self.ensure_space_exists(namespace).await?;
+        }
+        let now = now_unix();
+        let mut rows: Vec<ServiceRow> = services
+            .iter()
+            .map(|s| convert::service_row(s, now))
+            .collect();
+        rows.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(rows)
+    }
+
+    async fn get_service(&self, namespace: &str, name: &str) -> Result<ServiceDetail, ApiError> {
+        let services = self.namespaced::<Service>(namespace);
+        let endpoints = self.namespaced::<Endpoints>(namespace);
+        let (service, endpoints) = tokio::join!(services.get(name), endpoints.get_opt(name));
+        let service = service.map_err(map_error)?;
+        // ExternalName Services have no Endpoints; a missing one is no error.
+        let endpoints = endpoints.map_err(map_error)?;
+        let yaml = serde_yaml::to_string(&convert::strip_for_display(&service)).map_err(|e| {
+            ApiError::Internal {
+                message: format!("cannot render YAML: {e}"),
+            }
+        })?;
+        Ok(convert::service_detail(
+            &service,
+            endpoints.as_ref(),
+            yaml,
+            now_unix(),
+        ))
+    }
+}
