@@ -1,0 +1,105 @@
+# Shared by start.sh and test.sh (sourced). Installs what Wharf needs on a
+# fresh Debian machine (as root, no terminal), and builds it without
+# cargo-leptos: cargo for wasm32 + wasm-bindgen-cli + npm binaryen's wasm-opt.
+# Never use Debian's binaryen: its wasm-opt breaks the wasm (no hydration).
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SITE=$ROOT/target/site
+NAME=wharf   # = LEPTOS_OUTPUT_NAME in .cargo/config.toml
+export WHARF_STATE=${WHARF_STATE:-/tmp/wharf}
+export PATH=$HOME/.cargo/bin:$PATH
+
+step() { printf '\n\033[1m== %s\033[0m (%s)\n' "$*" "$(date +%H:%M:%S)" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# apt packages (Chromium for the browser tests, CJK fonts so Chinese renders
+# in screenshots), the wasm target, wasm-bindgen-cli pinned to Cargo.lock,
+# and the npm packages. Each is skipped when already there.
+install_tools() {
+  local need=()
+  command -v chromium >/dev/null || need+=(chromium)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+  command -v node >/dev/null || need+=(nodejs npm)
+  if [ ${#need[@]} -gt 0 ]; then
+    step "apt-get install ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+  (cd "$ROOT" && rustup show active-toolchain >/dev/null)   # installs rust-toolchain.toml's target
+  local want have
+  want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' "$ROOT/Cargo.lock")
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')
+  if [ "$want" != "$have" ]; then
+    step "cargo install wasm-bindgen-cli $want (about 6 min, once per machine)"
+    # Not --locked: its lock names a webpki-roots the registry here lacks.
+    cargo install wasm-bindgen-cli --version "$want" --quiet
+  fi
+  if [ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/end2end/node_modules/playwright-core" ]; then
+    step "npm ci (playwright-core, binaryen)"
+    (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+# The site (target/site/pkg/wharf.{js,wasm,css}) and the server binary.
+# WHARF_PROFILE=release (default) or dev.
+build_wharf() {
+  local profile=${WHARF_PROFILE:-release} wprof wdir sprof
+  if [ "$profile" = release ]; then wprof=wasm-release; wdir=wasm-release; sprof=release
+  else wprof=dev; wdir=debug; sprof=dev; fi
+  cd "$ROOT"
+  step "build the browser wasm ($wprof)"
+  # A separate target dir: the wasm and the server use different features of
+  # the same crates, and must not invalidate each other's cache.
+  cargo build -p wharf-app --lib --features hydrate --target wasm32-unknown-unknown \
+    --profile "$wprof" --target-dir target/front
+  mkdir -p "$SITE/pkg"
+  wasm-bindgen --target web --out-dir "$SITE/pkg" --out-name $NAME \
+    target/front/wasm32-unknown-unknown/$wdir/wharf_app.wasm
+  mv "$SITE/pkg/${NAME}_bg.wasm" "$SITE/pkg/$NAME.wasm"
+  if [ "$profile" = release ]; then
+    step "wasm-opt (npm binaryen)"
+    "$ROOT/end2end/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-reference-types --enable-multivalue --enable-sign-ext \
+      "$SITE/pkg/$NAME.wasm" -o "$SITE/pkg/$NAME.wasm"
+  fi
+  cp style/main.css "$SITE/pkg/$NAME.css"
+  cp -r public/. "$SITE/" 2>/dev/null || true
+  # Served precompressed (ServeDir picks .gz when the browser accepts it).
+  for f in "$SITE/pkg/$NAME.wasm" "$SITE/pkg/$NAME.js" "$SITE/pkg/$NAME.css"; do gzip -9 -k -f "$f"; done
+  step "build the server ($sprof)"
+  cargo build -p wharf-server --bin wharf-server --profile "$sprof"
+  SERVER_BIN=$ROOT/target/$([ "$sprof" = dev ] && echo debug || echo release)/wharf-server
+  printf 'wasm: %s bytes, gzip -9: %s bytes\n' "$(stat -c %s "$SITE/pkg/$NAME.wasm")" "$(stat -c %s "$SITE/pkg/$NAME.wasm.gz")" >&2
+}
+
+# Starts the server in the background on $1 (host:port) with kubeconfig $2;
+# waits until it answers. Log: $WHARF_STATE/server-<port>.log.
+start_server() {
+  local listen=$1 kubeconfig=$2 port=${1##*:}
+  mkdir -p "$WHARF_STATE"
+  local log=$WHARF_STATE/server-$port.log pidfile=$WHARF_STATE/server-$port.pid
+  stop_server "$port"
+  (cd "$ROOT" && RUST_LOG=${RUST_LOG:-info} setsid "$SERVER_BIN" --listen "$listen" --kubeconfig "$kubeconfig" \
+     --site-root "$SITE" >"$log" 2>&1 & echo $! >"$pidfile")
+  local deadline=$((SECONDS + 60))
+  until curl -fsS -m 2 -o /dev/null "http://$listen/pkg/$NAME.css"; do
+    kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$log" >&2; die "wharf-server exited"; }
+    [ $SECONDS -lt $deadline ] || { tail -20 "$log" >&2; die "wharf-server did not answer in 60 s"; }
+    sleep 0.5
+  done
+}
+
+stop_server() {
+  local pidfile=$WHARF_STATE/server-$1.pid pid
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "" ] && grep -q wharf-server "/proc/$pid/cmdline" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -f "$pidfile"
+}
+
+cluster_running() {
+  [ -f /tmp/local-kube/env ] && . /tmp/local-kube/env && kubectl get --raw /readyz --request-timeout=3s >/dev/null 2>&1
+}
