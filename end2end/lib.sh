@@ -79,11 +79,17 @@ start_server() {
   mkdir -p "$WHARF_STATE"
   local log=$WHARF_STATE/server-$port.log pidfile=$WHARF_STATE/server-$port.pid
   stop_server "$port"
-  (cd "$ROOT" && RUST_LOG=${RUST_LOG:-info} setsid "$SERVER_BIN" --listen "$listen" --kubeconfig "$kubeconfig" \
-     --site-root "$SITE" >"$log" 2>&1 & echo $! >"$pidfile")
+  if curl -s -m 2 -o /dev/null "http://$listen/"; then
+    die "$listen is already in use by another program (stop it first)"
+  fi
+  # `setsid … &` on its own, so $! is the server's own pid.
+  RUST_LOG=${RUST_LOG:-info} setsid "$SERVER_BIN" --listen "$listen" --kubeconfig "$kubeconfig" \
+    --site-root "$SITE" >"$log" 2>&1 &
+  local pid=$!
+  echo $pid >"$pidfile"
   local deadline=$((SECONDS + 60))
-  until curl -fsS -m 2 -o /dev/null "http://$listen/pkg/$NAME.css"; do
-    kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -20 "$log" >&2; die "wharf-server exited"; }
+  until curl -fsS -m 2 -o /dev/null "http://$listen/pkg/$NAME.css" 2>/dev/null; do
+    kill -0 $pid 2>/dev/null || { tail -20 "$log" >&2; die "wharf-server exited"; }
     [ $SECONDS -lt $deadline ] || { tail -20 "$log" >&2; die "wharf-server did not answer in 60 s"; }
     sleep 0.5
   done
@@ -93,7 +99,8 @@ stop_server() {
   local pidfile=$WHARF_STATE/server-$1.pid pid
   [ -f "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
-  if [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "" ] && grep -q wharf-server "/proc/$pid/cmdline" 2>/dev/null; then
+  # Only if that pid is still our server (pids are reused).
+  if grep -q wharf-server "/proc/$pid/cmdline" 2>/dev/null; then
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi

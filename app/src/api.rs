@@ -52,35 +52,69 @@ impl From<FieldErrors> for AppError {
     }
 }
 
+/// Where server functions are served (leptos' default prefix).
+pub const SERVER_FN_PREFIX: &str = "/api/";
+
+/// Ends a server function: an error answers with its own HTTP status
+/// (422, 403, 404, …), not a blanket 500, so proxies, logs and scripted
+/// clients see what happened. The body is the [`ApiError`] either way.
+/// During server-side rendering the same functions run inside the page's
+/// request: the page keeps its own status there (one forbidden part of a page
+/// does not make the page forbidden).
+#[cfg(feature = "ssr")]
+fn respond<T>(result: Result<T, ApiError>) -> Result<T, AppError> {
+    let is_server_fn_call = use_context::<http::request::Parts>()
+        .is_some_and(|p| p.uri.path().starts_with(SERVER_FN_PREFIX));
+    if let Err(e) = &result
+        && is_server_fn_call
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+    {
+        let status = http::StatusCode::from_u16(e.http_status())
+            .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        response.set_status(status);
+    }
+    result.map_err(AppError)
+}
+
 #[server(endpoint = "list_spaces")]
 pub async fn list_spaces() -> Result<Vec<SpaceSummary>, AppError> {
-    Ok(cluster()?.list_spaces().await?)
+    respond(async { cluster()?.list_spaces().await }.await)
 }
 
 #[server(endpoint = "create_space")]
 pub async fn create_space(name: String, description: String) -> Result<SpaceSummary, AppError> {
     let space = NewSpace { name, description };
-    space.validate()?;
-    Ok(cluster()?.create_space(&space).await?)
+    respond(
+        async {
+            space.validate()?;
+            cluster()?.create_space(&space).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "space_contents")]
 pub async fn get_space_contents(space: String) -> Result<SpaceContents, AppError> {
-    Ok(cluster()?.space_contents(&space).await?)
+    respond(async { cluster()?.space_contents(&space).await }.await)
 }
 
 #[server(endpoint = "delete_space")]
 pub async fn delete_space(space: String, confirm: String) -> Result<(), AppError> {
-    check_delete_confirmation(&space, &confirm)?;
-    Ok(cluster()?.delete_space(&space).await?)
+    respond(
+        async {
+            check_delete_confirmation(&space, &confirm)?;
+            cluster()?.delete_space(&space).await
+        }
+        .await,
+    )
 }
 
 #[server(endpoint = "list_services")]
 pub async fn list_services(space: String) -> Result<Vec<ServiceRow>, AppError> {
-    Ok(cluster()?.list_services(&space).await?)
+    respond(async { cluster()?.list_services(&space).await }.await)
 }
 
 #[server(endpoint = "get_service")]
 pub async fn get_service(space: String, name: String) -> Result<ServiceDetail, AppError> {
-    Ok(cluster()?.get_service(&space, &name).await?)
+    respond(async { cluster()?.get_service(&space, &name).await }.await)
 }

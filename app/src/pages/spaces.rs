@@ -91,6 +91,18 @@ pub fn SpaceLayout() -> impl IntoView {
                         .collect_view()
                         .into_any()
                 }
+                // A user who may not list namespaces still works in the one
+                // in the URL: show it as the only tab.
+                Err(AppError(ApiError::Forbidden { .. })) => current
+                    .get_untracked()
+                    .map(|name| {
+                        view! {
+                            <a class="tab" href=format!("/spaces/{name}/services") aria-current="page" data-space=name.clone()>
+                                {name.clone()}
+                            </a>
+                        }
+                    })
+                    .into_any(),
                 Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
             }
         })

@@ -1,0 +1,59 @@
+// Shared by the browser tests: Debian's Chromium through playwright-core,
+// kubectl against the local cluster, and condition waits with deadlines.
+import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BASE = process.env.WHARF_URL ?? 'http://127.0.0.1:3100';
+export const RESTRICTED_BASE = process.env.WHARF_RESTRICTED_URL ?? 'http://127.0.0.1:3101';
+export const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export async function launch() {
+  // Never `npx playwright install`: the browser is Debian's.
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/// A page that records console errors, failed requests and page errors.
+export async function openPage(browser, { locale = 'en-US', javaScriptEnabled = true } = {}) {
+  const context = await browser.newContext({ locale, javaScriptEnabled, viewport: { width: 1280, height: 720 } });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => page.problems.push(`pageerror: ${e}`));
+  page.on('requestfailed', (r) => page.problems.push(`requestfailed: ${r.url()}`));
+  return page;
+}
+
+export async function hydrated(page) {
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+}
+
+export function kubectl(...args) {
+  return execFileSync('kubectl', args, { encoding: 'utf8', env: { ...process.env, KUBECONFIG: process.env.KUBE_LOCAL_ADMIN_KUBECONFIG } });
+}
+
+export function namespaceExists(name) {
+  return kubectl('get', 'namespace', name, '--ignore-not-found', '-o', 'name').trim() !== '';
+}
+
+/// Polls `check` until it returns truthy or the deadline passes.
+export async function eventually(what, check, timeoutMs = 60_000, everyMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+export function unique(prefix) {
+  return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+}

@@ -1,0 +1,189 @@
+// The first slice, end to end: spaces as tabs and the service list, on the
+// real cluster, in headless Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  ARTIFACTS, BASE, RESTRICTED_BASE, eventually, hydrated, kubectl, launch, namespaceExists, openPage, unique,
+} from './helpers.mjs';
+
+let browser;
+const listSpace = unique('e2e-list');
+
+before(async () => {
+  browser = await launch();
+  kubectl('create', 'namespace', listSpace);
+  kubectl('-n', listSpace, 'create', 'service', 'nodeport', 'web-np', '--tcp=80:8080');
+  kubectl('-n', listSpace, 'create', 'service', 'clusterip', 'db', '--clusterip=None', '--tcp=5432:5432');
+  kubectl('-n', listSpace, 'create', 'service', 'loadbalancer', 'web-lb', '--tcp=443:8443');
+});
+
+after(async () => {
+  await browser?.close();
+  kubectl('delete', 'namespace', listSpace, '--wait=false', '--ignore-not-found');
+});
+
+test('the service list is in the server-rendered HTML (no JavaScript)', async () => {
+  const page = await openPage(browser, { javaScriptEnabled: false });
+  const response = await page.goto(`${BASE}/spaces/${listSpace}/services`);
+  assert.equal(response.status(), 200);
+  const rows = page.locator('#services-table tbody tr');
+  assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.service)), ['db', 'web-lb', 'web-np']);
+  const lb = page.locator('tr[data-service="web-lb"]');
+  assert.match(await lb.innerText(), /LoadBalancer[\s\S]*pending[\s\S]*443:3\d{4}\/TCP/);
+  assert.match(await page.locator('tr[data-service="db"]').innerText(), /Headless/);
+  // The tab of the space is there and marked current.
+  assert.equal(await page.locator(`a.tab[data-space="${listSpace}"]`).getAttribute('aria-current'), 'page');
+  await page.context().close();
+});
+
+test('the list hydrates, follows kubectl, and opens a detail page client-side', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/${listSpace}/services`);
+  await hydrated(page);
+  kubectl('-n', listSpace, 'create', 'service', 'clusterip', 'added-later', '--tcp=8080:80');
+  await page.click('#refresh');
+  await page.waitForSelector('tr[data-service="added-later"]', { timeout: 15_000 });
+  await page.screenshot({ path: join(ARTIFACTS, 'services.png') });
+
+  const navigations = [];
+  page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations.push(f.url()); });
+  await page.click('tr[data-service="web-np"] a');
+  await page.waitForSelector('#service-name');
+  assert.equal(await page.locator('#service-name').innerText(), 'web-np');
+  assert.match(await page.locator('#service-ports').innerText(), /^80:3\d{4}\/TCP$/);
+  assert.match(await page.locator('#service-yaml').innerText(), /kind: Service[\s\S]*name: web-np/);
+  assert.doesNotMatch(await page.locator('#service-yaml').innerText(), /managedFields/);
+  assert.ok(page.url().endsWith(`/spaces/${listSpace}/services/web-np`));
+  // Client-side routing: the URL changed without a document load.
+  assert.equal(await page.evaluate(() => performance.getEntriesByType('navigation').length), 1);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a service detail lists the endpoints of ready pods', async () => {
+  kubectl('-n', listSpace, 'create', 'deployment', 'echo', '--image=busybox:1.35', '--', 'sleep', '3600');
+  kubectl('-n', listSpace, 'expose', 'deployment', 'echo', '--port=80');
+  kubectl('-n', listSpace, 'rollout', 'status', 'deployment/echo', '--timeout=90s');
+  const podIp = kubectl('-n', listSpace, 'get', 'pods', '-l', 'app=echo', '-o', 'jsonpath={.items[0].status.podIP}').trim();
+  const page = await openPage(browser);
+  await eventually('the endpoint to show', async () => {
+    await page.goto(`${BASE}/spaces/${listSpace}/services/echo`);
+    return (await page.locator('#endpoints-table').count()) > 0;
+  }, 30_000, 500);
+  assert.match(await page.locator('#endpoints-table').innerText(), new RegExp(podIp.replaceAll('.', '\\.')));
+  await page.context().close();
+});
+
+test('create a space: a bad name is refused at the field, a good one is created', async () => {
+  const name = unique('e2e-new');
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/`);
+  await hydrated(page);
+  await page.click('#new-space');
+  await page.fill('#space-name', 'Bad_Name');
+  assert.equal(await page.locator('#name-error').innerText(), 'Use lowercase letters only.');
+  assert.equal(await page.locator('#space-name').getAttribute('aria-invalid'), 'true');
+  assert.ok(await page.locator('#create-space-submit').isDisabled());
+  await page.fill('#space-name', 'bad_name');
+  assert.match(await page.locator('#name-error').innerText(), /'_' is not allowed/);
+  await page.fill('#space-name', 'x'.repeat(64));
+  assert.equal(await page.locator('#name-error').innerText(), 'At most 63 characters (64 now).');
+  assert.equal(namespaceExists('bad_name'), false);
+
+  // A name the browser accepts but the cluster refuses: the server's answer
+  // lands at the same field.
+  await page.fill('#space-name', 'default');
+  assert.equal(await page.locator('#name-error').innerText(), '');
+  await page.click('#create-space-submit');
+  await page.waitForFunction(() => document.querySelector('#name-error')?.textContent === 'This name is already taken.');
+
+  await page.fill('#space-name', name);
+  await page.fill('#space-description', '端到端测试 e2e');
+  await page.click('#create-space-submit');
+  await page.waitForURL(`${BASE}/spaces/${name}/services`);
+  await page.waitForSelector('#services-empty');
+  assert.equal(await page.locator(`a.tab[data-space="${name}"]`).getAttribute('aria-current'), 'page');
+  assert.equal(
+    kubectl('get', 'namespace', name, '-o', 'jsonpath={.metadata.annotations.wharf\\.io/description}'),
+    '端到端测试 e2e',
+  );
+  // The one refused create answered 422, which Chromium logs; nothing else.
+  assert.deepEqual(page.problems.filter((p) => !/status of 422 \(Unprocessable Entity\)/.test(p)), []);
+  await page.context().close();
+  kubectl('delete', 'namespace', name, '--wait=false');
+});
+
+test('delete a space through the type-the-name dialog', async () => {
+  const name = unique('e2e-del');
+  kubectl('create', 'namespace', name);
+  kubectl('-n', name, 'create', 'service', 'clusterip', 'doomed', '--tcp=80:80');
+  kubectl('-n', name, 'create', 'deployment', 'doomed-app', '--image=busybox:1.35', '--', 'sleep', '3600');
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/${name}/services`);
+  await hydrated(page);
+  await page.click('#delete-space');
+  await page.waitForSelector('#space-contents');
+  const contents = await page.locator('#space-contents').innerText();
+  assert.match(contents, /Services \(1\): doomed/);
+  assert.match(contents, /Deployments \(1\): doomed-app/);
+  assert.ok(await page.locator('#delete-space-submit').isDisabled());
+  await page.fill('#delete-confirm', name.slice(0, -1));
+  assert.ok(await page.locator('#delete-space-submit').isDisabled());
+  await page.fill('#delete-confirm', name);
+  assert.ok(await page.locator('#delete-space-submit').isEnabled());
+  await page.screenshot({ path: join(ARTIFACTS, 'delete-space-dialog.png') });
+  await page.click('#delete-space-submit');
+  await page.waitForURL((url) => !url.pathname.startsWith(`/spaces/${name}/`));
+  // The tab says it is going, then disappears when the namespace is gone.
+  const tab = page.locator(`a.tab[data-space="${name}"]`);
+  await eventually('the tab to disappear', async () => (await tab.count()) === 0, 120_000, 500);
+  assert.equal(namespaceExists(name), false);
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('Chinese from Accept-Language, and the switch back to English', async () => {
+  const page = await openPage(browser, { locale: 'zh-CN' });
+  await page.goto(`${BASE}/spaces/${listSpace}/services`);
+  await hydrated(page);
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.equal(await page.locator('.toolbar h1').innerText(), '服务');
+  assert.match(await page.locator('tr[data-service="web-np"]').innerText(), /节点访问/);
+  await page.screenshot({ path: join(ARTIFACTS, 'services-zh.png') });
+  await page.click('#switch-language');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await hydrated(page);
+  assert.equal(await page.locator('.toolbar h1').innerText(), 'Services');
+  await page.context().close();
+});
+
+test('the restricted user sees Forbidden in words outside its namespace', async () => {
+  const page = await openPage(browser);
+  const response = await page.goto(`${RESTRICTED_BASE}/spaces/default/services`);
+  assert.equal(response.status(), 200);
+  const alert = page.locator('main [role="alert"]');
+  assert.match(await alert.innerText(), /^You are not allowed to do this\. services is forbidden: User "dev" cannot list/);
+  // In its own namespace it works.
+  await page.goto(`${RESTRICTED_BASE}/spaces/dev/services`);
+  assert.equal(await page.locator('main [role="alert"]').count(), 0);
+  await page.context().close();
+});
+
+test('server functions answer with the error status, and refuse cross-site writes', async () => {
+  const post = (url, body, headers = {}) => fetch(url, {
+    method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
+  const bad = await post(`${BASE}/api/create_space`, 'name=Bad_Name&description=');
+  assert.equal(bad.status, 422);
+  assert.deepEqual(await bad.json(), { Invalid: { message: '', causes: [{ field: 'name', problem: 'Uppercase' }] } });
+  const forbidden = await post(`${RESTRICTED_BASE}/api/list_services`, 'space=default');
+  assert.equal(forbidden.status, 403);
+  assert.ok((await forbidden.json()).Forbidden);
+  const crossSite = await post(`${BASE}/api/create_space`, 'name=csrf-test&description=', { origin: 'http://evil.example' });
+  assert.equal(crossSite.status, 403);
+  assert.equal(namespaceExists('csrf-test'), false);
+  const page = await fetch(`${BASE}/spaces/default/services`);
+  assert.equal(page.headers.get('content-security-policy'), "frame-ancestors 'self'");
+  assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+});
