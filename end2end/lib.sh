@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SITE=$ROOT/target/site
 NAME=wharf   # = LEPTOS_OUTPUT_NAME in .cargo/config.toml
 export WHARF_STATE=${WHARF_STATE:-/tmp/wharf}
-export PATH=$HOME/.cargo/bin:$PATH
+export PATH=${CARGO_HOME:-$HOME/.cargo}/bin:$PATH
 
 step() { printf '\n\033[1m== %s\033[0m (%s)\n' "$*" "$(date +%H:%M:%S)" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }

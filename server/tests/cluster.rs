@@ -64,16 +64,30 @@ async fn admin_creates_lists_and_deletes_a_space() {
     assert_eq!(created.description.as_deref(), Some("集成测试 integration"));
 
     let listed = cluster.list_spaces().await.expect("list");
-    let found = listed.iter().find(|s| s.name == name).expect("new space is listed");
+    let found = listed
+        .iter()
+        .find(|s| s.name == name)
+        .expect("new space is listed");
     assert!(!found.terminating);
 
-    assert!(cluster.list_services(&name).await.expect("services").is_empty());
+    assert!(
+        cluster
+            .list_services(&name)
+            .await
+            .expect("services")
+            .is_empty()
+    );
     let contents = cluster.space_contents(&name).await.expect("contents");
     assert!(contents.is_empty(), "{contents:?}");
 
     cluster.delete_space(&name).await.expect("delete");
     eventually("the namespace to go", Duration::from_secs(90), || async {
-        !cluster.list_spaces().await.unwrap().iter().any(|s| s.name == name)
+        !cluster
+            .list_spaces()
+            .await
+            .unwrap()
+            .iter()
+            .any(|s| s.name == name)
     })
     .await;
     assert!(matches!(
@@ -105,7 +119,10 @@ async fn apiserver_rejections_land_on_the_form_fields() {
         description: String::new(),
     };
     let err = cluster.create_space(&taken).await.unwrap_err();
-    assert_eq!(err.field_errors().get(fields::NAME), Some(&Problem::AlreadyExists));
+    assert_eq!(
+        err.field_errors().get(fields::NAME),
+        Some(&Problem::AlreadyExists)
+    );
 }
 
 #[tokio::test]
@@ -114,14 +131,20 @@ async fn restricted_user_is_forbidden_outside_dev() {
     let cluster = restricted().await;
     // Allowed: its own namespace.
     cluster.list_services("dev").await.expect("dev is allowed");
-    cluster.space_contents("dev").await.expect("dev contents are allowed");
+    cluster
+        .space_contents("dev")
+        .await
+        .expect("dev contents are allowed");
 
     // Refused, as Forbidden (not a crash, not an empty list).
     for result in [
         cluster.list_services("default").await.map(|_| ()),
         cluster.list_services("kube-system").await.map(|_| ()),
         cluster.space_contents("default").await.map(|_| ()),
-        cluster.get_service("default", "kubernetes").await.map(|_| ()),
+        cluster
+            .get_service("default", "kubernetes")
+            .await
+            .map(|_| ()),
         cluster.list_spaces().await.map(|_| ()),
         cluster
             .create_space(&NewSpace {
@@ -133,7 +156,9 @@ async fn restricted_user_is_forbidden_outside_dev() {
         cluster.delete_space("default").await,
     ] {
         match result {
-            Err(ApiError::Forbidden { message }) => assert!(message.contains("forbidden"), "{message}"),
+            Err(ApiError::Forbidden { message }) => {
+                assert!(message.contains("forbidden"), "{message}")
+            }
             other => panic!("expected Forbidden, got {other:?}"),
         }
     }
@@ -143,7 +168,10 @@ async fn restricted_user_is_forbidden_outside_dev() {
 #[ignore = "needs the local cluster: bash end2end/test.sh"]
 async fn service_detail_of_the_kubernetes_service() {
     let cluster = admin().await;
-    let detail = cluster.get_service("default", "kubernetes").await.expect("get");
+    let detail = cluster
+        .get_service("default", "kubernetes")
+        .await
+        .expect("get");
     assert_eq!(detail.row.name, "kubernetes");
     assert_eq!(detail.row.ports[0].port, 443);
     assert!(detail.yaml.contains("kind: Service"), "{}", detail.yaml);

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Static checks: formatting, clippy for both feature sets, and the
+# architecture's invariants (ARCHITECTURE.md).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "clippy -D warnings (ssr: server, app with ssr, spec with k8s; all targets)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "clippy -D warnings (hydrate: the browser wasm)"
+cargo clippy -p wharf-app --features hydrate --target wasm32-unknown-unknown --target-dir target/front --quiet -- -D warnings
+
+step "invariant: the shared crate builds for wasm32 and depends on no leptos, tokio or kube"
+cargo build -p wharf-spec --all-features --target wasm32-unknown-unknown --target-dir target/front --quiet
+deps=$(cargo tree -p wharf-spec --all-features -e normal --prefix none --format '{p}' | awk '{print $1}' | sort -u)
+for banned in leptos leptos_axum server_fn tokio kube kube-client kube-core; do
+  if grep -qx "$banned" <<<"$deps"; then die "wharf-spec depends on $banned"; fi
+done
+echo "wharf-spec's dependencies: $(tr '\n' ' ' <<<"$deps")"
+
+step "invariant: only server/src/k8s/ uses the kube crate"
+offenders=$(grep -rlE '(^|[^_[:alnum:]])kube::|use kube\b|kube = ' app server --include='*.rs' --include=Cargo.toml \
+  | grep -v -e '^server/src/k8s/' -e '^server/Cargo.toml$' || true)
+[ -z "$offenders" ] || die "kube used outside server/src/k8s/: $offenders"
+echo "ok"

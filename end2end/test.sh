@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs every test of Wharf on this machine, installing what is missing:
+# static checks, unit tests, the server against the real local Kubernetes,
+# and the browser tests in headless Chromium. Uses a running local cluster
+# if there is one (bash end2end/start.sh), else brings one up and always
+# tears it down at the end.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+T0=$SECONDS
+ADMIN_LISTEN=127.0.0.1:3100
+RESTRICTED_LISTEN=127.0.0.1:3101
+OWN_CLUSTER=0
+
+cleanup() {
+  local rc=$?
+  stop_server 3100 || true
+  stop_server 3101 || true
+  if [ $OWN_CLUSTER = 1 ]; then
+    step "local cluster: down"
+    KUBE_LOCAL_SAVE_LOGS=$ROOT/target/kube-logs bash "$ROOT/end2end/cluster/down.sh" >/dev/null || true
+  fi
+  printf '\nend2end/test.sh: %s after %d s\n' "$([ $rc = 0 ] && echo PASSED || echo FAILED)" $((SECONDS - T0)) >&2
+  exit $rc
+}
+trap cleanup EXIT
+
+install_tools
+bash end2end/checks.sh
+
+if cluster_running; then
+  step "using the running local cluster"
+else
+  step "local cluster: install (cached after the first run) and up"
+  bash end2end/cluster/install.sh
+  OWN_CLUSTER=1
+  bash end2end/cluster/up.sh
+fi
+. /tmp/local-kube/env
+
+step "cargo test: unit tests, and the server's k8s module against the cluster"
+cargo test --workspace -- --include-ignored
+
+build_wharf
+step "start Wharf twice: as the admin, and as the restricted user dev"
+start_server $ADMIN_LISTEN "$KUBE_LOCAL_ADMIN_KUBECONFIG"
+start_server $RESTRICTED_LISTEN "$KUBE_LOCAL_RESTRICTED_KUBECONFIG"
+
+step "browser tests (Chromium, playwright-core)"
+(cd end2end && WHARF_URL=http://$ADMIN_LISTEN WHARF_RESTRICTED_URL=http://$RESTRICTED_LISTEN \
+  node --test --test-concurrency=1 tests/)
+echo "screenshots: end2end/artifacts/"
