@@ -28,7 +28,7 @@ install_tools() {
   (cd "$ROOT" && rustup show active-toolchain >/dev/null)   # installs rust-toolchain.toml's target
   local want have
   want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' "$ROOT/Cargo.lock")
-  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)   # absent on a fresh machine
   if [ "$want" != "$have" ]; then
     step "cargo install wasm-bindgen-cli $want (about 6 min, once per machine)"
     # Not --locked: its lock names a webpki-roots the registry here lacks.
