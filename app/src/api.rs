@@ -5,10 +5,13 @@
 //! which the server's `k8s` module implements for the signed-in session.
 
 use leptos::prelude::*;
-use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::codec::{Json, JsonEncoding};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use wharf_spec::view::{ServiceDetail, ServiceRow, SpaceContents, SpaceSummary};
+use wharf_spec::service::ServiceForm;
+use wharf_spec::view::{
+    PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary, WorkloadLabels,
+};
 use wharf_spec::{ApiError, FieldErrors};
 
 #[cfg(feature = "ssr")]
@@ -117,4 +120,45 @@ pub async fn list_services(space: String) -> Result<Vec<ServiceRow>, AppError> {
 #[server(endpoint = "get_service")]
 pub async fn get_service(space: String, name: String) -> Result<ServiceDetail, AppError> {
     respond(async { cluster()?.get_service(&space, &name).await }.await)
+}
+
+/// Creates a Service from the form, or with `check_only` has the apiserver
+/// check it completely (`dryRun=All`) without storing anything.
+#[server(endpoint = "create_service", input = Json)]
+pub async fn create_service(
+    space: String,
+    form: ServiceForm,
+    check_only: bool,
+) -> Result<ServiceRow, AppError> {
+    respond(
+        async {
+            form.validate(wharf_spec::service::NodePortRange::default())?;
+            cluster()?.create_service(&space, &form, check_only).await
+        }
+        .await,
+    )
+}
+
+/// Deletes the named Services; the answer lists those that could not be
+/// deleted and why (the others are gone).
+#[server(endpoint = "delete_services", input = Json)]
+pub async fn delete_services(
+    space: String,
+    names: Vec<String>,
+) -> Result<Vec<(String, ApiError)>, AppError> {
+    respond(async { cluster()?.delete_services(&space, &names).await }.await)
+}
+
+#[server(endpoint = "workload_labels")]
+pub async fn list_workload_labels(space: String) -> Result<Vec<WorkloadLabels>, AppError> {
+    respond(async { cluster()?.workload_labels(&space).await }.await)
+}
+
+/// The pods a selector matches now (the form's live preview).
+#[server(endpoint = "matching_pods", input = Json)]
+pub async fn matching_pods(
+    space: String,
+    selector: Vec<(String, String)>,
+) -> Result<Vec<PodBrief>, AppError> {
+    respond(async { cluster()?.matching_pods(&space, &selector).await }.await)
 }

@@ -10,8 +10,11 @@ use async_trait::async_trait;
 use leptos::prelude::use_context;
 use std::sync::Arc;
 use wharf_spec::ApiError;
+use wharf_spec::service::ServiceForm;
 use wharf_spec::space::NewSpace;
-use wharf_spec::view::{ServiceDetail, ServiceRow, SpaceContents, SpaceSummary};
+use wharf_spec::view::{
+    PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary, WorkloadLabels,
+};
 
 /// The cluster as one signed-in user sees it.
 #[async_trait]
@@ -24,6 +27,28 @@ pub trait Cluster: Send + Sync {
     async fn delete_space(&self, space: &str) -> Result<(), ApiError>;
     async fn list_services(&self, space: &str) -> Result<Vec<ServiceRow>, ApiError>;
     async fn get_service(&self, space: &str, name: &str) -> Result<ServiceDetail, ApiError>;
+    /// Creates the Service the (validated) form describes; with `dry_run`
+    /// the apiserver checks it completely and stores nothing.
+    async fn create_service(
+        &self,
+        space: &str,
+        form: &ServiceForm,
+        dry_run: bool,
+    ) -> Result<ServiceRow, ApiError>;
+    /// Deletes Services; returns the names it could not delete, with why.
+    async fn delete_services(
+        &self,
+        space: &str,
+        names: &[String],
+    ) -> Result<Vec<(String, ApiError)>, ApiError>;
+    /// The pod-template labels of the space's Deployments and StatefulSets.
+    async fn workload_labels(&self, space: &str) -> Result<Vec<WorkloadLabels>, ApiError>;
+    /// The pods a label selector matches now.
+    async fn matching_pods(
+        &self,
+        space: &str,
+        selector: &[(String, String)],
+    ) -> Result<Vec<PodBrief>, ApiError>;
 }
 
 /// Finds the session of a request and its cluster client.

@@ -1,5 +1,7 @@
 use crate::i18n::{LANG_COOKIE, Lang};
-use crate::pages::{Home, NotFound, ServiceDetailPage, ServiceList, SpaceLayout};
+use crate::pages::{
+    Home, NotFound, ServiceCreatePage, ServiceDetailPage, ServiceList, SpaceLayout,
+};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -76,6 +78,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=SpaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=Home ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/new/service") view=ServiceCreatePage ssr=SsrMode::Async />
                     <Route
                         path=path!("spaces/:space/services/:name")
                         view=ServiceDetailPage

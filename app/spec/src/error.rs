@@ -23,6 +23,20 @@ pub enum Problem {
     AlreadyExists,
     /// The typed confirmation does not match the name.
     ConfirmationMismatch,
+    /// A named port needs at least one letter (else it reads as a number).
+    NeedsALetter,
+    NotANumber,
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    /// Another row has the same value.
+    Duplicate,
+    NotAnIpAddress,
+    /// A list that needs at least one row (a Service's ports).
+    AtLeastOne,
+    /// Port names are required once a Service has more than one port.
+    RequiredWithSeveralPorts,
     /// The apiserver's own words for a rule Wharf does not check itself
     /// (`Status.details.causes[].message`).
     Server(String),
@@ -110,14 +124,14 @@ impl ApiError {
     /// Moves causes from API paths (`metadata.name`) onto the form's fields;
     /// causes the form has no field for stay where they are (shown with the
     /// message).
-    pub fn relocate(self, form_field: impl Fn(&str) -> Option<&'static str>) -> ApiError {
+    pub fn relocate(self, form_field: impl Fn(&str) -> Option<String>) -> ApiError {
         match self {
             ApiError::Invalid { message, causes } => ApiError::Invalid {
                 message,
                 causes: causes
                     .into_iter()
                     .map(|c| FieldError {
-                        field: form_field(&c.field).map_or(c.field, str::to_owned),
+                        field: form_field(&c.field).unwrap_or(c.field),
                         problem: c.problem,
                     })
                     .collect(),
@@ -197,14 +211,14 @@ mod tests {
                 },
             ],
         };
-        let moved = e.relocate(|p| (p == "metadata.name").then_some("name"));
+        let moved = e.relocate(|p| (p == "metadata.name").then(|| "name".to_owned()));
         let errs = moved.field_errors();
         assert_eq!(errs.get("name"), Some(&Problem::AlreadyExists));
         assert_eq!(errs.get("spec.x"), Some(&Problem::Required));
         let other = ApiError::Forbidden {
             message: "no".into(),
         };
-        assert_eq!(other.clone().relocate(|_| Some("name")), other);
+        assert_eq!(other.clone().relocate(|_| Some("name".into())), other);
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! It depends on neither leptos, tokio nor kube (an invariant checked in CI).
 
 pub mod error;
+pub mod labels;
 pub mod names;
+pub mod service;
 pub mod space;
 pub mod view;
 

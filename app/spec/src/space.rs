@@ -50,12 +50,13 @@ impl NewSpace {
 }
 
 /// Where an apiserver cause about a namespace belongs on the form.
-pub fn form_field(api_path: &str) -> Option<&'static str> {
-    match api_path {
+pub fn form_field(api_path: &str) -> Option<String> {
+    let field = match api_path {
         "metadata.name" | "name" => Some(fields::NAME),
         p if p.starts_with("metadata.annotations") => Some(fields::DESCRIPTION),
         _ => None,
-    }
+    };
+    field.map(str::to_owned)
 }
 
 #[cfg(feature = "k8s")]
@@ -132,9 +133,9 @@ mod tests {
 
     #[test]
     fn api_paths_map_to_form_fields() {
-        assert_eq!(form_field("metadata.name"), Some(fields::NAME));
+        assert_eq!(form_field("metadata.name").as_deref(), Some(fields::NAME));
         assert_eq!(
-            form_field("metadata.annotations"),
+            form_field("metadata.annotations").as_deref(),
             Some(fields::DESCRIPTION)
         );
         assert_eq!(form_field("spec.finalizers"), None);

@@ -128,6 +128,25 @@ pub struct ServiceDetail {
     pub yaml: String,
 }
 
+/// A Deployment or StatefulSet whose pod labels a selector can take.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkloadLabels {
+    /// `Deployment` or `StatefulSet`.
+    pub kind: String,
+    pub name: String,
+    /// The pod template's labels, sorted by key.
+    pub labels: Vec<(String, String)>,
+}
+
+/// A pod as the selector preview shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PodBrief {
+    pub name: String,
+    /// `status.phase` (Running, Pending, …).
+    pub phase: String,
+    pub ip: Option<String>,
+}
+
 /// kubectl's compact age: `42s`, `5m`, `3h`, `12d`, `2y`.
 pub fn format_age(seconds: i64) -> String {
     let s = seconds.max(0);

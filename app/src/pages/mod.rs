@@ -1,8 +1,10 @@
 //! Routed pages.
 
+mod service_form;
 mod services;
 mod spaces;
 
+pub use service_form::ServiceCreatePage;
 pub use services::{ServiceDetailPage, ServiceList};
 pub use spaces::{Home, SpaceLayout, SpacesResource};
 

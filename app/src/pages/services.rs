@@ -1,11 +1,14 @@
 //! The service list of a space and a service's detail page.
 
-use crate::api::{AppError, get_service, list_services};
+use crate::api::{AppError, delete_services, get_service, list_services};
 use crate::components::{ErrorNotice, Loading, poll, use_texts};
 use crate::i18n::Texts;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
+use std::collections::BTreeSet;
 use std::time::Duration;
+use wharf_spec::ApiError;
 use wharf_spec::view::{ExternalAddress, ServiceRow, format_age};
 
 /// The list refreshes itself this often while shown (a watch replaces this
@@ -58,6 +61,13 @@ pub fn ServiceList() -> impl IntoView {
         move || services.refetch(),
         LIST_POLL,
     );
+    let selected = RwSignal::new(BTreeSet::<String>::new());
+    let confirming = RwSignal::new(false);
+    // A new space starts with nothing selected.
+    Effect::new(move |_| {
+        space.track();
+        selected.set(BTreeSet::new());
+    });
 
     let rows = move || {
         Suspend::new(async move {
@@ -74,6 +84,7 @@ pub fn ServiceList() -> impl IntoView {
                     <table class="table" id="services-table">
                         <thead>
                             <tr>
+                                <th class="select"></th>
                                 <th>{t.col_name}</th>
                                 <th>{t.col_type}</th>
                                 <th>{t.col_cluster_ip}</th>
@@ -88,8 +99,28 @@ pub fn ServiceList() -> impl IntoView {
                                 .into_iter()
                                 .map(|row| {
                                     let href = format!("/spaces/{space}/services/{}", row.name);
+                                    let name = row.name.clone();
+                                    let checked = {
+                                        let name = name.clone();
+                                        move || selected.with(|s| s.contains(&name))
+                                    };
                                     view! {
                                         <tr data-service=row.name.clone()>
+                                            <td class="select">
+                                                <input
+                                                    type="checkbox"
+                                                    aria-label=row.name.clone()
+                                                    data-select=row.name.clone()
+                                                    prop:checked=checked
+                                                    on:change=move |ev| {
+                                                        let on = event_target_checked(&ev);
+                                                        let name = name.clone();
+                                                        selected.update(|s| {
+                                                            if on { s.insert(name); } else { s.remove(&name); }
+                                                        });
+                                                    }
+                                                />
+                                            </td>
                                             <td>
                                                 <a class="cell-link" href=href>{row.name.clone()}</a>
                                                 {row.alias.clone().map(|a| view! { <div class="muted small">{a}</div> })}
@@ -119,9 +150,87 @@ pub fn ServiceList() -> impl IntoView {
         <div class="toolbar">
             <h1>{t.services}</h1>
             <span class="spacer"></span>
+            <button
+                id="delete-selected"
+                class="btn btn-danger-ghost"
+                disabled=move || selected.with(BTreeSet::is_empty)
+                on:click=move |_| confirming.set(true)
+            >
+                {t.delete_selected}
+                {move || selected.with(|s| (!s.is_empty()).then(|| format!(" ({})", s.len())))}
+            </button>
             <button id="refresh" class="btn" on:click=move |_| services.refetch()>{t.refresh}</button>
+            <a id="create-service" class="btn btn-primary" href=move || format!("/spaces/{}/new/service", space.get())>
+                {t.new_service}
+            </a>
         </div>
         <Transition fallback=Loading>{rows}</Transition>
+        <Show when=move || confirming.get()>
+            <DeleteServicesDialog
+                space=space.get_untracked()
+                names=selected.get_untracked().into_iter().collect()
+                open=confirming
+                on_done=move || {
+                    selected.set(BTreeSet::new());
+                    services.refetch();
+                }
+            />
+        </Show>
+    }
+}
+
+/// One confirmation for one or many Services; reports any that failed.
+#[component]
+fn DeleteServicesDialog(
+    space: String,
+    names: Vec<String>,
+    open: RwSignal<bool>,
+    on_done: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let t = use_texts();
+    let pending = RwSignal::new(false);
+    let failures = RwSignal::new(Vec::<(String, ApiError)>::new());
+    let failure = RwSignal::new(None::<ApiError>);
+    let count = names.len();
+    let list = names.clone();
+    let delete = move |_| {
+        pending.set(true);
+        let (space, names, on_done) = (space.clone(), names.clone(), on_done.clone());
+        spawn_local(async move {
+            let result = delete_services(space, names).await;
+            pending.set(false);
+            match result {
+                Ok(failed) if failed.is_empty() => {
+                    open.set(false);
+                    on_done();
+                }
+                Ok(failed) => {
+                    failures.set(failed);
+                    on_done();
+                }
+                Err(AppError(e)) => failure.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <div class="modal-backdrop" on:click=move |_| open.set(false)>
+            <div class="modal modal-danger" role="dialog" aria-modal="true" aria-labelledby="delete-services-title" on:click=|ev| ev.stop_propagation()>
+                <h2 id="delete-services-title">{(t.delete_services_title)(count)}</h2>
+                <ul class="contents-list" id="delete-services-list">
+                    {list.into_iter().map(|n| view! { <li class="mono">{n}</li> }).collect_view()}
+                </ul>
+                {move || failures.get().into_iter().map(|(name, e)| view! {
+                    <div class="notice notice-error" role="alert"><strong>{name}</strong>": "{t.error(&e)}</div>
+                }).collect_view()}
+                {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
+                <div class="modal-actions">
+                    <button type="button" class="btn" on:click=move |_| open.set(false)>{t.cancel}</button>
+                    <button type="button" class="btn btn-danger" id="delete-services-submit" disabled=move || pending.get() on:click=delete>
+                        {move || if pending.get() { t.deleting } else { t.delete }}
+                    </button>
+                </div>
+            </div>
+        </div>
     }
 }
 

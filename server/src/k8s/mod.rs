@@ -17,13 +17,17 @@ use k8s_openapi::api::core::v1::{Endpoints, Namespace, Pod, Service};
 use kube::api::{Api, DeleteParams, ListParams, PostParams};
 use kube::{Client, Resource};
 use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::time::{SystemTime, UNIX_EPOCH};
 use wharf_app::backend::Cluster;
 use wharf_spec::ApiError;
 use wharf_spec::convert;
+use wharf_spec::service::ServiceForm;
 use wharf_spec::space::{self, NewSpace};
-use wharf_spec::view::{ServiceDetail, ServiceRow, SpaceContents, SpaceSummary};
+use wharf_spec::view::{
+    PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary, WorkloadLabels,
+};
 
 /// Page size for lists: bounded memory per request however large the space.
 const PAGE: u32 = 500;
@@ -184,5 +188,114 @@ impl Cluster for KubeCluster {
             yaml,
             now_unix(),
         ))
+    }
+
+    async fn create_service(
+        &self,
+        namespace: &str,
+        form: &ServiceForm,
+        dry_run: bool,
+    ) -> Result<ServiceRow, ApiError> {
+        let api = self.namespaced::<Service>(namespace);
+        let params = PostParams {
+            dry_run,
+            ..Default::default()
+        };
+        let created = api
+            .create(&params, &form.build(namespace))
+            .await
+            .map_err(|e| map_error(e).relocate(ServiceForm::form_field))?;
+        Ok(convert::service_row(&created, now_unix()))
+    }
+
+    async fn delete_services(
+        &self,
+        namespace: &str,
+        names: &[String],
+    ) -> Result<Vec<(String, ApiError)>, ApiError> {
+        let api = self.namespaced::<Service>(namespace);
+        let mut failed = Vec::new();
+        for name in names {
+            if let Err(e) = api.delete(name, &DeleteParams::default()).await {
+                failed.push((name.clone(), map_error(e)));
+            }
+        }
+        Ok(failed)
+    }
+
+    async fn workload_labels(&self, namespace: &str) -> Result<Vec<WorkloadLabels>, ApiError> {
+        let sorted = |labels: Option<BTreeMap<String, String>>| {
+            labels.unwrap_or_default().into_iter().collect()
+        };
+        let (deployment_api, statefulset_api) = (
+            self.namespaced::<Deployment>(namespace),
+            self.namespaced::<StatefulSet>(namespace),
+        );
+        let (deployments, statefulsets) = tokio::try_join!(
+            Self::list_all(&deployment_api),
+            Self::list_all(&statefulset_api)
+        )?;
+        let mut out: Vec<WorkloadLabels> = deployments
+            .into_iter()
+            .map(|d| WorkloadLabels {
+                kind: "Deployment".into(),
+                name: d.metadata.name.unwrap_or_default(),
+                labels: sorted(
+                    d.spec
+                        .and_then(|s| s.template.metadata)
+                        .and_then(|m| m.labels),
+                ),
+            })
+            .chain(statefulsets.into_iter().map(|s| {
+                WorkloadLabels {
+                    kind: "StatefulSet".into(),
+                    name: s.metadata.name.unwrap_or_default(),
+                    labels: sorted(
+                        s.spec
+                            .and_then(|s| s.template.metadata)
+                            .and_then(|m| m.labels),
+                    ),
+                }
+            }))
+            .collect();
+        out.sort_by(|a, b| (&a.kind, &a.name).cmp(&(&b.kind, &b.name)));
+        Ok(out)
+    }
+
+    async fn matching_pods(
+        &self,
+        namespace: &str,
+        selector: &[(String, String)],
+    ) -> Result<Vec<PodBrief>, ApiError> {
+        // An empty selector matches nothing for a Service (not everything).
+        if selector.is_empty() {
+            return Ok(vec![]);
+        }
+        let label_selector = selector
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let params = ListParams::default().labels(&label_selector).limit(PAGE);
+        let pods = self
+            .namespaced::<Pod>(namespace)
+            .list(&params)
+            .await
+            .map_err(map_error)?;
+        let mut out: Vec<PodBrief> = pods
+            .items
+            .into_iter()
+            .map(|p| PodBrief {
+                name: p.metadata.name.unwrap_or_default(),
+                phase: p
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.phase.clone())
+                    .unwrap_or_default(),
+                ip: p.status.and_then(|s| s.pod_ip),
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
     }
 }

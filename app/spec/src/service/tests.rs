@@ -1,0 +1,444 @@
+use super::*;
+use crate::view::ServiceKind;
+
+fn form(kind: ServiceKind) -> ServiceForm {
+    ServiceForm {
+        name: "web".into(),
+        kind,
+        selector: vec![KeyValue::new("app", "web")],
+        ports: vec![PortForm {
+            port: "80".into(),
+            target_port: "8080".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}
+
+fn problem(f: &ServiceForm, field: &str) -> Option<Problem> {
+    f.validate(NodePortRange::default())
+        .err()
+        .and_then(|e| e.get(field).cloned())
+}
+
+#[test]
+fn every_kind_validates_in_its_plain_form() {
+    for kind in [
+        ServiceKind::ClusterIp,
+        ServiceKind::Headless,
+        ServiceKind::NodePort,
+    ] {
+        assert_eq!(
+            form(kind).validate(NodePortRange::default()),
+            Ok(()),
+            "{kind:?}"
+        );
+    }
+    let mut lb = form(ServiceKind::LoadBalancer);
+    lb.lb_pool = "default-pool".into();
+    assert_eq!(lb.validate(NodePortRange::default()), Ok(()));
+    let ext = ServiceForm {
+        name: "ext".into(),
+        kind: ServiceKind::ExternalName,
+        external_name: "db.example.invalid".into(),
+        ports: vec![],
+        selector: vec![],
+        ..Default::default()
+    };
+    assert_eq!(ext.validate(NodePortRange::default()), Ok(()));
+}
+
+#[test]
+fn names() {
+    let mut f = form(ServiceKind::ClusterIp);
+    f.name = String::new();
+    assert_eq!(problem(&f, "name"), Some(Problem::Required));
+    f.name = "a".repeat(64);
+    assert!(matches!(
+        problem(&f, "name"),
+        Some(Problem::TooLong {
+            max: 63,
+            actual: 64
+        })
+    ));
+    f.name = "Web".into();
+    assert_eq!(problem(&f, "name"), Some(Problem::Uppercase));
+    f.name = "1web".into();
+    assert_eq!(problem(&f, "name"), Some(Problem::MustStartWithLetter));
+}
+
+#[test]
+fn ports_bounds_and_duplicates() {
+    let mut f = form(ServiceKind::NodePort);
+    f.ports[0].port = "0".into();
+    assert_eq!(
+        problem(&f, "ports.0.port"),
+        Some(Problem::OutOfRange { min: 1, max: 65535 })
+    );
+    f.ports[0].port = "65536".into();
+    assert_eq!(
+        problem(&f, "ports.0.port"),
+        Some(Problem::OutOfRange { min: 1, max: 65535 })
+    );
+    f.ports[0].port = "http".into();
+    assert_eq!(problem(&f, "ports.0.port"), Some(Problem::NotANumber));
+    f.ports[0].port = "80".into();
+    f.ports[0].node_port = "80".into();
+    assert_eq!(
+        problem(&f, "ports.0.node_port"),
+        Some(Problem::OutOfRange {
+            min: 30000,
+            max: 32767
+        })
+    );
+    f.ports[0].node_port = "30080".into();
+    assert_eq!(f.validate(NodePortRange::default()), Ok(()));
+    // A wider range configured on the cluster is honoured.
+    f.ports[0].node_port = "20000".into();
+    assert_eq!(
+        f.validate(NodePortRange {
+            min: 20000,
+            max: 40000
+        }),
+        Ok(())
+    );
+
+    f.ports[0].node_port = "30080".into();
+    f.ports.push(f.ports[0].clone());
+    assert_eq!(
+        problem(&f, "ports.0.name"),
+        Some(Problem::RequiredWithSeveralPorts)
+    );
+    f.ports[0].name = "http".into();
+    f.ports[1].name = "http".into();
+    assert_eq!(problem(&f, "ports.1.name"), Some(Problem::Duplicate));
+    assert_eq!(problem(&f, "ports.1.port"), Some(Problem::Duplicate));
+    assert_eq!(problem(&f, "ports.1.node_port"), Some(Problem::Duplicate));
+    f.ports[1].protocol = Protocol::Udp;
+    f.ports[1].name = "dns".into();
+    f.ports[1].node_port = String::new();
+    assert_eq!(
+        f.validate(NodePortRange::default()),
+        Ok(()),
+        "same port number, other protocol"
+    );
+}
+
+#[test]
+fn port_defaults_to_target_port_and_named_targets() {
+    let mut f = form(ServiceKind::ClusterIp);
+    f.ports[0].port = String::new();
+    assert_eq!(f.validate(NodePortRange::default()), Ok(()));
+    f.ports[0].target_port = "http".into();
+    assert_eq!(problem(&f, "ports.0.port"), Some(Problem::Required));
+    f.ports[0].port = "80".into();
+    assert_eq!(f.validate(NodePortRange::default()), Ok(()));
+    f.ports[0].target_port = "HTTP".into();
+    assert_eq!(problem(&f, "ports.0.target_port"), Some(Problem::Uppercase));
+    f.ports[0].target_port = "70000".into();
+    assert_eq!(
+        problem(&f, "ports.0.target_port"),
+        Some(Problem::OutOfRange { min: 1, max: 65535 })
+    );
+}
+
+#[test]
+fn ports_and_selector_needed_except_where_not() {
+    let mut f = form(ServiceKind::ClusterIp);
+    f.ports = vec![PortForm::default()];
+    assert_eq!(problem(&f, "ports"), Some(Problem::AtLeastOne));
+    f.kind = ServiceKind::Headless;
+    assert_eq!(problem(&f, "ports"), None);
+    f.selector = vec![KeyValue::default()];
+    assert_eq!(problem(&f, "selector"), Some(Problem::AtLeastOne));
+    f.selector = vec![KeyValue::new("my app", "x")];
+    assert_eq!(
+        problem(&f, "selector.0.key"),
+        Some(Problem::InvalidChar(' '))
+    );
+    f.selector = vec![KeyValue::new("app", "x y")];
+    assert_eq!(
+        problem(&f, "selector.0.value"),
+        Some(Problem::InvalidChar(' '))
+    );
+    f.selector = vec![KeyValue::new("app", "a"), KeyValue::new("app", "b")];
+    assert_eq!(problem(&f, "selector.1.key"), Some(Problem::Duplicate));
+}
+
+#[test]
+fn affinity_external_name_load_balancer() {
+    let mut f = form(ServiceKind::ClusterIp);
+    f.session_affinity = true;
+    f.affinity_timeout = "0".into();
+    assert_eq!(
+        problem(&f, "affinity_timeout"),
+        Some(Problem::OutOfRange { min: 1, max: 86400 })
+    );
+    f.affinity_timeout = "86401".into();
+    assert!(problem(&f, "affinity_timeout").is_some());
+    f.affinity_timeout = "".into();
+    assert_eq!(f.validate(NodePortRange::default()), Ok(()));
+
+    let mut e = form(ServiceKind::ExternalName);
+    e.external_name = "not a host".into();
+    assert_eq!(
+        problem(&e, "external_name"),
+        Some(Problem::InvalidChar(' '))
+    );
+
+    let mut lb = form(ServiceKind::LoadBalancer);
+    assert_eq!(problem(&lb, "lb_pool"), Some(Problem::Required));
+    lb.lb_kind = LoadBalancerKind::Other;
+    lb.lb_address = "10.0.0.300".into();
+    assert_eq!(problem(&lb, "lb_address"), Some(Problem::NotAnIpAddress));
+    lb.lb_address = "2001:db8::1".into();
+    assert_eq!(lb.validate(NodePortRange::default()), Ok(()));
+}
+
+#[test]
+fn annotations_take_any_value_labels_do_not() {
+    let mut f = form(ServiceKind::ClusterIp);
+    f.annotations = vec![KeyValue::new("note", "任何 value: <b>ok</b>")];
+    f.labels = vec![KeyValue::new("tier", "front end")];
+    assert_eq!(problem(&f, "annotations.0.key"), None);
+    assert_eq!(
+        problem(&f, "labels.0.value"),
+        Some(Problem::InvalidChar(' '))
+    );
+}
+
+#[test]
+fn api_paths_land_on_form_fields() {
+    assert_eq!(
+        ServiceForm::form_field("spec.ports[1].nodePort").as_deref(),
+        Some("ports.1.node_port")
+    );
+    assert_eq!(
+        ServiceForm::form_field("spec.ports[0].targetPort").as_deref(),
+        Some("ports.0.target_port")
+    );
+    assert_eq!(
+        ServiceForm::form_field("metadata.name").as_deref(),
+        Some("name")
+    );
+    assert_eq!(
+        ServiceForm::form_field("spec.sessionAffinityConfig.clientIP.timeoutSeconds").as_deref(),
+        Some("affinity_timeout")
+    );
+    assert_eq!(ServiceForm::form_field("spec.ports[x].port"), None);
+    assert_eq!(ServiceForm::form_field("spec.clusterIP"), None);
+}
+
+#[cfg(feature = "k8s")]
+mod build {
+    use super::*;
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+    #[test]
+    fn nodeport_with_affinity() {
+        let mut f = form(ServiceKind::NodePort);
+        f.alias = "前端".into();
+        f.ports[0].node_port = "30080".into();
+        f.session_affinity = true;
+        f.affinity_timeout = "600".into();
+        f.traffic_policy = TrafficPolicy::Local;
+        f.annotations = vec![KeyValue::new("team", "a"), KeyValue::default()];
+        let svc = f.build("dev");
+        assert_eq!(svc.metadata.namespace.as_deref(), Some("dev"));
+        let ann = svc.metadata.annotations.unwrap();
+        assert_eq!(ann["wharf.io/alias"], "前端");
+        assert_eq!(ann["team"], "a");
+        let spec = svc.spec.unwrap();
+        assert_eq!(spec.type_.as_deref(), Some("NodePort"));
+        let p = &spec.ports.unwrap()[0];
+        assert_eq!(
+            (p.port, p.node_port, p.protocol.as_deref()),
+            (80, Some(30080), Some("TCP"))
+        );
+        assert_eq!(p.target_port, Some(IntOrString::Int(8080)));
+        assert_eq!(spec.session_affinity.as_deref(), Some("ClientIP"));
+        assert_eq!(
+            spec.session_affinity_config
+                .unwrap()
+                .client_ip
+                .unwrap()
+                .timeout_seconds,
+            Some(600)
+        );
+        assert_eq!(spec.external_traffic_policy.as_deref(), Some("Local"));
+        assert_eq!(spec.selector.unwrap()["app"], "web");
+    }
+
+    #[test]
+    fn headless_external_name_load_balancer() {
+        let h = form(ServiceKind::Headless).build("dev").spec.unwrap();
+        assert_eq!(
+            (h.type_.as_deref(), h.cluster_ip.as_deref()),
+            (Some("ClusterIP"), Some("None"))
+        );
+        assert_eq!(h.external_traffic_policy, None);
+
+        let mut e = form(ServiceKind::ExternalName);
+        e.external_name = "db.example.invalid".into();
+        let e = e.build("dev").spec.unwrap();
+        assert_eq!(e.external_name.as_deref(), Some("db.example.invalid"));
+        assert!(e.selector.is_none() && e.ports.is_none());
+
+        let mut lb = form(ServiceKind::LoadBalancer);
+        lb.lb_pool = "pool-a".into();
+        lb.lb_address = "192.0.2.10".into();
+        let svc = lb.build("dev");
+        let ann = svc.metadata.annotations.unwrap();
+        assert_eq!(ann[METALLB_POOL], "pool-a");
+        assert_eq!(ann[METALLB_IPS], "192.0.2.10");
+        assert_eq!(svc.spec.as_ref().unwrap().load_balancer_ip, None);
+        lb.lb_kind = LoadBalancerKind::Other;
+        let spec = lb.build("dev").spec.unwrap();
+        assert_eq!(spec.load_balancer_ip.as_deref(), Some("192.0.2.10"));
+    }
+
+    #[test]
+    fn default_affinity_timeout_and_port_from_target() {
+        let mut f = form(ServiceKind::ClusterIp);
+        f.session_affinity = true;
+        f.ports[0].port = String::new();
+        let spec = f.build("dev").spec.unwrap();
+        assert_eq!(
+            spec.session_affinity_config
+                .unwrap()
+                .client_ip
+                .unwrap()
+                .timeout_seconds,
+            Some(10_800)
+        );
+        assert_eq!(spec.ports.unwrap()[0].port, 8080);
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z0-9-]{0,70}",
+            "[0-9]{0,6}",
+            any::<String>(),
+            Just(String::new()),
+            "[a-zA-Z0-9./_ -]{0,80}",
+        ]
+    }
+
+    fn kind() -> impl Strategy<Value = ServiceKind> {
+        prop_oneof![
+            Just(ServiceKind::ClusterIp),
+            Just(ServiceKind::Headless),
+            Just(ServiceKind::NodePort),
+            Just(ServiceKind::LoadBalancer),
+            Just(ServiceKind::ExternalName),
+        ]
+    }
+
+    fn kv() -> impl Strategy<Value = KeyValue> {
+        (text(), text()).prop_map(|(key, value)| KeyValue { key, value })
+    }
+
+    fn port() -> impl Strategy<Value = PortForm> {
+        (0..3u8, text(), text(), text(), text()).prop_map(
+            |(p, name, port, target_port, node_port)| PortForm {
+                protocol: [Protocol::Tcp, Protocol::Udp, Protocol::Sctp][p as usize],
+                name,
+                port,
+                target_port,
+                node_port,
+            },
+        )
+    }
+
+    pub fn service_form() -> impl Strategy<Value = ServiceForm> {
+        (
+            (text(), text(), text(), kind()),
+            (
+                prop::collection::vec(kv(), 0..3),
+                prop::collection::vec(port(), 0..4),
+            ),
+            (
+                text(),
+                any::<bool>(),
+                text(),
+                any::<bool>(),
+                any::<bool>(),
+                text(),
+                text(),
+            ),
+            (
+                prop::collection::vec(kv(), 0..3),
+                prop::collection::vec(kv(), 0..3),
+            ),
+        )
+            .prop_map(
+                |(
+                    (name, alias, description, kind),
+                    (selector, ports),
+                    (
+                        external_name,
+                        session_affinity,
+                        affinity_timeout,
+                        local,
+                        metallb,
+                        lb_pool,
+                        lb_address,
+                    ),
+                    (labels, annotations),
+                )| ServiceForm {
+                    name,
+                    alias,
+                    description,
+                    kind,
+                    selector,
+                    ports,
+                    external_name,
+                    session_affinity,
+                    affinity_timeout,
+                    traffic_policy: if local {
+                        TrafficPolicy::Local
+                    } else {
+                        TrafficPolicy::Cluster
+                    },
+                    lb_kind: if metallb {
+                        LoadBalancerKind::MetalLb
+                    } else {
+                        LoadBalancerKind::Other
+                    },
+                    lb_pool,
+                    lb_address,
+                    labels,
+                    annotations,
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2000)
+        ))]
+
+        /// Any input gives Ok or field errors, never a panic; an accepted
+        /// form builds a Service whose ports are all in range.
+        #[test]
+        fn validate_never_panics(f in service_form()) {
+            match f.validate(NodePortRange::default()) {
+                Ok(()) => {
+                    #[cfg(feature = "k8s")]
+                    {
+                        let svc = f.build("ns");
+                        for p in svc.spec.unwrap().ports.unwrap_or_default() {
+                            prop_assert!((1..=65535).contains(&p.port));
+                        }
+                    }
+                }
+                Err(errors) => prop_assert!(!errors.is_empty()),
+            }
+        }
+    }
+}

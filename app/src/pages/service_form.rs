@@ -1,0 +1,522 @@
+//! 创建服务: the Service form. One `ServiceForm` signal holds what the user
+//! typed; the shared crate validates it on every change (errors next to the
+//! fields, Create disabled while any stands) and the server validates again.
+
+use crate::api::{AppError, create_service, list_workload_labels, matching_pods};
+use crate::components::{ErrorNotice, use_texts};
+use crate::i18n::Texts;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use std::collections::HashSet;
+use wharf_spec::service::{
+    KeyValue, LoadBalancerKind, NodePortRange, PortForm, Protocol, ServiceForm, TrafficPolicy,
+    fields,
+};
+use wharf_spec::view::ServiceKind;
+use wharf_spec::{ApiError, FieldErrors};
+
+/// Shared by every input of the form.
+#[derive(Clone, Copy)]
+struct FormState {
+    form: RwSignal<ServiceForm>,
+    local: Memo<FieldErrors>,
+    server: RwSignal<FieldErrors>,
+    touched: RwSignal<HashSet<String>>,
+    attempted: RwSignal<bool>,
+}
+
+impl FormState {
+    fn edit(&self, field: &str, change: impl FnOnce(&mut ServiceForm)) {
+        self.form.update(change);
+        self.touched.update(|t| {
+            t.insert(field.to_owned());
+        });
+        self.server.set(FieldErrors::default());
+    }
+
+    /// The message under `field`: the server's, else the local rule's once
+    /// the field was touched or a submit attempted.
+    fn message(&self, t: &'static Texts, field: String) -> impl Fn() -> Option<String> + use<> {
+        let s = *self;
+        move || {
+            s.server
+                .with(|e| e.get(&field).map(|p| t.problem(p)))
+                .or_else(|| {
+                    (s.attempted.get() || s.touched.with(|t| t.contains(&field)))
+                        .then(|| s.local.with(|e| e.get(&field).map(|p| t.problem(p))))
+                        .flatten()
+                })
+        }
+    }
+}
+
+fn field_id(field: &str) -> String {
+    format!("f-{}", field.replace('.', "-"))
+}
+
+/// A labelled text input bound to one part of the form.
+fn text_field(
+    s: FormState,
+    field: String,
+    label: &'static str,
+    hint: Option<&'static str>,
+    get: impl Fn(&ServiceForm) -> String + Send + Sync + 'static,
+    set: impl Fn(&mut ServiceForm, String) + Send + Sync + Clone + 'static,
+) -> impl IntoView {
+    let t = use_texts();
+    let id = field_id(&field);
+    let message = s.message(t, field.clone());
+    let invalid = {
+        let message = s.message(t, field.clone());
+        move || message().map(|_| "true")
+    };
+    let data_field = field.clone();
+    view! {
+        <div class="field" data-field=data_field>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id.clone()
+                autocomplete="off"
+                spellcheck="false"
+                prop:value=move || s.form.with(&get)
+                aria-invalid=invalid
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    let set = set.clone();
+                    s.edit(&field, move |f| set(f, value));
+                }
+            />
+            {hint.map(|h| view! { <p class="field-hint">{h}</p> })}
+            <p class="field-error" id=format!("{id}-error")>{message}</p>
+        </div>
+    }
+}
+
+/// Key/value rows (selector, labels, annotations).
+fn key_value_rows(
+    s: FormState,
+    list: &'static str,
+    rows: fn(&mut ServiceForm) -> &mut Vec<KeyValue>,
+    read: fn(&ServiceForm) -> &Vec<KeyValue>,
+) -> impl IntoView {
+    let t = use_texts();
+    let count = Memo::new(move |_| s.form.with(|f| read(f).len()));
+    let cell = move |i: usize, part: &'static str| {
+        let field = fields::row(list, i, part);
+        let message = s.message(t, field.clone());
+        let id = field_id(&field);
+        let error_id = format!("{id}-error");
+        view! {
+            <div class="cell">
+                <input
+                    id=id
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder=if part == "key" { t.key } else { t.value }
+                    prop:value=move || {
+                        s.form.with(|f| read(f).get(i).map(|r| if part == "key" { r.key.clone() } else { r.value.clone() }).unwrap_or_default())
+                    }
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        s.edit(&field, |f| {
+                            if let Some(r) = rows(f).get_mut(i) {
+                                if part == "key" { r.key = v } else { r.value = v }
+                            }
+                        });
+                    }
+                />
+                <p class="field-error" id=error_id>{message}</p>
+            </div>
+        }
+    };
+    view! {
+        <div class="rows" data-list=list>
+            {move || {
+                (0..count.get())
+                    .map(|i| {
+                        view! {
+                            <div class="row" data-row=i>
+                                {cell(i, "key")}
+                                <span class="eq">"="</span>
+                                {cell(i, "value")}
+                                <button type="button" class="btn btn-icon" title=t.remove on:click=move |_| s.edit(list, |f| { rows(f).remove(i); })>"×"</button>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
+            <button type="button" class="btn btn-small" data-add=list on:click=move |_| s.edit(list, |f| rows(f).push(KeyValue::default()))>
+                {t.add_row}
+            </button>
+            <p class="field-error">{s.message(t, list.to_owned())}</p>
+        </div>
+    }
+}
+
+fn port_rows(s: FormState, node_ports: Memo<bool>) -> impl IntoView {
+    let t = use_texts();
+    let count = Memo::new(move |_| s.form.with(|f| f.ports.len()));
+    let cell = move |i: usize, part: &'static str, placeholder: &'static str| {
+        let field = fields::row(fields::PORTS, i, part);
+        let message = s.message(t, field.clone());
+        let get = move |p: &PortForm| match part {
+            "name" => p.name.clone(),
+            "port" => p.port.clone(),
+            "target_port" => p.target_port.clone(),
+            _ => p.node_port.clone(),
+        };
+        let error_id = format!("{}-error", field_id(&field));
+        view! {
+            <td>
+                <input
+                    id=field_id(&field)
+                    autocomplete="off"
+                    placeholder=placeholder
+                    prop:value=move || s.form.with(|f| f.ports.get(i).map(get).unwrap_or_default())
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        s.edit(&field, |f| {
+                            if let Some(p) = f.ports.get_mut(i) {
+                                match part {
+                                    "name" => p.name = v,
+                                    "port" => p.port = v,
+                                    "target_port" => p.target_port = v,
+                                    _ => p.node_port = v,
+                                }
+                            }
+                        });
+                    }
+                />
+                <p class="field-error" id=error_id>{message}</p>
+            </td>
+        }
+    };
+    view! {
+        <table class="form-table" id="ports-table">
+            <thead>
+                <tr>
+                    <th>{t.protocol}</th>
+                    <th>{t.port_name}</th>
+                    <th>{t.service_port}</th>
+                    <th>{t.target_port}</th>
+                    <Show when=move || node_ports.get()><th>{t.node_port}</th></Show>
+                    <th></th>
+                </tr>
+            </thead>
+            <tbody>
+                {move || {
+                    (0..count.get())
+                        .map(|i| {
+                            let protocol_field = fields::row(fields::PORTS, i, "protocol");
+                            view! {
+                                <tr data-row=i>
+                                    <td>
+                                        <select
+                                            id=field_id(&protocol_field)
+                                            on:change=move |ev| {
+                                                let p = match event_target_value(&ev).as_str() {
+                                                    "UDP" => Protocol::Udp,
+                                                    "SCTP" => Protocol::Sctp,
+                                                    _ => Protocol::Tcp,
+                                                };
+                                                s.edit(&protocol_field, |f| if let Some(port) = f.ports.get_mut(i) { port.protocol = p });
+                                            }
+                                        >
+                                            {[Protocol::Tcp, Protocol::Udp, Protocol::Sctp].map(|p| view! {
+                                                <option value=p.api() selected=move || s.form.with(|f| f.ports.get(i).map(|x| x.protocol) == Some(p))>{p.api()}</option>
+                                            })}
+                                        </select>
+                                    </td>
+                                    {cell(i, "name", "http")}
+                                    {cell(i, "port", "80")}
+                                    {cell(i, "target_port", "8080")}
+                                    <Show when=move || node_ports.get()>{cell(i, "node_port", "30000–32767")}</Show>
+                                    <td>
+                                        <button type="button" class="btn btn-icon" title=t.remove on:click=move |_| s.edit(fields::PORTS, |f| { f.ports.remove(i); })>"×"</button>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </tbody>
+        </table>
+        <button type="button" class="btn btn-small" id="add-port" on:click=move |_| s.edit(fields::PORTS, |f| f.ports.push(PortForm::default()))>
+            {t.add_row}
+        </button>
+        <p class="field-hint">{t.service_port_hint}" "<Show when=move || node_ports.get()>{t.node_port_hint}</Show></p>
+        <p class="field-error" id="ports-error">{s.message(t, fields::PORTS.to_owned())}</p>
+    }
+}
+
+#[component]
+pub fn ServiceCreatePage() -> impl IntoView {
+    let t = use_texts();
+    let params = use_params_map();
+    let space = Memo::new(move |_| params.with(|p| p.get("space").unwrap_or_default()));
+    let navigate = use_navigate();
+    let form = RwSignal::new(ServiceForm::default());
+    let local = Memo::new(move |_| {
+        form.with(|f| {
+            f.validate(NodePortRange::default())
+                .err()
+                .unwrap_or_default()
+        })
+    });
+    let s = FormState {
+        form,
+        local,
+        server: RwSignal::new(FieldErrors::default()),
+        touched: RwSignal::new(HashSet::new()),
+        attempted: RwSignal::new(false),
+    };
+    let pending = RwSignal::new(false);
+    let failure = RwSignal::new(None::<ApiError>);
+    let check_passed = RwSignal::new(false);
+    let kind = Memo::new(move |_| form.with(|f| f.kind));
+    let node_ports = Memo::new(move |_| {
+        matches!(
+            kind.get(),
+            ServiceKind::NodePort | ServiceKind::LoadBalancer
+        )
+    });
+
+    // Live preview of what the selector matches (valid pairs only).
+    let selector = Memo::new(move |_| {
+        form.with(|f| {
+            f.selector
+                .iter()
+                .filter(|r| {
+                    !r.is_blank() && wharf_spec::labels::check_qualified_name(r.key.trim()).is_ok()
+                })
+                .map(|r| (r.key.trim().to_owned(), r.value.trim().to_owned()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let preview = LocalResource::new(move || {
+        let (space, selector) = (space.get(), selector.get());
+        async move { matching_pods(space, selector).await }
+    });
+    let workloads = LocalResource::new(move || list_workload_labels(space.get()));
+
+    let submit = move |check_only: bool| {
+        let navigate = navigate.clone();
+        move || {
+            s.attempted.set(true);
+            check_passed.set(false);
+            if !local.with(FieldErrors::is_empty) {
+                failure.set(None);
+                return;
+            }
+            pending.set(true);
+            failure.set(None);
+            let navigate = navigate.clone();
+            spawn_local(async move {
+                let space = space.get_untracked();
+                let result = create_service(space.clone(), form.get_untracked(), check_only).await;
+                pending.set(false);
+                match result {
+                    Ok(_) if check_only => check_passed.set(true),
+                    Ok(row) => navigate(
+                        &format!("/spaces/{space}/services/{}", row.name),
+                        Default::default(),
+                    ),
+                    Err(AppError(e)) => {
+                        let located = e.field_errors();
+                        let known = located
+                            .0
+                            .iter()
+                            .any(|c| !c.field.contains("spec") && !c.field.contains("metadata"));
+                        s.server.set(located);
+                        if !known {
+                            failure.set(Some(e));
+                        }
+                    }
+                }
+            });
+        }
+    };
+    let create = submit(false);
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        create();
+    };
+    let check = submit(true);
+
+    let kind_option = move |k: ServiceKind, hint: &'static str| {
+        view! {
+            <label class="kind-option" class:selected=move || kind.get() == k>
+                <input
+                    type="radio"
+                    name="kind"
+                    value=k.api_type()
+                    data-kind=format!("{k:?}")
+                    prop:checked=move || kind.get() == k
+                    on:change=move |_| s.edit("kind", |f| f.kind = k)
+                />
+                <span class="kind-title">{t.service_kind(k)}</span>
+                <span class="kind-hint">{hint}</span>
+            </label>
+        }
+    };
+
+    view! {
+        <nav class="breadcrumb">
+            <a href=move || format!("/spaces/{}/services", space.get())>{t.all_services}</a>
+            " / "
+            <span>{t.new_service}</span>
+        </nav>
+        <form class="service-form" id="service-form" on:submit=on_submit novalidate>
+            <h1>{t.new_service}</h1>
+            <section class="card">
+                <h2>{t.access_type}</h2>
+                <div class="kind-options">
+                    {kind_option(ServiceKind::ClusterIp, t.hint_cluster_ip)}
+                    {kind_option(ServiceKind::NodePort, t.hint_node_port)}
+                    {kind_option(ServiceKind::LoadBalancer, t.hint_load_balancer)}
+                    {kind_option(ServiceKind::Headless, t.hint_headless)}
+                    {kind_option(ServiceKind::ExternalName, t.hint_external_name)}
+                </div>
+            </section>
+            <section class="card">
+                <h2>{t.basics}</h2>
+                <div class="grid-2">
+                    {text_field(s, fields::NAME.into(), t.service_name, Some(t.service_name_hint), |f| f.name.clone(), |f, v| f.name = v)}
+                    {text_field(s, fields::ALIAS.into(), t.alias, None, |f| f.alias.clone(), |f, v| f.alias = v)}
+                </div>
+                {text_field(s, fields::DESCRIPTION.into(), t.description, None, |f| f.description.clone(), |f, v| f.description = v)}
+            </section>
+            <Show when=move || kind.get() == ServiceKind::ExternalName>
+                <section class="card">
+                    {text_field(s, fields::EXTERNAL_NAME.into(), t.external_name, None, |f| f.external_name.clone(), |f, v| f.external_name = v)}
+                </section>
+            </Show>
+            <Show when=move || kind.get() != ServiceKind::ExternalName>
+                <section class="card">
+                    <div class="card-head">
+                        <h2>{t.selector_title}</h2>
+                        <select id="use-workload" on:change=move |ev| {
+                            let choice = event_target_value(&ev);
+                            if let Some(Ok(list)) = workloads.get()
+                                && let Some(w) = list.iter().find(|w| format!("{}/{}", w.kind, w.name) == choice)
+                            {
+                                let rows = w.labels.iter().map(|(k, v)| KeyValue::new(k, v)).collect();
+                                s.edit(fields::SELECTOR, |f| f.selector = rows);
+                            }
+                        }>
+                            <option value="">{t.use_workload_labels}</option>
+                            {move || workloads.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|w| {
+                                let value = format!("{}/{}", w.kind, w.name);
+                                view! { <option value=value.clone()>{value.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    {key_value_rows(s, fields::SELECTOR, |f| &mut f.selector, |f| &f.selector)}
+                    <div class="preview" id="selector-preview">
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                match preview.await {
+                                    Ok(pods) if pods.is_empty() => view! { <p class="muted">{t.no_matching_pods}</p> }.into_any(),
+                                    Ok(pods) => view! {
+                                        <p class="muted">{(t.matching_pods)(pods.len())}</p>
+                                        <ul class="pod-list">
+                                            {pods.into_iter().map(|p| view! {
+                                                <li><span class="mono">{p.name}</span>" "<span class="kind">{p.phase}</span>" "<span class="mono muted">{p.ip.unwrap_or_default()}</span></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    }.into_any(),
+                                    Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                                }
+                            })}
+                        </Suspense>
+                    </div>
+                </section>
+                <section class="card">
+                    <h2>{t.ports_title}</h2>
+                    {port_rows(s, node_ports)}
+                </section>
+                <section class="card">
+                    <h2>{t.session_affinity}</h2>
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            id="session-affinity"
+                            prop:checked=move || form.with(|f| f.session_affinity)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                s.edit("session_affinity", |f| f.session_affinity = on);
+                            }
+                        />
+                        {move || (t.affinity_client_ip)(None)}
+                    </label>
+                    <Show when=move || form.with(|f| f.session_affinity)>
+                        {text_field(s, fields::AFFINITY_TIMEOUT.into(), t.affinity_timeout, Some(t.affinity_timeout_hint), |f| f.affinity_timeout.clone(), |f, v| f.affinity_timeout = v)}
+                    </Show>
+                </section>
+            </Show>
+            <Show when=move || node_ports.get()>
+                <section class="card">
+                    <h2>{t.traffic_policy}</h2>
+                    <label class="check">
+                        <input type="radio" name="traffic" id="traffic-cluster"
+                            prop:checked=move || form.with(|f| f.traffic_policy == TrafficPolicy::Cluster)
+                            on:change=move |_| s.edit("traffic", |f| f.traffic_policy = TrafficPolicy::Cluster) />
+                        {t.traffic_cluster}
+                    </label>
+                    <label class="check">
+                        <input type="radio" name="traffic" id="traffic-local"
+                            prop:checked=move || form.with(|f| f.traffic_policy == TrafficPolicy::Local)
+                            on:change=move |_| s.edit("traffic", |f| f.traffic_policy = TrafficPolicy::Local) />
+                        {t.traffic_local}
+                    </label>
+                </section>
+            </Show>
+            <Show when=move || kind.get() == ServiceKind::LoadBalancer>
+                <section class="card">
+                    <h2>{t.lb_kind}</h2>
+                    <label class="check">
+                        <input type="radio" name="lb-kind" id="lb-metallb"
+                            prop:checked=move || form.with(|f| f.lb_kind == LoadBalancerKind::MetalLb)
+                            on:change=move |_| s.edit("lb_kind", |f| f.lb_kind = LoadBalancerKind::MetalLb) />
+                        "MetalLB"
+                    </label>
+                    <label class="check">
+                        <input type="radio" name="lb-kind" id="lb-other"
+                            prop:checked=move || form.with(|f| f.lb_kind == LoadBalancerKind::Other)
+                            on:change=move |_| s.edit("lb_kind", |f| f.lb_kind = LoadBalancerKind::Other) />
+                        {t.lb_other}
+                    </label>
+                    <div class="grid-2">
+                        <Show when=move || form.with(|f| f.lb_kind == LoadBalancerKind::MetalLb)>
+                            {text_field(s, fields::LB_POOL.into(), t.lb_pool, None, |f| f.lb_pool.clone(), |f, v| f.lb_pool = v)}
+                        </Show>
+                        {text_field(s, fields::LB_ADDRESS.into(), t.lb_address, Some(t.lb_address_hint), |f| f.lb_address.clone(), |f, v| f.lb_address = v)}
+                    </div>
+                </section>
+            </Show>
+            <section class="card">
+                <h2>{t.labels}</h2>
+                {key_value_rows(s, fields::LABELS, |f| &mut f.labels, |f| &f.labels)}
+                <h2>{t.annotations}</h2>
+                {key_value_rows(s, fields::ANNOTATIONS, |f| &mut f.annotations, |f| &f.annotations)}
+            </section>
+            {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
+            <Show when=move || check_passed.get()>
+                <p class="notice notice-ok" id="check-ok">{t.check_ok}</p>
+            </Show>
+            <Show when=move || s.attempted.get() && !local.with(FieldErrors::is_empty)>
+                <p class="notice notice-error" id="fix-errors">{t.fix_errors}</p>
+            </Show>
+            <div class="form-actions">
+                <a class="btn" href=move || format!("/spaces/{}/services", space.get())>{t.cancel}</a>
+                <button type="button" class="btn" id="check-service" disabled=move || pending.get() on:click=move |_| check()>{t.check}</button>
+                <button type="submit" class="btn btn-primary" id="create-service-submit"
+                    disabled=move || pending.get() || (s.attempted.get() && !local.with(FieldErrors::is_empty))>
+                    {t.create}
+                </button>
+            </div>
+        </form>
+    }
+}

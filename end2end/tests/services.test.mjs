@@ -1,0 +1,231 @@
+// Issue 3: Services by form, on the real cluster, in Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ARTIFACTS, BASE, RESTRICTED_BASE, eventually, hydrated, kubectl, launch, openPage, unique } from './helpers.mjs';
+
+let browser;
+const ns = unique('e2e-svc');
+
+before(async () => {
+  browser = await launch();
+  kubectl('create', 'namespace', ns);
+});
+
+after(async () => {
+  await browser?.close();
+  kubectl('delete', 'namespace', ns, '--wait=false', '--ignore-not-found');
+});
+
+function service(name, namespace = ns) {
+  return JSON.parse(kubectl('-n', namespace, 'get', 'service', name, '-o', 'json'));
+}
+
+async function openForm(base = BASE, namespace = ns) {
+  const page = await openPage(browser);
+  await page.goto(`${base}/spaces/${namespace}/new/service`);
+  await hydrated(page);
+  return page;
+}
+
+async function chooseKind(page, kind) {
+  await page.click(`label.kind-option:has(input[data-kind="${kind}"])`);
+}
+
+async function basics(page, name, { selector = ['app', name], port = '80', target = '8080' } = {}) {
+  await page.fill('#f-name', name);
+  if (selector) {
+    await page.fill('#f-selector-0-key', selector[0]);
+    await page.fill('#f-selector-0-value', selector[1]);
+  }
+  if (port !== null) {
+    await page.fill('#f-ports-0-port', port);
+    await page.fill('#f-ports-0-target_port', target);
+  }
+}
+
+async function create(page, name, namespace = ns) {
+  await page.click('#create-service-submit');
+  await page.waitForURL(`**/spaces/${namespace}/services/${name}`, { timeout: 15_000 });
+}
+
+test('ClusterIP with session affinity and an annotation', async () => {
+  const page = await openForm();
+  await basics(page, 'svc-cip');
+  await page.fill('#f-alias', '前端');
+  await page.check('#session-affinity');
+  await page.fill('#f-affinity_timeout', '600');
+  await page.click('[data-add="annotations"]');
+  await page.fill('#f-annotations-0-key', 'team');
+  await page.fill('#f-annotations-0-value', 'a & b <c>');
+  await page.screenshot({ path: join(ARTIFACTS, 'service-form.png'), fullPage: true });
+  await create(page, 'svc-cip');
+  const s = service('svc-cip');
+  assert.equal(s.spec.type, 'ClusterIP');
+  assert.deepEqual(s.spec.selector, { app: 'svc-cip' });
+  assert.deepEqual(s.spec.ports.map((p) => [p.protocol, p.port, p.targetPort]), [['TCP', 80, 8080]]);
+  assert.equal(s.spec.sessionAffinity, 'ClientIP');
+  assert.equal(s.spec.sessionAffinityConfig.clientIP.timeoutSeconds, 600);
+  assert.equal(s.metadata.annotations.team, 'a & b <c>');
+  assert.equal(s.metadata.annotations['wharf.io/alias'], '前端');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('NodePort with a fixed node port, UDP and Local traffic policy', async () => {
+  const page = await openForm();
+  await chooseKind(page, 'NodePort');
+  await basics(page, 'svc-np');
+  await page.fill('#f-ports-0-name', 'web');
+  await page.fill('#f-ports-0-node_port', '30123');
+  await page.click('#add-port');
+  await page.selectOption('#f-ports-1-protocol', 'UDP');
+  await page.fill('#f-ports-1-name', 'dns');
+  await page.fill('#f-ports-1-port', '53');
+  await page.check('#traffic-local');
+  await create(page, 'svc-np');
+  const s = service('svc-np');
+  assert.equal(s.spec.type, 'NodePort');
+  assert.equal(s.spec.externalTrafficPolicy, 'Local');
+  assert.deepEqual(s.spec.ports.map((p) => [p.name, p.protocol, p.port, p.targetPort]), [['web', 'TCP', 80, 8080], ['dns', 'UDP', 53, 53]]);
+  assert.equal(s.spec.ports[0].nodePort, 30123);
+  assert.ok(s.spec.ports[1].nodePort >= 30000, 'the cluster allocated the second node port');
+  await page.context().close();
+});
+
+test('LoadBalancer with a MetalLB pool and address, shown as pending', async () => {
+  const page = await openForm();
+  await chooseKind(page, 'LoadBalancer');
+  await basics(page, 'svc-lb');
+  await page.fill('#f-lb_pool', 'pool-a');
+  await page.fill('#f-lb_address', '192.0.2.10');
+  await create(page, 'svc-lb');
+  const s = service('svc-lb');
+  assert.equal(s.spec.type, 'LoadBalancer');
+  assert.equal(s.metadata.annotations['metallb.universe.tf/address-pool'], 'pool-a');
+  assert.equal(s.metadata.annotations['metallb.universe.tf/loadBalancerIPs'], '192.0.2.10');
+  await page.goto(`${BASE}/spaces/${ns}/services`);
+  assert.match(await page.locator('tr[data-service="svc-lb"]').innerText(), /pending/);
+  await page.context().close();
+});
+
+test('Headless and ExternalName', async () => {
+  let page = await openForm();
+  await chooseKind(page, 'Headless');
+  await basics(page, 'svc-headless', { port: '5432', target: '' });
+  await create(page, 'svc-headless');
+  let s = service('svc-headless');
+  assert.equal(s.spec.clusterIP, 'None');
+  assert.deepEqual(s.spec.ports.map((p) => [p.port, p.targetPort]), [[5432, 5432]]);
+  await page.context().close();
+
+  page = await openForm();
+  await chooseKind(page, 'ExternalName');
+  await page.fill('#f-name', 'svc-ext');
+  await page.fill('#f-external_name', 'db.example.invalid');
+  await create(page, 'svc-ext');
+  s = service('svc-ext');
+  assert.equal(s.spec.type, 'ExternalName');
+  assert.equal(s.spec.externalName, 'db.example.invalid');
+  assert.equal(s.spec.selector, undefined);
+  await page.context().close();
+});
+
+test('bad input is refused at the field, in the browser', async () => {
+  const page = await openForm();
+  await chooseKind(page, 'NodePort');
+  await page.fill('#f-name', 'Web');
+  assert.equal(await page.locator('#f-name-error').innerText(), 'Use lowercase letters only.');
+  await page.fill('#f-name', 'x'.repeat(64));
+  assert.equal(await page.locator('#f-name-error').innerText(), 'At most 63 characters (64 now).');
+  await page.fill('#f-name', '');
+  assert.equal(await page.locator('#f-name-error').innerText(), 'Required.');
+  await page.fill('#f-ports-0-port', '0');
+  assert.equal(await page.locator('#f-ports-0-port-error').innerText(), 'Must be from 1 to 65535.');
+  await page.fill('#f-ports-0-port', '65536');
+  assert.equal(await page.locator('#f-ports-0-port-error').innerText(), 'Must be from 1 to 65535.');
+  await page.fill('#f-ports-0-node_port', '80');
+  assert.equal(await page.locator('#f-ports-0-node_port-error').innerText(), 'Must be from 30000 to 32767.');
+  await page.fill('#f-ports-0-port', '80');
+  await page.fill('#f-ports-0-name', 'http');
+  await page.click('#add-port');
+  await page.fill('#f-ports-1-name', 'http');
+  await page.fill('#f-ports-1-port', '81');
+  assert.equal(await page.locator('#f-ports-1-name-error').innerText(), 'Already used in another row.');
+  await page.fill('#f-selector-0-key', 'my app');
+  assert.equal(await page.locator('#f-selector-0-key-error').innerText(), "' ' is not allowed here.");
+  await page.click('#create-service-submit');
+  assert.equal(await page.locator('#fix-errors').count(), 1);
+  assert.ok(await page.locator('#create-service-submit').isDisabled());
+  assert.equal(kubectl('-n', ns, 'get', 'services', '-o', 'name').includes('service/web'), false);
+  await page.context().close();
+});
+
+test("a node port already taken: the apiserver's answer lands at the field", async () => {
+  kubectl('-n', ns, 'create', 'service', 'nodeport', 'holder', '--tcp=80:80', '--node-port=30555');
+  const page = await openForm();
+  await chooseKind(page, 'NodePort');
+  await basics(page, 'svc-clash');
+  await page.fill('#f-ports-0-node_port', '30555');
+  await page.click('#create-service-submit');
+  await page.waitForFunction(() => /already allocated/.test(document.querySelector('#f-ports-0-node_port-error')?.textContent ?? ''));
+  assert.equal(kubectl('-n', ns, 'get', 'service', 'svc-clash', '--ignore-not-found', '-o', 'name').trim(), '');
+  await page.context().close();
+});
+
+test('check runs a dry run and creates nothing', async () => {
+  const page = await openForm();
+  await basics(page, 'svc-dry');
+  await page.click('#check-service');
+  await page.waitForSelector('#check-ok');
+  assert.equal(kubectl('-n', ns, 'get', 'service', 'svc-dry', '--ignore-not-found', '-o', 'name').trim(), '');
+  await page.context().close();
+});
+
+test("a workload's labels fill the selector, and the preview shows its pods", async () => {
+  kubectl('-n', ns, 'create', 'deployment', 'echo', '--image=busybox:1.35', '--', 'sleep', '3600');
+  kubectl('-n', ns, 'rollout', 'status', 'deployment/echo', '--timeout=90s');
+  const pod = kubectl('-n', ns, 'get', 'pods', '-l', 'app=echo', '-o', 'jsonpath={.items[0].metadata.name}').trim();
+  const page = await openForm();
+  await eventually('the workload to be offered', async () => (await page.locator('#use-workload option[value="Deployment/echo"]').count()) === 1);
+  await page.selectOption('#use-workload', 'Deployment/echo');
+  assert.equal(await page.inputValue('#f-selector-0-key'), 'app');
+  assert.equal(await page.inputValue('#f-selector-0-value'), 'echo');
+  await page.waitForFunction((name) => document.querySelector('#selector-preview')?.textContent.includes(name), pod);
+  assert.match(await page.locator('#selector-preview').innerText(), /1 pod\(s\) match now[\s\S]*Running/);
+  await page.fill('#f-selector-0-value', 'nothing-has-this');
+  await page.waitForFunction(() => document.querySelector('#selector-preview')?.textContent.includes('No pod matches'));
+  await page.context().close();
+});
+
+test('batch delete three services with one confirmation', async () => {
+  for (const n of ['gone-a', 'gone-b', 'gone-c']) kubectl('-n', ns, 'create', 'service', 'clusterip', n, '--tcp=80:80');
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/${ns}/services`);
+  await hydrated(page);
+  for (const n of ['gone-a', 'gone-b', 'gone-c']) await page.check(`input[data-select="${n}"]`);
+  assert.equal((await page.locator('#delete-selected').innerText()).trim(), 'Delete selected (3)');
+  await page.click('#delete-selected');
+  assert.deepEqual(await page.locator('#delete-services-list li').allInnerTexts(), ['gone-a', 'gone-b', 'gone-c']);
+  await page.click('#delete-services-submit');
+  await eventually('the rows to go', async () => (await page.locator('tr[data-service^="gone-"]').count()) === 0, 15_000);
+  assert.equal(kubectl('-n', ns, 'get', 'services', '-o', 'name').includes('gone-'), false);
+  await page.context().close();
+});
+
+test('the restricted user creates in dev and is refused elsewhere, in words', async () => {
+  const name = unique('r-svc').slice(0, 30);
+  let page = await openForm(RESTRICTED_BASE, 'dev');
+  await basics(page, name);
+  await create(page, name, 'dev');
+  assert.equal(service(name, 'dev').spec.type, 'ClusterIP');
+  kubectl('-n', 'dev', 'delete', 'service', name);
+  await page.context().close();
+
+  page = await openForm(RESTRICTED_BASE, 'default');
+  await basics(page, 'nope');
+  await page.click('#create-service-submit');
+  await page.waitForSelector('.service-form [role="alert"]');
+  assert.match(await page.locator('.service-form [role="alert"]').innerText(), /^You are not allowed to do this\. services is forbidden/);
+  await page.context().close();
+});
