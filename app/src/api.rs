@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use wharf_spec::service::ServiceForm;
 use wharf_spec::view::{
-    PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary, WorkloadLabels,
+    DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary,
+    WorkloadLabels,
 };
 use wharf_spec::{ApiError, FieldErrors};
 
@@ -161,4 +162,33 @@ pub async fn matching_pods(
     selector: Vec<(String, String)>,
 ) -> Result<Vec<PodBrief>, AppError> {
     respond(async { cluster()?.matching_pods(&space, &selector).await }.await)
+}
+
+/// Creates every Service in a pasted or uploaded YAML (one or more documents).
+#[server(endpoint = "create_services_yaml", input = Json)]
+pub async fn create_services_yaml(
+    space: String,
+    yaml: String,
+) -> Result<Vec<DocumentOutcome>, AppError> {
+    respond(async { cluster()?.create_services_from_yaml(&space, &yaml).await }.await)
+}
+
+/// Saves an edited Service YAML. It carries the resourceVersion it was read
+/// at, so a concurrent change answers Conflict instead of being overwritten;
+/// `on_top_of` re-applies the edit on a newer version the user has seen.
+#[server(endpoint = "update_service_yaml", input = Json)]
+pub async fn update_service_yaml(
+    space: String,
+    name: String,
+    yaml: String,
+    on_top_of: Option<String>,
+) -> Result<ServiceDetail, AppError> {
+    respond(
+        async {
+            cluster()?
+                .update_service_yaml(&space, &name, &yaml, on_top_of)
+                .await
+        }
+        .await,
+    )
 }

@@ -13,7 +13,8 @@ use wharf_spec::ApiError;
 use wharf_spec::service::ServiceForm;
 use wharf_spec::space::NewSpace;
 use wharf_spec::view::{
-    PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary, WorkloadLabels,
+    DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary,
+    WorkloadLabels,
 };
 
 /// The cluster as one signed-in user sees it.
@@ -49,6 +50,22 @@ pub trait Cluster: Send + Sync {
         space: &str,
         selector: &[(String, String)],
     ) -> Result<Vec<PodBrief>, ApiError>;
+    /// Creates every Service document of `yaml`; one outcome per document.
+    async fn create_services_from_yaml(
+        &self,
+        space: &str,
+        yaml: &str,
+    ) -> Result<Vec<DocumentOutcome>, ApiError>;
+    /// Replaces a Service with the edited YAML, which carries the
+    /// resourceVersion it was read at (or `on_top_of`, to re-apply an edit on
+    /// top of a newer version after a conflict).
+    async fn update_service_yaml(
+        &self,
+        space: &str,
+        name: &str,
+        yaml: &str,
+        on_top_of: Option<String>,
+    ) -> Result<ServiceDetail, ApiError>;
 }
 
 /// Finds the session of a request and its cluster client.

@@ -229,3 +229,85 @@ test('the restricted user creates in dev and is refused elsewhere, in words', as
   assert.match(await page.locator('.service-form [role="alert"]').innerText(), /^You are not allowed to do this\. services is forbidden/);
   await page.context().close();
 });
+
+test('create from an uploaded YAML file: each document reported', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const file = join(ARTIFACTS, 'upload.yaml');
+  writeFileSync(file, [
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: from-yaml\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: 8080',
+    'apiVersion: v1\nkind: Pod\nmetadata:\n  name: not-a-service',
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: elsewhere\n  namespace: kube-system\nspec:\n  ports:\n  - port: 81',
+  ].join('\n---\n'));
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/${ns}/new/yaml`);
+  await hydrated(page);
+  await page.setInputFiles('#yaml-file', file);
+  await page.waitForFunction(() => document.querySelector('#yaml-input')?.value.includes('from-yaml'));
+  await page.click('#create-yaml-submit');
+  await page.waitForSelector('#yaml-outcomes');
+  const items = await page.locator('#yaml-outcomes li').allInnerTexts();
+  assert.equal(items.length, 3);
+  assert.match(items[0], /^Document 1 from-yaml: created$/);
+  assert.match(items[1], /^Document 2 : This is a Pod, not a Service\.$/);
+  assert.match(items[2], /names the space kube-system/);
+  assert.equal(service('from-yaml').spec.ports[0].targetPort, 8080);
+  assert.equal(kubectl('-n', 'kube-system', 'get', 'service', 'elsewhere', '--ignore-not-found', '-o', 'name').trim(), '');
+
+  // Invalid YAML: the line is named.
+  await page.fill('#yaml-input', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [broken\n');
+  await page.click('#create-yaml-submit');
+  await page.waitForSelector('#yaml-input-error');
+  assert.match(await page.locator('#yaml-input-error').innerText(), /^YAML error on line \d+/);
+  await page.context().close();
+});
+
+test('a 5 MB upload is refused, in the browser and by the server', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const file = join(ARTIFACTS, 'big.yaml');
+  writeFileSync(file, '#'.repeat(5 * 1024 * 1024));
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/${ns}/new/yaml`);
+  await hydrated(page);
+  await page.setInputFiles('#yaml-file', file);
+  assert.equal(await page.locator('#yaml-file-error').innerText(), 'The file is larger than 1024 KiB.');
+  assert.equal(await page.inputValue('#yaml-input'), '');
+  await page.context().close();
+  const response = await fetch(`${BASE}/api/create_services_yaml`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ space: ns, yaml: '#'.repeat(5 * 1024 * 1024) }),
+  });
+  assert.equal(response.status, 413);
+});
+
+test('download YAML, and an edit that meets a concurrent change shows the conflict', async () => {
+  kubectl('-n', ns, 'create', 'service', 'clusterip', 'edited', '--tcp=80:8080');
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/${ns}/services/edited`);
+  await hydrated(page);
+  const href = await page.getAttribute('#download-yaml', 'href');
+  assert.ok(href.startsWith('data:application/yaml;charset=utf-8,'));
+  const downloaded = decodeURIComponent(href.slice(href.indexOf(',') + 1));
+  assert.match(downloaded, /kind: Service[\s\S]*name: edited/);
+  assert.doesNotMatch(downloaded, /managedFields|status:/);
+
+  await page.click('#edit-yaml');
+  const mine = (await page.inputValue('#yaml-edit')).replace('metadata:\n', 'metadata:\n  annotations:\n    mine: "1"\n');
+  await page.fill('#yaml-edit', mine);
+  await page.click('#review-changes');
+  assert.match(await page.locator('#review-diff').innerText(), /\+ +mine: "1"/);
+  // Someone else changes the Service meanwhile.
+  kubectl('-n', ns, 'annotate', 'service', 'edited', 'theirs=1');
+  await page.click('#apply-yaml');
+  await page.waitForSelector('#conflict');
+  assert.match(await page.locator('#conflict-theirs').innerText(), /theirs: ['"]1['"]/);
+  assert.match(await page.locator('#conflict-diff').innerText(), /- +theirs: ['"]1['"]/);
+  const annotations = () => JSON.parse(kubectl('-n', ns, 'get', 'service', 'edited', '-o', 'jsonpath={.metadata.annotations}') || '{}');
+  assert.equal(annotations().mine, undefined, 'nothing was overwritten');
+  await page.screenshot({ path: join(ARTIFACTS, 'conflict.png'), fullPage: true });
+  await page.click('#reapply');
+  await page.waitForSelector('#service-yaml');
+  assert.equal(annotations().mine, '1');
+  assert.deepEqual(page.problems.filter((p) => !/status of 409/.test(p)), []);
+  await page.context().close();
+});

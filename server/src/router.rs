@@ -10,7 +10,12 @@ use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Largest request body accepted (YAML uploads are capped at 1 MiB of text;
+/// JSON escaping can add to that). Larger bodies get 413 before any handler.
+pub const MAX_BODY_BYTES: usize = 2 << 20;
 use wharf_app::backend::{Sessions, SessionsContext};
 use wharf_app::{App, shell};
 
@@ -30,6 +35,7 @@ pub fn app_router(options: LeptosOptions, sessions: Arc<dyn Sessions>) -> Router
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
         .layer(middleware::from_fn(same_origin_writes))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

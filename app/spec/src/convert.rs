@@ -161,6 +161,7 @@ pub fn service_detail(
         external_traffic_policy: spec.external_traffic_policy.clone(),
         endpoints: endpoints.map(endpoint_views).unwrap_or_default(),
         yaml,
+        resource_version: svc.metadata.resource_version.clone(),
     }
 }
 

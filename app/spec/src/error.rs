@@ -37,6 +37,22 @@ pub enum Problem {
     AtLeastOne,
     /// Port names are required once a Service has more than one port.
     RequiredWithSeveralPorts,
+    /// YAML that does not parse; `line` is 1-based.
+    YamlSyntax {
+        line: usize,
+        message: String,
+    },
+    /// A YAML document of another kind than the page handles.
+    WrongKind {
+        expected: String,
+        found: String,
+    },
+    /// A YAML document naming another namespace than the current space.
+    OtherNamespace {
+        found: String,
+    },
+    /// The name of an existing object cannot change.
+    NameCannotChange,
     /// The apiserver's own words for a rule Wharf does not check itself
     /// (`Status.details.causes[].message`).
     Server(String),

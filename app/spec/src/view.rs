@@ -126,6 +126,17 @@ pub struct ServiceDetail {
     pub endpoints: Vec<EndpointView>,
     /// The object as YAML, without `managedFields` and `status`.
     pub yaml: String,
+    /// The version the YAML was read at; an edit carries it.
+    pub resource_version: Option<String>,
+}
+
+/// What became of one document of an uploaded or pasted YAML.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentOutcome {
+    /// 1-based position in the file.
+    pub index: usize,
+    pub name: Option<String>,
+    pub error: Option<crate::ApiError>,
 }
 
 /// A Deployment or StatefulSet whose pod labels a selector can take.

@@ -108,6 +108,21 @@ pub(super) static TEXTS: Texts = Texts {
     select_all: "Select all",
     matching_pods: |n| format!("{n} pod(s) match now:"),
     delete_services_title: |n| format!("Delete {n} service(s)?"),
+    download_yaml: "Download YAML",
+    edit_yaml: "Edit YAML",
+    review_changes: "Review changes",
+    apply: "Apply",
+    no_changes: "No changes.",
+    conflict_title: "Someone changed this Service while you were editing. Nothing was overwritten.",
+    conflict_theirs: "Current version in the cluster",
+    conflict_mine: "Your version",
+    reapply: "Apply mine on top of the current version",
+    create_from_yaml: "Create from YAML",
+    yaml_paste_hint: "Paste one or more Service documents (separated by ---), or upload a file.",
+    upload_file: "Upload a file",
+    created_ok: "created",
+    file_too_large: |kib| format!("The file is larger than {kib} KiB."),
+    document: |n| format!("Document {n}"),
     err_not_found: |kind, name| format!("{kind} {name} was not found."),
     err_forbidden: "You are not allowed to do this.",
     err_conflict: "The object changed meanwhile.",
@@ -131,4 +146,12 @@ pub(super) static TEXTS: Texts = Texts {
     p_not_an_ip: "Must be an IP address.",
     p_at_least_one: "Add at least one.",
     p_name_with_several_ports: "Required when there is more than one port.",
+    p_yaml_syntax: |line, m| format!("YAML error on line {line}: {m}"),
+    p_wrong_kind: |expected, found| format!("This is a {found}, not a {expected}."),
+    p_other_namespace: |ns| {
+        format!(
+            "It names the space {ns}, not this one. Remove metadata.namespace or open space {ns}."
+        )
+    },
+    p_name_cannot_change: "The name of an existing object cannot be changed.",
 };

@@ -181,6 +181,21 @@ pub struct Texts {
     pub select_all: &'static str,
     pub matching_pods: fn(usize) -> String,
     pub delete_services_title: fn(usize) -> String,
+    pub download_yaml: &'static str,
+    pub edit_yaml: &'static str,
+    pub review_changes: &'static str,
+    pub apply: &'static str,
+    pub no_changes: &'static str,
+    pub conflict_title: &'static str,
+    pub conflict_theirs: &'static str,
+    pub conflict_mine: &'static str,
+    pub reapply: &'static str,
+    pub create_from_yaml: &'static str,
+    pub yaml_paste_hint: &'static str,
+    pub upload_file: &'static str,
+    pub created_ok: &'static str,
+    pub file_too_large: fn(usize) -> String,
+    pub document: fn(usize) -> String,
     // Errors (ApiError) and field problems (Problem).
     pub err_not_found: fn(&str, &str) -> String,
     pub err_forbidden: &'static str,
@@ -205,6 +220,10 @@ pub struct Texts {
     pub p_not_an_ip: &'static str,
     pub p_at_least_one: &'static str,
     pub p_name_with_several_ports: &'static str,
+    pub p_yaml_syntax: fn(usize, &str) -> String,
+    pub p_wrong_kind: fn(&str, &str) -> String,
+    pub p_other_namespace: fn(&str) -> String,
+    pub p_name_cannot_change: &'static str,
 }
 
 impl Texts {
@@ -227,6 +246,10 @@ impl Texts {
             Problem::NotAnIpAddress => self.p_not_an_ip.into(),
             Problem::AtLeastOne => self.p_at_least_one.into(),
             Problem::RequiredWithSeveralPorts => self.p_name_with_several_ports.into(),
+            Problem::YamlSyntax { line, message } => (self.p_yaml_syntax)(*line, message),
+            Problem::WrongKind { expected, found } => (self.p_wrong_kind)(expected, found),
+            Problem::OtherNamespace { found } => (self.p_other_namespace)(found),
+            Problem::NameCannotChange => self.p_name_cannot_change.into(),
             // The apiserver's own words (English): better than a vague summary.
             Problem::Server(message) => message.clone(),
         }
@@ -312,6 +335,18 @@ mod tests {
             Problem::NotAnIpAddress,
             Problem::AtLeastOne,
             Problem::RequiredWithSeveralPorts,
+            Problem::YamlSyntax {
+                line: 3,
+                message: "x".into(),
+            },
+            Problem::WrongKind {
+                expected: "Service".into(),
+                found: "Pod".into(),
+            },
+            Problem::OtherNamespace {
+                found: "prod".into(),
+            },
+            Problem::NameCannotChange,
         ];
         for lang in [Lang::En, Lang::ZhCn] {
             for p in &problems {

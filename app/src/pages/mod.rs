@@ -3,10 +3,12 @@
 mod service_form;
 mod services;
 mod spaces;
+mod yaml;
 
 pub use service_form::ServiceCreatePage;
 pub use services::{ServiceDetailPage, ServiceList};
 pub use spaces::{Home, SpaceLayout, SpacesResource};
+pub use yaml::CreateFromYamlPage;
 
 use crate::components::use_texts;
 use leptos::prelude::*;

@@ -370,145 +370,163 @@ pub fn ServiceCreatePage() -> impl IntoView {
         </nav>
         <form class="service-form" id="service-form" on:submit=on_submit novalidate>
             <h1>{t.new_service}</h1>
-            <section class="card">
-                <h2>{t.access_type}</h2>
-                <div class="kind-options">
-                    {kind_option(ServiceKind::ClusterIp, t.hint_cluster_ip)}
-                    {kind_option(ServiceKind::NodePort, t.hint_node_port)}
-                    {kind_option(ServiceKind::LoadBalancer, t.hint_load_balancer)}
-                    {kind_option(ServiceKind::Headless, t.hint_headless)}
-                    {kind_option(ServiceKind::ExternalName, t.hint_external_name)}
-                </div>
-            </section>
-            <section class="card">
-                <h2>{t.basics}</h2>
-                <div class="grid-2">
-                    {text_field(s, fields::NAME.into(), t.service_name, Some(t.service_name_hint), |f| f.name.clone(), |f, v| f.name = v)}
-                    {text_field(s, fields::ALIAS.into(), t.alias, None, |f| f.alias.clone(), |f, v| f.alias = v)}
-                </div>
-                {text_field(s, fields::DESCRIPTION.into(), t.description, None, |f| f.description.clone(), |f, v| f.description = v)}
-            </section>
-            <Show when=move || kind.get() == ServiceKind::ExternalName>
+            {view! {
                 <section class="card">
-                    {text_field(s, fields::EXTERNAL_NAME.into(), t.external_name, None, |f| f.external_name.clone(), |f, v| f.external_name = v)}
-                </section>
-            </Show>
-            <Show when=move || kind.get() != ServiceKind::ExternalName>
-                <section class="card">
-                    <div class="card-head">
-                        <h2>{t.selector_title}</h2>
-                        <select id="use-workload" on:change=move |ev| {
-                            let choice = event_target_value(&ev);
-                            if let Some(Ok(list)) = workloads.get()
-                                && let Some(w) = list.iter().find(|w| format!("{}/{}", w.kind, w.name) == choice)
-                            {
-                                let rows = w.labels.iter().map(|(k, v)| KeyValue::new(k, v)).collect();
-                                s.edit(fields::SELECTOR, |f| f.selector = rows);
-                            }
-                        }>
-                            <option value="">{t.use_workload_labels}</option>
-                            {move || workloads.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|w| {
-                                let value = format!("{}/{}", w.kind, w.name);
-                                view! { <option value=value.clone()>{value.clone()}</option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    {key_value_rows(s, fields::SELECTOR, |f| &mut f.selector, |f| &f.selector)}
-                    <div class="preview" id="selector-preview">
-                        <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
-                                match preview.await {
-                                    Ok(pods) if pods.is_empty() => view! { <p class="muted">{t.no_matching_pods}</p> }.into_any(),
-                                    Ok(pods) => view! {
-                                        <p class="muted">{(t.matching_pods)(pods.len())}</p>
-                                        <ul class="pod-list">
-                                            {pods.into_iter().map(|p| view! {
-                                                <li><span class="mono">{p.name}</span>" "<span class="kind">{p.phase}</span>" "<span class="mono muted">{p.ip.unwrap_or_default()}</span></li>
-                                            }).collect_view()}
-                                        </ul>
-                                    }.into_any(),
-                                    Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                                }
-                            })}
-                        </Suspense>
+                    <h2>{t.access_type}</h2>
+                    <div class="kind-options">
+                        {kind_option(ServiceKind::ClusterIp, t.hint_cluster_ip)}
+                        {kind_option(ServiceKind::NodePort, t.hint_node_port)}
+                        {kind_option(ServiceKind::LoadBalancer, t.hint_load_balancer)}
+                        {kind_option(ServiceKind::Headless, t.hint_headless)}
+                        {kind_option(ServiceKind::ExternalName, t.hint_external_name)}
                     </div>
                 </section>
+            }.into_any()}
+            {view! {
                 <section class="card">
-                    <h2>{t.ports_title}</h2>
-                    {port_rows(s, node_ports)}
-                </section>
-                <section class="card">
-                    <h2>{t.session_affinity}</h2>
-                    <label class="check">
-                        <input
-                            type="checkbox"
-                            id="session-affinity"
-                            prop:checked=move || form.with(|f| f.session_affinity)
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                s.edit("session_affinity", |f| f.session_affinity = on);
-                            }
-                        />
-                        {move || (t.affinity_client_ip)(None)}
-                    </label>
-                    <Show when=move || form.with(|f| f.session_affinity)>
-                        {text_field(s, fields::AFFINITY_TIMEOUT.into(), t.affinity_timeout, Some(t.affinity_timeout_hint), |f| f.affinity_timeout.clone(), |f, v| f.affinity_timeout = v)}
-                    </Show>
-                </section>
-            </Show>
-            <Show when=move || node_ports.get()>
-                <section class="card">
-                    <h2>{t.traffic_policy}</h2>
-                    <label class="check">
-                        <input type="radio" name="traffic" id="traffic-cluster"
-                            prop:checked=move || form.with(|f| f.traffic_policy == TrafficPolicy::Cluster)
-                            on:change=move |_| s.edit("traffic", |f| f.traffic_policy = TrafficPolicy::Cluster) />
-                        {t.traffic_cluster}
-                    </label>
-                    <label class="check">
-                        <input type="radio" name="traffic" id="traffic-local"
-                            prop:checked=move || form.with(|f| f.traffic_policy == TrafficPolicy::Local)
-                            on:change=move |_| s.edit("traffic", |f| f.traffic_policy = TrafficPolicy::Local) />
-                        {t.traffic_local}
-                    </label>
-                </section>
-            </Show>
-            <Show when=move || kind.get() == ServiceKind::LoadBalancer>
-                <section class="card">
-                    <h2>{t.lb_kind}</h2>
-                    <label class="check">
-                        <input type="radio" name="lb-kind" id="lb-metallb"
-                            prop:checked=move || form.with(|f| f.lb_kind == LoadBalancerKind::MetalLb)
-                            on:change=move |_| s.edit("lb_kind", |f| f.lb_kind = LoadBalancerKind::MetalLb) />
-                        "MetalLB"
-                    </label>
-                    <label class="check">
-                        <input type="radio" name="lb-kind" id="lb-other"
-                            prop:checked=move || form.with(|f| f.lb_kind == LoadBalancerKind::Other)
-                            on:change=move |_| s.edit("lb_kind", |f| f.lb_kind = LoadBalancerKind::Other) />
-                        {t.lb_other}
-                    </label>
+                    <h2>{t.basics}</h2>
                     <div class="grid-2">
-                        <Show when=move || form.with(|f| f.lb_kind == LoadBalancerKind::MetalLb)>
-                            {text_field(s, fields::LB_POOL.into(), t.lb_pool, None, |f| f.lb_pool.clone(), |f, v| f.lb_pool = v)}
-                        </Show>
-                        {text_field(s, fields::LB_ADDRESS.into(), t.lb_address, Some(t.lb_address_hint), |f| f.lb_address.clone(), |f, v| f.lb_address = v)}
+                        {text_field(s, fields::NAME.into(), t.service_name, Some(t.service_name_hint), |f| f.name.clone(), |f, v| f.name = v)}
+                        {text_field(s, fields::ALIAS.into(), t.alias, None, |f| f.alias.clone(), |f, v| f.alias = v)}
                     </div>
+                    {text_field(s, fields::DESCRIPTION.into(), t.description, None, |f| f.description.clone(), |f, v| f.description = v)}
                 </section>
-            </Show>
-            <section class="card">
-                <h2>{t.labels}</h2>
-                {key_value_rows(s, fields::LABELS, |f| &mut f.labels, |f| &f.labels)}
-                <h2>{t.annotations}</h2>
-                {key_value_rows(s, fields::ANNOTATIONS, |f| &mut f.annotations, |f| &f.annotations)}
-            </section>
+            }.into_any()}
+            {view! {
+                <Show when=move || kind.get() == ServiceKind::ExternalName>
+                    <section class="card">
+                        {text_field(s, fields::EXTERNAL_NAME.into(), t.external_name, None, |f| f.external_name.clone(), |f, v| f.external_name = v)}
+                    </section>
+                </Show>
+            }.into_any()}
+            {view! {
+                <Show when=move || kind.get() != ServiceKind::ExternalName>
+                    <section class="card">
+                        <div class="card-head">
+                            <h2>{t.selector_title}</h2>
+                            <select id="use-workload" on:change=move |ev| {
+                                let choice = event_target_value(&ev);
+                                if let Some(Ok(list)) = workloads.get()
+                                    && let Some(w) = list.iter().find(|w| format!("{}/{}", w.kind, w.name) == choice)
+                                {
+                                    let rows = w.labels.iter().map(|(k, v)| KeyValue::new(k, v)).collect();
+                                    s.edit(fields::SELECTOR, |f| f.selector = rows);
+                                }
+                            }>
+                                <option value="">{t.use_workload_labels}</option>
+                                {move || workloads.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|w| {
+                                    let value = format!("{}/{}", w.kind, w.name);
+                                    view! { <option value=value.clone()>{value.clone()}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        {key_value_rows(s, fields::SELECTOR, |f| &mut f.selector, |f| &f.selector)}
+                        <div class="preview" id="selector-preview">
+                            <Suspense fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    match preview.await {
+                                        Ok(pods) if pods.is_empty() => view! { <p class="muted">{t.no_matching_pods}</p> }.into_any(),
+                                        Ok(pods) => view! {
+                                            <p class="muted">{(t.matching_pods)(pods.len())}</p>
+                                            <ul class="pod-list">
+                                                {pods.into_iter().map(|p| view! {
+                                                    <li><span class="mono">{p.name}</span>" "<span class="kind">{p.phase}</span>" "<span class="mono muted">{p.ip.unwrap_or_default()}</span></li>
+                                                }).collect_view()}
+                                            </ul>
+                                        }.into_any(),
+                                        Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                                    }
+                                })}
+                            </Suspense>
+                        </div>
+                    </section>
+                    <section class="card">
+                        <h2>{t.ports_title}</h2>
+                        {port_rows(s, node_ports)}
+                    </section>
+                    <section class="card">
+                        <h2>{t.session_affinity}</h2>
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                id="session-affinity"
+                                prop:checked=move || form.with(|f| f.session_affinity)
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    s.edit("session_affinity", |f| f.session_affinity = on);
+                                }
+                            />
+                            {move || (t.affinity_client_ip)(None)}
+                        </label>
+                        <Show when=move || form.with(|f| f.session_affinity)>
+                            {text_field(s, fields::AFFINITY_TIMEOUT.into(), t.affinity_timeout, Some(t.affinity_timeout_hint), |f| f.affinity_timeout.clone(), |f, v| f.affinity_timeout = v)}
+                        </Show>
+                    </section>
+                </Show>
+            }.into_any()}
+            {view! {
+                <Show when=move || node_ports.get()>
+                    <section class="card">
+                        <h2>{t.traffic_policy}</h2>
+                        <label class="check">
+                            <input type="radio" name="traffic" id="traffic-cluster"
+                                prop:checked=move || form.with(|f| f.traffic_policy == TrafficPolicy::Cluster)
+                                on:change=move |_| s.edit("traffic", |f| f.traffic_policy = TrafficPolicy::Cluster) />
+                            {t.traffic_cluster}
+                        </label>
+                        <label class="check">
+                            <input type="radio" name="traffic" id="traffic-local"
+                                prop:checked=move || form.with(|f| f.traffic_policy == TrafficPolicy::Local)
+                                on:change=move |_| s.edit("traffic", |f| f.traffic_policy = TrafficPolicy::Local) />
+                            {t.traffic_local}
+                        </label>
+                    </section>
+                </Show>
+            }.into_any()}
+            {view! {
+                <Show when=move || kind.get() == ServiceKind::LoadBalancer>
+                    <section class="card">
+                        <h2>{t.lb_kind}</h2>
+                        <label class="check">
+                            <input type="radio" name="lb-kind" id="lb-metallb"
+                                prop:checked=move || form.with(|f| f.lb_kind == LoadBalancerKind::MetalLb)
+                                on:change=move |_| s.edit("lb_kind", |f| f.lb_kind = LoadBalancerKind::MetalLb) />
+                            "MetalLB"
+                        </label>
+                        <label class="check">
+                            <input type="radio" name="lb-kind" id="lb-other"
+                                prop:checked=move || form.with(|f| f.lb_kind == LoadBalancerKind::Other)
+                                on:change=move |_| s.edit("lb_kind", |f| f.lb_kind = LoadBalancerKind::Other) />
+                            {t.lb_other}
+                        </label>
+                        <div class="grid-2">
+                            <Show when=move || form.with(|f| f.lb_kind == LoadBalancerKind::MetalLb)>
+                                {text_field(s, fields::LB_POOL.into(), t.lb_pool, None, |f| f.lb_pool.clone(), |f, v| f.lb_pool = v)}
+                            </Show>
+                            {text_field(s, fields::LB_ADDRESS.into(), t.lb_address, Some(t.lb_address_hint), |f| f.lb_address.clone(), |f, v| f.lb_address = v)}
+                        </div>
+                    </section>
+                </Show>
+            }.into_any()}
+            {view! {
+                <section class="card">
+                    <h2>{t.labels}</h2>
+                    {key_value_rows(s, fields::LABELS, |f| &mut f.labels, |f| &f.labels)}
+                    <h2>{t.annotations}</h2>
+                    {key_value_rows(s, fields::ANNOTATIONS, |f| &mut f.annotations, |f| &f.annotations)}
+                </section>
+            }.into_any()}
             {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
-            <Show when=move || check_passed.get()>
-                <p class="notice notice-ok" id="check-ok">{t.check_ok}</p>
-            </Show>
-            <Show when=move || s.attempted.get() && !local.with(FieldErrors::is_empty)>
-                <p class="notice notice-error" id="fix-errors">{t.fix_errors}</p>
-            </Show>
+            {view! {
+                <Show when=move || check_passed.get()>
+                    <p class="notice notice-ok" id="check-ok">{t.check_ok}</p>
+                </Show>
+            }.into_any()}
+            {view! {
+                <Show when=move || s.attempted.get() && !local.with(FieldErrors::is_empty)>
+                    <p class="notice notice-error" id="fix-errors">{t.fix_errors}</p>
+                </Show>
+            }.into_any()}
             <div class="form-actions">
                 <a class="btn" href=move || format!("/spaces/{}/services", space.get())>{t.cancel}</a>
                 <button type="button" class="btn" id="check-service" disabled=move || pending.get() on:click=move |_| check()>{t.check}</button>

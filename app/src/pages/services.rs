@@ -3,6 +3,7 @@
 use crate::api::{AppError, delete_services, get_service, list_services};
 use crate::components::{ErrorNotice, Loading, poll, use_texts};
 use crate::i18n::Texts;
+use crate::pages::yaml::{EditServiceYaml, percent_encode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -160,6 +161,9 @@ pub fn ServiceList() -> impl IntoView {
                 {move || selected.with(|s| (!s.is_empty()).then(|| format!(" ({})", s.len())))}
             </button>
             <button id="refresh" class="btn" on:click=move |_| services.refetch()>{t.refresh}</button>
+            <a id="create-from-yaml" class="btn" href=move || format!("/spaces/{}/new/yaml", space.get())>
+                {t.create_from_yaml}
+            </a>
             <a id="create-service" class="btn btn-primary" href=move || format!("/spaces/{}/new/service", space.get())>
                 {t.new_service}
             </a>
@@ -243,6 +247,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
         move || (space.get(), name.get()),
         |(s, n)| get_service(s, n),
     );
+    let editing = RwSignal::new(false);
 
     let body = move || {
         Suspend::new(async move {
@@ -309,8 +314,36 @@ pub fn ServiceDetailPage() -> impl IntoView {
                             }}
                         </section>
                         <section class="card">
-                            <h2>{t.yaml}</h2>
-                            <pre class="yaml" id="service-yaml"><code>{d.yaml.clone()}</code></pre>
+                            <div class="card-head">
+                                <h2>{t.yaml}</h2>
+                                <span class="spacer"></span>
+                                <a
+                                    class="btn btn-small"
+                                    id="download-yaml"
+                                    download=format!("{}.yaml", row.name)
+                                    href=format!("data:application/yaml;charset=utf-8,{}", percent_encode(&d.yaml))
+                                >
+                                    {t.download_yaml}
+                                </a>
+                                <button type="button" class="btn btn-small" id="edit-yaml" on:click=move |_| editing.set(true)>
+                                    {t.edit_yaml}
+                                </button>
+                            </div>
+                            {
+                                let d = d.clone();
+                                move || if editing.get() {
+                                    view! {
+                                        <EditServiceYaml
+                                            space=space.get_untracked()
+                                            detail=d.clone()
+                                            editing
+                                            on_saved=move || detail.refetch()
+                                        />
+                                    }.into_any()
+                                } else {
+                                    view! { <pre class="yaml" id="service-yaml"><code>{d.yaml.clone()}</code></pre> }.into_any()
+                                }
+                            }
                         </section>
                     }
                     .into_any()

@@ -7,6 +7,7 @@
 
 mod connect;
 mod error;
+pub mod yaml;
 
 pub use connect::{ConnectionSource, LocalSessions, connect};
 pub use error::map_error;
@@ -26,7 +27,8 @@ use wharf_spec::convert;
 use wharf_spec::service::ServiceForm;
 use wharf_spec::space::{self, NewSpace};
 use wharf_spec::view::{
-    PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary, WorkloadLabels,
+    DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary,
+    WorkloadLabels,
 };
 
 /// Page size for lists: bounded memory per request however large the space.
@@ -297,5 +299,54 @@ impl Cluster for KubeCluster {
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
+    }
+
+    async fn create_services_from_yaml(
+        &self,
+        namespace: &str,
+        text: &str,
+    ) -> Result<Vec<DocumentOutcome>, ApiError> {
+        let api = self.namespaced::<Service>(namespace);
+        let mut outcomes = Vec::new();
+        for (i, doc) in yaml::parse_documents(text, namespace)?
+            .into_iter()
+            .enumerate()
+        {
+            let (name, error) = match doc {
+                Err(e) => (None, Some(e)),
+                Ok(mut svc) => {
+                    yaml::prepare_for_create(&mut svc);
+                    let name = svc.metadata.name.clone();
+                    let result = api.create(&PostParams::default(), &svc).await;
+                    (name, result.err().map(map_error))
+                }
+            };
+            outcomes.push(DocumentOutcome {
+                index: i + 1,
+                name,
+                error,
+            });
+        }
+        Ok(outcomes)
+    }
+
+    async fn update_service_yaml(
+        &self,
+        namespace: &str,
+        name: &str,
+        text: &str,
+        on_top_of: Option<String>,
+    ) -> Result<ServiceDetail, ApiError> {
+        let mut svc = yaml::parse_edit(text, namespace, name)?;
+        if let Some(version) = on_top_of {
+            svc.metadata.resource_version = Some(version);
+        }
+        // replace = PUT with the resourceVersion the edit started from: the
+        // apiserver answers 409 if the Service changed meanwhile.
+        self.namespaced::<Service>(namespace)
+            .replace(name, &PostParams::default(), &svc)
+            .await
+            .map_err(map_error)?;
+        self.get_service(namespace, name).await
     }
 }
