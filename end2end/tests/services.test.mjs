@@ -225,8 +225,10 @@ test('the restricted user creates in dev and is refused elsewhere, in words', as
   page = await openForm(RESTRICTED_BASE, 'default');
   await basics(page, 'nope');
   await page.click('#create-service-submit');
-  await page.waitForSelector('.service-form [role="alert"]');
-  assert.match(await page.locator('.service-form [role="alert"]').innerText(), /^You are not allowed to do this\. services is forbidden/);
+  await page.waitForSelector('#form-failure [role="alert"]');
+  assert.match(await page.locator('#form-failure [role="alert"]').innerText(), /^You are not allowed to do this\. services is forbidden/);
+  // The selector preview is refused too, and says so instead of showing nothing.
+  assert.match(await page.locator('#selector-preview').innerText(), /pods is forbidden/);
   await page.context().close();
 });
 
@@ -272,12 +274,20 @@ test('a 5 MB upload is refused, in the browser and by the server', async () => {
   assert.equal(await page.locator('#yaml-file-error').innerText(), 'The file is larger than 1024 KiB.');
   assert.equal(await page.inputValue('#yaml-input'), '');
   await page.context().close();
-  const response = await fetch(`${BASE}/api/create_services_yaml`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ space: ns, yaml: '#'.repeat(5 * 1024 * 1024) }),
+  // The server refuses from Content-Length, before reading the body; with
+  // Expect: 100-continue the client sees that answer instead of a reset.
+  const { request } = await import('node:http');
+  const body = JSON.stringify({ space: ns, yaml: '#'.repeat(5 * 1024 * 1024) });
+  const status = await new Promise((resolve, reject) => {
+    const req = request(`${BASE}/api/create_services_yaml`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
+    });
+    req.on('continue', () => req.end(body));
+    req.on('response', (res) => { res.resume(); resolve(res.statusCode); });
+    req.on('error', reject);
   });
-  assert.equal(response.status, 413);
+  assert.equal(status, 413);
 });
 
 test('download YAML, and an edit that meets a concurrent change shows the conflict', async () => {

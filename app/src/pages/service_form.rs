@@ -516,7 +516,7 @@ pub fn ServiceCreatePage() -> impl IntoView {
                     {key_value_rows(s, fields::ANNOTATIONS, |f| &mut f.annotations, |f| &f.annotations)}
                 </section>
             }.into_any()}
-            {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
+            <div id="form-failure">{move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}</div>
             {view! {
                 <Show when=move || check_passed.get()>
                     <p class="notice notice-ok" id="check-ok">{t.check_ok}</p>
