@@ -95,31 +95,7 @@ pub fn check_label_value(value: &str) -> Result<(), Problem> {
 /// A named port (IANA service name): 1–15 lowercase letters, digits and '-',
 /// at least one letter, no leading, trailing or doubled '-'.
 pub fn check_iana_svc_name(value: &str) -> Result<(), Problem> {
-    if value.is_empty() {
-        return Err(Problem::Required);
-    }
-    if value.len() > IANA_SVC_NAME_MAX {
-        return Err(Problem::TooLong {
-            max: IANA_SVC_NAME_MAX,
-            actual: value.len(),
-        });
-    }
-    if let Some(bad) = value
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-    {
-        return Err(if bad.is_ascii_uppercase() {
-            Problem::Uppercase
-        } else {
-            Problem::InvalidChar(bad)
-        });
-    }
-    if value.starts_with('-') {
-        return Err(Problem::MustStartWithAlphanumeric);
-    }
-    if value.ends_with('-') {
-        return Err(Problem::MustEndWithAlphanumeric);
-    }
+    crate::names::check_label(value, IANA_SVC_NAME_MAX, false)?;
     if value.contains("--") {
         return Err(Problem::InvalidChar('-'));
     }

@@ -10,21 +10,27 @@ pub const LABEL_MAX_LEN: usize = 63;
 /// A DNS-1123 label (namespaces, most names): lowercase ASCII letters, digits
 /// and '-', starting and ending with a letter or digit, 1–63 characters.
 pub fn check_dns1123_label(value: &str) -> Result<(), Problem> {
-    check_label(value, false)
+    check_label(value, LABEL_MAX_LEN, false)
 }
 
 /// A DNS-1035 label (Service names): like DNS-1123, but must start with a letter.
 pub fn check_dns1035_label(value: &str) -> Result<(), Problem> {
-    check_label(value, true)
+    check_label(value, LABEL_MAX_LEN, true)
 }
 
-fn check_label(value: &str, must_start_with_letter: bool) -> Result<(), Problem> {
+/// Lowercase letters, digits and '-', not starting or ending with '-', at
+/// most `max` bytes: the shape shared by DNS labels and IANA service names.
+pub(crate) fn check_label(
+    value: &str,
+    max: usize,
+    must_start_with_letter: bool,
+) -> Result<(), Problem> {
     if value.is_empty() {
         return Err(Problem::Required);
     }
-    if value.len() > LABEL_MAX_LEN {
+    if value.len() > max {
         return Err(Problem::TooLong {
-            max: LABEL_MAX_LEN,
+            max,
             actual: value.len(),
         });
     }

@@ -94,6 +94,30 @@ fn text_field(
     }
 }
 
+/// One radio button of a choice the form holds.
+fn radio<T: Copy + PartialEq + Send + Sync + 'static>(
+    s: FormState,
+    group: &'static str,
+    id: &'static str,
+    value: T,
+    label: &'static str,
+    get: fn(&ServiceForm) -> T,
+    set: fn(&mut ServiceForm, T),
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input
+                type="radio"
+                name=group
+                id=id
+                prop:checked=move || s.form.with(|f| get(f) == value)
+                on:change=move |_| s.edit(group, |f| set(f, value))
+            />
+            {label}
+        </label>
+    }
+}
+
 /// Key/value rows (selector, labels, annotations).
 fn key_value_rows(
     s: FormState,
@@ -468,18 +492,8 @@ pub fn ServiceCreatePage() -> impl IntoView {
                 <Show when=move || node_ports.get()>
                     <section class="card">
                         <h2>{t.traffic_policy}</h2>
-                        <label class="check">
-                            <input type="radio" name="traffic" id="traffic-cluster"
-                                prop:checked=move || form.with(|f| f.traffic_policy == TrafficPolicy::Cluster)
-                                on:change=move |_| s.edit("traffic", |f| f.traffic_policy = TrafficPolicy::Cluster) />
-                            {t.traffic_cluster}
-                        </label>
-                        <label class="check">
-                            <input type="radio" name="traffic" id="traffic-local"
-                                prop:checked=move || form.with(|f| f.traffic_policy == TrafficPolicy::Local)
-                                on:change=move |_| s.edit("traffic", |f| f.traffic_policy = TrafficPolicy::Local) />
-                            {t.traffic_local}
-                        </label>
+                        {radio(s, "traffic", "traffic-cluster", TrafficPolicy::Cluster, t.traffic_cluster, |f| f.traffic_policy, |f, v| f.traffic_policy = v)}
+                        {radio(s, "traffic", "traffic-local", TrafficPolicy::Local, t.traffic_local, |f| f.traffic_policy, |f, v| f.traffic_policy = v)}
                     </section>
                 </Show>
             }.into_any()}
@@ -487,18 +501,8 @@ pub fn ServiceCreatePage() -> impl IntoView {
                 <Show when=move || kind.get() == ServiceKind::LoadBalancer>
                     <section class="card">
                         <h2>{t.lb_kind}</h2>
-                        <label class="check">
-                            <input type="radio" name="lb-kind" id="lb-metallb"
-                                prop:checked=move || form.with(|f| f.lb_kind == LoadBalancerKind::MetalLb)
-                                on:change=move |_| s.edit("lb_kind", |f| f.lb_kind = LoadBalancerKind::MetalLb) />
-                            "MetalLB"
-                        </label>
-                        <label class="check">
-                            <input type="radio" name="lb-kind" id="lb-other"
-                                prop:checked=move || form.with(|f| f.lb_kind == LoadBalancerKind::Other)
-                                on:change=move |_| s.edit("lb_kind", |f| f.lb_kind = LoadBalancerKind::Other) />
-                            {t.lb_other}
-                        </label>
+                        {radio(s, "lb-kind", "lb-metallb", LoadBalancerKind::MetalLb, "MetalLB", |f| f.lb_kind, |f, v| f.lb_kind = v)}
+                        {radio(s, "lb-kind", "lb-other", LoadBalancerKind::Other, t.lb_other, |f| f.lb_kind, |f, v| f.lb_kind = v)}
                         <div class="grid-2">
                             <Show when=move || form.with(|f| f.lb_kind == LoadBalancerKind::MetalLb)>
                                 {text_field(s, fields::LB_POOL.into(), t.lb_pool, None, |f| f.lb_pool.clone(), |f, v| f.lb_pool = v)}

@@ -32,6 +32,16 @@ fn yaml_problem(e: &ApiError) -> Option<Problem> {
     e.field_errors().get("yaml").cloned()
 }
 
+/// A failed save: a YAML problem under the editor (`error_id`), anything
+/// else as a notice.
+fn failure_view(e: ApiError, error_id: &'static str) -> AnyView {
+    let t = use_texts();
+    match yaml_problem(&e) {
+        Some(p) => view! { <p class="field-error" id=error_id>{t.problem(&p)}</p> }.into_any(),
+        None => view! { <ErrorNotice error=e /> }.into_any(),
+    }
+}
+
 #[component]
 pub fn DiffView(#[prop(into)] id: String, lines: Vec<DiffLine>) -> impl IntoView {
     view! {
@@ -113,10 +123,7 @@ pub fn EditServiceYaml(
                     reviewing.set(false);
                 }
             ></textarea>
-            {move || failure.get().map(|e| match yaml_problem(&e) {
-                Some(p) => view! { <p class="field-error" id="yaml-edit-error">{t.problem(&p)}</p> }.into_any(),
-                None => view! { <ErrorNotice error=e /> }.into_any(),
-            })}
+            {move || failure.get().map(|e| failure_view(e, "yaml-edit-error"))}
             <Show when=move || reviewing.get()>
                 {
                     let review_diff = review_diff.clone();
@@ -237,10 +244,7 @@ pub fn CreateFromYamlPage() -> impl IntoView {
                 prop:value=move || text.get()
                 on:input=move |ev| text.set(event_target_value(&ev))
             ></textarea>
-            {move || failure.get().map(|e| match yaml_problem(&e) {
-                Some(p) => view! { <p class="field-error" id="yaml-input-error">{t.problem(&p)}</p> }.into_any(),
-                None => view! { <ErrorNotice error=e /> }.into_any(),
-            })}
+            {move || failure.get().map(|e| failure_view(e, "yaml-input-error"))}
             {move || outcomes.get().map(|list| view! {
                 <ul class="outcomes" id="yaml-outcomes">
                     {list.into_iter().map(|o| {
