@@ -181,3 +181,223 @@ async fn service_detail_of_the_kubernetes_service() {
         Err(ApiError::NotFound { .. })
     ));
 }
+
+mod services {
+    use super::*;
+    use wharf_spec::service::{
+        KeyValue, LoadBalancerKind, NodePortRange, PortForm, Protocol, ServiceForm, TrafficPolicy,
+    };
+    use wharf_spec::view::ServiceKind;
+
+    /// A small deterministic generator (no dependency, same cases every run).
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            self.0 >> 33
+        }
+        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+            &items[(self.next() as usize) % items.len()]
+        }
+    }
+
+    /// Varied forms, edge values included (63-character names, ports 1 and
+    /// 65535, node ports at both ends of the range, named target ports).
+    fn form(rng: &mut Rng, i: usize) -> ServiceForm {
+        let kind = *rng.pick(&[
+            ServiceKind::ClusterIp,
+            ServiceKind::Headless,
+            ServiceKind::NodePort,
+            ServiceKind::LoadBalancer,
+            ServiceKind::ExternalName,
+        ]);
+        let name = match i % 3 {
+            0 => format!("s{i}"),
+            1 => format!("s{i}-{}", "x".repeat(58 - i.to_string().len())),
+            _ => format!("svc-{i}-a1"),
+        };
+        let n_ports = 1 + (rng.next() % 3) as usize;
+        let ports = (0..n_ports)
+            .map(|j| PortForm {
+                protocol: *rng.pick(&[Protocol::Tcp, Protocol::Udp, Protocol::Tcp]),
+                name: if n_ports > 1 {
+                    format!("p{j}")
+                } else {
+                    rng.pick(&["", "web"]).to_string()
+                },
+                port: rng
+                    .pick(&["1", "80", "443", "65535", "8080", ""])
+                    .to_string(),
+                target_port: rng
+                    .pick(&["", "8080", "http", "1", "65535", "metrics-2"])
+                    .to_string(),
+                node_port: if rng.next() % 2 == 0 {
+                    String::new()
+                } else {
+                    (31_000 + (i * 7 + j) % 900).to_string()
+                },
+            })
+            .collect();
+        ServiceForm {
+            name,
+            alias: rng.pick(&["", "前端", "Back end <api>"]).to_string(),
+            description: rng.pick(&["", "说明 description"]).to_string(),
+            kind,
+            selector: vec![KeyValue::new(
+                *rng.pick(&["app", "app.kubernetes.io/name", "Tier_1"]),
+                *rng.pick(&["web", "", "v1.2-x"]),
+            )],
+            ports,
+            external_name: rng.pick(&["db.example.invalid", "a.b", "x"]).to_string(),
+            session_affinity: rng.next() % 2 == 0,
+            affinity_timeout: rng.pick(&["", "1", "86400", "600"]).to_string(),
+            traffic_policy: *rng.pick(&[TrafficPolicy::Cluster, TrafficPolicy::Local]),
+            lb_kind: *rng.pick(&[LoadBalancerKind::MetalLb, LoadBalancerKind::Other]),
+            lb_pool: rng.pick(&["pool-a", "default"]).to_string(),
+            lb_address: rng.pick(&["", "192.0.2.10", "2001:db8::1"]).to_string(),
+            labels: vec![KeyValue::new("team", *rng.pick(&["a", ""]))],
+            annotations: vec![KeyValue::new("example.com/note", "任何 <value>")],
+        }
+    }
+
+    #[tokio::test]
+    #[ignore = "needs the local cluster: bash end2end/test.sh"]
+    async fn whatever_the_form_accepts_the_apiserver_accepts() {
+        let cluster = admin().await;
+        let space = "default";
+        let mut rng = Rng(0x5eed);
+        let (mut accepted, mut refused_locally) = (0, 0);
+        for i in 0..300 {
+            let f = form(&mut rng, i);
+            if f.validate(NodePortRange::default()).is_err() {
+                refused_locally += 1;
+                continue;
+            }
+            // LoadBalancer addresses from the IPv6 range need an IPv6
+            // cluster; the single-stack local cluster refuses them itself.
+            if f.kind == ServiceKind::LoadBalancer
+                && f.lb_kind == LoadBalancerKind::Other
+                && f.lb_address.contains(':')
+            {
+                continue;
+            }
+            match cluster.create_service(space, &f, true).await {
+                Ok(row) => {
+                    assert_eq!(row.name, f.name);
+                    accepted += 1;
+                }
+                Err(e) => panic!(
+                    "form {i} passed the shared rules but the apiserver refused it: {e:?}\n{f:#?}"
+                ),
+            }
+        }
+        eprintln!(
+            "dry-run sample: {accepted} accepted by both, {refused_locally} refused by the shared rules"
+        );
+        assert!(
+            accepted >= 100,
+            "too few accepted forms to mean anything: {accepted}"
+        );
+        // Nothing was stored.
+        assert!(
+            cluster.get_service(space, "s0").await.is_err(),
+            "a dry run must not create anything"
+        );
+    }
+
+    #[tokio::test]
+    #[ignore = "needs the local cluster: bash end2end/test.sh"]
+    async fn node_port_clash_lands_on_the_field_and_edits_detect_conflicts() {
+        let cluster = admin().await;
+        let space = "default";
+        let name = unique("it-svc").chars().take(40).collect::<String>();
+        let mut f = ServiceForm {
+            name: name.clone(),
+            kind: ServiceKind::NodePort,
+            selector: vec![KeyValue::new("app", "it")],
+            ports: vec![PortForm {
+                port: "80".into(),
+                node_port: "31999".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        cluster
+            .create_service(space, &f, false)
+            .await
+            .expect("create");
+        f.name = format!("{name}-b");
+        let clash = cluster.create_service(space, &f, false).await.unwrap_err();
+        assert!(
+            matches!(clash.field_errors().get("ports.0.node_port"), Some(Problem::Server(m)) if m.contains("already allocated")),
+            "{clash:?}"
+        );
+
+        // Two edits from the same version: the second is a conflict, and
+        // re-applied on top of the new version it goes through.
+        let read = cluster.get_service(space, &name).await.unwrap();
+        let mine = read.yaml.replacen(
+            "metadata:\n",
+            "metadata:\n  annotations:\n    mine: '1'\n",
+            1,
+        );
+        let theirs = read.yaml.replacen(
+            "metadata:\n",
+            "metadata:\n  annotations:\n    theirs: '1'\n",
+            1,
+        );
+        cluster
+            .update_service_yaml(space, &name, &theirs, None)
+            .await
+            .expect("their edit");
+        let conflict = cluster
+            .update_service_yaml(space, &name, &mine, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(conflict, ApiError::Conflict { .. }),
+            "{conflict:?}"
+        );
+        let current = cluster.get_service(space, &name).await.unwrap();
+        let saved = cluster
+            .update_service_yaml(space, &name, &mine, current.resource_version.clone())
+            .await
+            .expect("re-applied on top");
+        assert!(
+            saved
+                .annotations
+                .iter()
+                .any(|(k, v)| k == "mine" && v == "1")
+        );
+
+        let failed = cluster
+            .delete_services(space, &[name.clone(), "no-such-svc".into()])
+            .await
+            .unwrap();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0].0, "no-such-svc");
+        assert!(matches!(failed[0].1, ApiError::NotFound { .. }));
+    }
+
+    #[tokio::test]
+    #[ignore = "needs the local cluster: bash end2end/test.sh"]
+    async fn yaml_documents_are_created_one_by_one() {
+        let cluster = admin().await;
+        let space = "default";
+        let a = unique("it-yaml").chars().take(40).collect::<String>();
+        let text = format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {a}\n  resourceVersion: '1'\nspec:\n  ports:\n  - port: 80\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+        );
+        let out = cluster
+            .create_services_from_yaml(space, &text)
+            .await
+            .unwrap();
+        assert_eq!(out.len(), 2);
+        assert!(out[0].error.is_none(), "{:?}", out[0]);
+        assert!(out[1].error.is_some());
+        cluster.delete_services(space, &[a]).await.unwrap();
+    }
+}

@@ -53,6 +53,8 @@ pub enum Problem {
     },
     /// The name of an existing object cannot change.
     NameCannotChange,
+    /// A LoadBalancer's ports must share one protocol (Kubernetes < 1.26).
+    MixedProtocols,
     /// The apiserver's own words for a rule Wharf does not check itself
     /// (`Status.details.causes[].message`).
     Server(String),

@@ -297,6 +297,20 @@ impl ServiceForm {
             return;
         }
         let several = used.len() > 1;
+        // Mixed-protocol LoadBalancers need Kubernetes 1.26
+        // (MixedProtocolLBService); older clusters refuse them, so the form
+        // does too until rules follow the cluster's version.
+        if self.kind == ServiceKind::LoadBalancer {
+            let first = used[0].1.protocol;
+            for (i, p) in used.iter().skip(1) {
+                if p.protocol != first {
+                    errors.push(
+                        &fields::row(fields::PORTS, *i, "protocol"),
+                        Problem::MixedProtocols,
+                    );
+                }
+            }
+        }
         let mut names = HashSet::new();
         let mut port_protocols = HashSet::new();
         let mut node_ports = HashSet::new();

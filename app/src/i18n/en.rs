@@ -154,4 +154,5 @@ pub(super) static TEXTS: Texts = Texts {
         )
     },
     p_name_cannot_change: "The name of an existing object cannot be changed.",
+    p_mixed_protocols: "A load balancer's ports must all use the same protocol.",
 };

@@ -224,6 +224,7 @@ pub struct Texts {
     pub p_wrong_kind: fn(&str, &str) -> String,
     pub p_other_namespace: fn(&str) -> String,
     pub p_name_cannot_change: &'static str,
+    pub p_mixed_protocols: &'static str,
 }
 
 impl Texts {
@@ -250,6 +251,7 @@ impl Texts {
             Problem::WrongKind { expected, found } => (self.p_wrong_kind)(expected, found),
             Problem::OtherNamespace { found } => (self.p_other_namespace)(found),
             Problem::NameCannotChange => self.p_name_cannot_change.into(),
+            Problem::MixedProtocols => self.p_mixed_protocols.into(),
             // The apiserver's own words (English): better than a vague summary.
             Problem::Server(message) => message.clone(),
         }
@@ -347,6 +349,7 @@ mod tests {
                 found: "prod".into(),
             },
             Problem::NameCannotChange,
+            Problem::MixedProtocols,
         ];
         for lang in [Lang::En, Lang::ZhCn] {
             for p in &problems {

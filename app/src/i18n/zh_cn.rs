@@ -153,4 +153,5 @@ pub(super) static TEXTS: Texts = Texts {
         format!("它指定了空间 {ns}，而不是当前空间。请删除 metadata.namespace，或切换到空间 {ns}。")
     },
     p_name_cannot_change: "已创建对象的名称不能修改。",
+    p_mixed_protocols: "负载均衡服务的所有端口必须使用相同的协议。",
 };

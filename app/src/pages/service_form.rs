@@ -234,6 +234,7 @@ fn port_rows(s: FormState, node_ports: Memo<bool>) -> impl IntoView {
                     (0..count.get())
                         .map(|i| {
                             let protocol_field = fields::row(fields::PORTS, i, "protocol");
+                            let protocol_message_field = protocol_field.clone();
                             view! {
                                 <tr data-row=i>
                                     <td>
@@ -252,6 +253,9 @@ fn port_rows(s: FormState, node_ports: Memo<bool>) -> impl IntoView {
                                                 <option value=p.api() selected=move || s.form.with(|f| f.ports.get(i).map(|x| x.protocol) == Some(p))>{p.api()}</option>
                                             })}
                                         </select>
+                                        <p class="field-error" id=format!("{}-error", field_id(&protocol_message_field))>
+                                            {s.message(t, protocol_message_field.clone())}
+                                        </p>
                                     </td>
                                     {cell(i, "name", "http")}
                                     {cell(i, "port", "80")}

@@ -125,6 +125,25 @@ fn ports_bounds_and_duplicates() {
 }
 
 #[test]
+fn load_balancers_keep_to_one_protocol() {
+    let mut f = form(ServiceKind::LoadBalancer);
+    f.lb_pool = "pool".into();
+    f.ports[0].name = "a".into();
+    f.ports.push(PortForm {
+        name: "b".into(),
+        port: "53".into(),
+        protocol: Protocol::Udp,
+        ..Default::default()
+    });
+    assert_eq!(
+        problem(&f, "ports.1.protocol"),
+        Some(Problem::MixedProtocols)
+    );
+    f.kind = ServiceKind::NodePort;
+    assert_eq!(f.validate(NodePortRange::default()), Ok(()));
+}
+
+#[test]
 fn port_defaults_to_target_port_and_named_targets() {
     let mut f = form(ServiceKind::ClusterIp);
     f.ports[0].port = String::new();
