@@ -234,7 +234,7 @@ mod services {
                 target_port: rng
                     .pick(&["", "8080", "http", "1", "65535", "metrics-2"])
                     .to_string(),
-                node_port: if rng.next() % 2 == 0 {
+                node_port: if rng.next().is_multiple_of(2) {
                     String::new()
                 } else {
                     (31_000 + (i * 7 + j) % 900).to_string()
@@ -247,18 +247,18 @@ mod services {
             description: rng.pick(&["", "说明 description"]).to_string(),
             kind,
             selector: vec![KeyValue::new(
-                *rng.pick(&["app", "app.kubernetes.io/name", "Tier_1"]),
-                *rng.pick(&["web", "", "v1.2-x"]),
+                rng.pick(&["app", "app.kubernetes.io/name", "Tier_1"]),
+                rng.pick(&["web", "", "v1.2-x"]),
             )],
             ports,
             external_name: rng.pick(&["db.example.invalid", "a.b", "x"]).to_string(),
-            session_affinity: rng.next() % 2 == 0,
+            session_affinity: rng.next().is_multiple_of(2),
             affinity_timeout: rng.pick(&["", "1", "86400", "600"]).to_string(),
             traffic_policy: *rng.pick(&[TrafficPolicy::Cluster, TrafficPolicy::Local]),
             lb_kind: *rng.pick(&[LoadBalancerKind::MetalLb, LoadBalancerKind::Other]),
             lb_pool: rng.pick(&["pool-a", "default"]).to_string(),
             lb_address: rng.pick(&["", "192.0.2.10", "2001:db8::1"]).to_string(),
-            labels: vec![KeyValue::new("team", *rng.pick(&["a", ""]))],
+            labels: vec![KeyValue::new("team", rng.pick(&["a", ""]))],
             annotations: vec![KeyValue::new("example.com/note", "任何 <value>")],
         }
     }
