@@ -202,6 +202,9 @@ mod services {
         fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
             &items[(self.next() as usize) % items.len()]
         }
+        fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
+            items[(self.next() as usize) % items.len()]
+        }
     }
 
     /// Varied forms, edge values included (63-character names, ports 1 and
@@ -247,8 +250,8 @@ mod services {
             description: rng.pick(&["", "说明 description"]).to_string(),
             kind,
             selector: vec![KeyValue::new(
-                rng.pick(&["app", "app.kubernetes.io/name", "Tier_1"]),
-                rng.pick(&["web", "", "v1.2-x"]),
+                rng.pick_str(&["app", "app.kubernetes.io/name", "Tier_1"]),
+                rng.pick_str(&["web", "", "v1.2-x"]),
             )],
             ports,
             external_name: rng.pick(&["db.example.invalid", "a.b", "x"]).to_string(),
@@ -258,7 +261,7 @@ mod services {
             lb_kind: *rng.pick(&[LoadBalancerKind::MetalLb, LoadBalancerKind::Other]),
             lb_pool: rng.pick(&["pool-a", "default"]).to_string(),
             lb_address: rng.pick(&["", "192.0.2.10", "2001:db8::1"]).to_string(),
-            labels: vec![KeyValue::new("team", rng.pick(&["a", ""]))],
+            labels: vec![KeyValue::new("team", rng.pick_str(&["a", ""]))],
             annotations: vec![KeyValue::new("example.com/note", "任何 <value>")],
         }
     }
