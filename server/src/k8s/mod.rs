@@ -18,7 +18,6 @@ use k8s_openapi::api::core::v1::{Endpoints, Namespace, Pod, Service};
 use kube::api::{Api, DeleteParams, ListParams, PostParams};
 use kube::{Client, Resource};
 use serde::de::DeserializeOwned;
-use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::time::{SystemTime, UNIX_EPOCH};
 use wharf_app::backend::Cluster;
@@ -101,6 +100,23 @@ impl KubeCluster {
             // namespace object; the empty list is then all we know.
             Err(_) => Ok(()),
         }
+    }
+}
+
+/// A workload's pod-template labels, sorted by key.
+fn workload_labels_of(
+    kind: &str,
+    name: Option<String>,
+    template: Option<k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta>,
+) -> WorkloadLabels {
+    WorkloadLabels {
+        kind: kind.to_owned(),
+        name: name.unwrap_or_default(),
+        labels: template
+            .and_then(|m| m.labels)
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
     }
 }
 
@@ -226,9 +242,6 @@ impl Cluster for KubeCluster {
     }
 
     async fn workload_labels(&self, namespace: &str) -> Result<Vec<WorkloadLabels>, ApiError> {
-        let sorted = |labels: Option<BTreeMap<String, String>>| {
-            labels.unwrap_or_default().into_iter().collect()
-        };
         let (deployment_api, statefulset_api) = (
             self.namespaced::<Deployment>(namespace),
             self.namespaced::<StatefulSet>(namespace),
@@ -239,25 +252,19 @@ impl Cluster for KubeCluster {
         )?;
         let mut out: Vec<WorkloadLabels> = deployments
             .into_iter()
-            .map(|d| WorkloadLabels {
-                kind: "Deployment".into(),
-                name: d.metadata.name.unwrap_or_default(),
-                labels: sorted(
-                    d.spec
-                        .and_then(|s| s.template.metadata)
-                        .and_then(|m| m.labels),
-                ),
+            .map(|d| {
+                workload_labels_of(
+                    "Deployment",
+                    d.metadata.name,
+                    d.spec.and_then(|s| s.template.metadata),
+                )
             })
             .chain(statefulsets.into_iter().map(|s| {
-                WorkloadLabels {
-                    kind: "StatefulSet".into(),
-                    name: s.metadata.name.unwrap_or_default(),
-                    labels: sorted(
-                        s.spec
-                            .and_then(|s| s.template.metadata)
-                            .and_then(|m| m.labels),
-                    ),
-                }
+                workload_labels_of(
+                    "StatefulSet",
+                    s.metadata.name,
+                    s.spec.and_then(|s| s.template.metadata),
+                )
             }))
             .collect();
         out.sort_by(|a, b| (&a.kind, &a.name).cmp(&(&b.kind, &b.name)));
