@@ -2,6 +2,7 @@
 
 use crate::i18n::{Lang, Texts};
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 use std::time::Duration;
 use wharf_spec::{ApiError, FieldErrors};
 
@@ -27,18 +28,17 @@ pub fn Loading() -> impl IntoView {
     view! { <div class="loading" aria-busy="true">{t.loading}</div> }
 }
 
-/// The message under a form field: the server's answer for the field if it
-/// gave one, else the shared crate's local check.
-#[component]
-pub fn FieldMessage(
-    #[prop(into)] field: String,
+/// The words under a form field: the server's answer for the field if it
+/// gave one, else the shared crate's local check once `show_local` holds
+/// (local errors are only read, and subscribed to, then).
+pub fn field_message(
+    field: String,
     local: Signal<FieldErrors>,
     server: Signal<FieldErrors>,
     show_local: Signal<bool>,
-) -> impl IntoView {
+) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static {
     let t = use_texts();
-    let id = format!("{field}-error");
-    let message = move || {
+    move || {
         server
             .with(|s| s.get(&field).map(|p| t.problem(p)))
             .or_else(|| {
@@ -47,11 +47,41 @@ pub fn FieldMessage(
                     .then(|| local.with(|l| l.get(&field).map(|p| t.problem(p))))
                     .flatten()
             })
-    };
+    }
+}
+
+/// [`field_message`] in its usual place, `<p id="{field}-error">`.
+#[component]
+pub fn FieldMessage(
+    #[prop(into)] field: String,
+    local: Signal<FieldErrors>,
+    server: Signal<FieldErrors>,
+    show_local: Signal<bool>,
+) -> impl IntoView {
+    let id = format!("{field}-error");
     view! {
         <p class="field-error" id=id role="status">
-            {message}
+            {field_message(field, local, server, show_local)}
         </p>
+    }
+}
+
+/// A route parameter (`space`, `name`) as a memo.
+pub fn use_param(name: &'static str) -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get(name).unwrap_or_default()))
+}
+
+/// `Services / {current}`: back to the space's service list.
+#[component]
+pub fn Breadcrumb(space: Memo<String>, #[prop(into)] current: Signal<String>) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <nav class="breadcrumb">
+            <a href=move || format!("/spaces/{}/services", space.get())>{t.all_services}</a>
+            " / "
+            <span>{move || current.get()}</span>
+        </nav>
     }
 }
 

@@ -3,12 +3,11 @@
 //! fields, Create disabled while any stands) and the server validates again.
 
 use crate::api::{AppError, create_service, list_workload_labels, matching_pods};
-use crate::components::{ErrorNotice, use_texts};
-use crate::i18n::Texts;
+use crate::components::{Breadcrumb, ErrorNotice, field_message, use_param, use_texts};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use std::collections::HashSet;
 use wharf_spec::service::{
     KeyValue, LoadBalancerKind, NodePortRange, PortForm, Protocol, ServiceForm, TrafficPolicy,
@@ -38,17 +37,18 @@ impl FormState {
 
     /// The message under `field`: the server's, else the local rule's once
     /// the field was touched or a submit attempted.
-    fn message(&self, t: &'static Texts, field: String) -> impl Fn() -> Option<String> + use<> {
+    fn message(
+        &self,
+        field: String,
+    ) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static + use<> {
         let s = *self;
-        move || {
-            s.server
-                .with(|e| e.get(&field).map(|p| t.problem(p)))
-                .or_else(|| {
-                    (s.attempted.get() || s.touched.with(|t| t.contains(&field)))
-                        .then(|| s.local.with(|e| e.get(&field).map(|p| t.problem(p))))
-                        .flatten()
-                })
-        }
+        let shown = field.clone();
+        field_message(
+            field,
+            s.local.into(),
+            s.server.into(),
+            Signal::derive(move || s.attempted.get() || s.touched.with(|t| t.contains(&shown))),
+        )
     }
 }
 
@@ -65,11 +65,10 @@ fn text_field(
     get: impl Fn(&ServiceForm) -> String + Send + Sync + 'static,
     set: impl Fn(&mut ServiceForm, String) + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
-    let t = use_texts();
     let id = field_id(&field);
-    let message = s.message(t, field.clone());
+    let message = s.message(field.clone());
     let invalid = {
-        let message = s.message(t, field.clone());
+        let message = message.clone();
         move || message().map(|_| "true")
     };
     let data_field = field.clone();
@@ -129,7 +128,7 @@ fn key_value_rows(
     let count = Memo::new(move |_| s.form.with(|f| read(f).len()));
     let cell = move |i: usize, part: &'static str| {
         let field = fields::row(list, i, part);
-        let message = s.message(t, field.clone());
+        let message = s.message(field.clone());
         let id = field_id(&field);
         let error_id = format!("{id}-error");
         view! {
@@ -174,7 +173,7 @@ fn key_value_rows(
             <button type="button" class="btn btn-small" data-add=list on:click=move |_| s.edit(list, |f| rows(f).push(KeyValue::default()))>
                 {t.add_row}
             </button>
-            <p class="field-error">{s.message(t, list.to_owned())}</p>
+            <p class="field-error">{s.message(list.to_owned())}</p>
         </div>
     }
 }
@@ -184,7 +183,7 @@ fn port_rows(s: FormState, node_ports: Memo<bool>) -> impl IntoView {
     let count = Memo::new(move |_| s.form.with(|f| f.ports.len()));
     let cell = move |i: usize, part: &'static str, placeholder: &'static str| {
         let field = fields::row(fields::PORTS, i, part);
-        let message = s.message(t, field.clone());
+        let message = s.message(field.clone());
         let get = move |p: &PortForm| match part {
             "name" => p.name.clone(),
             "port" => p.port.clone(),
@@ -254,7 +253,7 @@ fn port_rows(s: FormState, node_ports: Memo<bool>) -> impl IntoView {
                                             })}
                                         </select>
                                         <p class="field-error" id=format!("{}-error", field_id(&protocol_message_field))>
-                                            {s.message(t, protocol_message_field.clone())}
+                                            {s.message(protocol_message_field.clone())}
                                         </p>
                                     </td>
                                     {cell(i, "name", "http")}
@@ -275,15 +274,14 @@ fn port_rows(s: FormState, node_ports: Memo<bool>) -> impl IntoView {
             {t.add_row}
         </button>
         <p class="field-hint">{t.service_port_hint}" "<Show when=move || node_ports.get()>{t.node_port_hint}</Show></p>
-        <p class="field-error" id="ports-error">{s.message(t, fields::PORTS.to_owned())}</p>
+        <p class="field-error" id="ports-error">{s.message(fields::PORTS.to_owned())}</p>
     }
 }
 
 #[component]
 pub fn ServiceCreatePage() -> impl IntoView {
     let t = use_texts();
-    let params = use_params_map();
-    let space = Memo::new(move |_| params.with(|p| p.get("space").unwrap_or_default()));
+    let space = use_param("space");
     let navigate = use_navigate();
     let form = RwSignal::new(ServiceForm::default());
     let local = Memo::new(move |_| {
@@ -391,11 +389,7 @@ pub fn ServiceCreatePage() -> impl IntoView {
     };
 
     view! {
-        <nav class="breadcrumb">
-            <a href=move || format!("/spaces/{}/services", space.get())>{t.all_services}</a>
-            " / "
-            <span>{t.new_service}</span>
-        </nav>
+        <Breadcrumb space current=t.new_service.to_owned() />
         <form class="service-form" id="service-form" on:submit=on_submit novalidate>
             <h1>{t.new_service}</h1>
             {view! {

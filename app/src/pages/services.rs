@@ -1,12 +1,11 @@
 //! The service list of a space and a service's detail page.
 
 use crate::api::{AppError, delete_services, get_service, list_services};
-use crate::components::{ErrorNotice, Loading, poll, use_texts};
+use crate::components::{Breadcrumb, ErrorNotice, Loading, poll, use_param, use_texts};
 use crate::i18n::Texts;
 use crate::pages::yaml::{EditServiceYaml, percent_encode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 use std::collections::BTreeSet;
 use std::time::Duration;
 use wharf_spec::ApiError;
@@ -15,11 +14,6 @@ use wharf_spec::view::{ExternalAddress, ServiceRow, format_age};
 /// The list refreshes itself this often while shown (a watch replaces this
 /// when lists go live).
 const LIST_POLL: Duration = Duration::from_secs(5);
-
-fn param(name: &'static str) -> Memo<String> {
-    let params = use_params_map();
-    Memo::new(move |_| params.with(|p| p.get(name).unwrap_or_default()))
-}
 
 fn external_text(t: &Texts, e: &ExternalAddress) -> String {
     match e {
@@ -55,7 +49,7 @@ fn ports_text(row: &ServiceRow) -> String {
 #[component]
 pub fn ServiceList() -> impl IntoView {
     let t = use_texts();
-    let space = param("space");
+    let space = use_param("space");
     let services = Resource::new(move || space.get(), list_services);
     poll(
         move || services.track(),
@@ -241,8 +235,8 @@ fn DeleteServicesDialog(
 #[component]
 pub fn ServiceDetailPage() -> impl IntoView {
     let t = use_texts();
-    let space = param("space");
-    let name = param("name");
+    let space = use_param("space");
+    let name = use_param("name");
     let detail = Resource::new(
         move || (space.get(), name.get()),
         |(s, n)| get_service(s, n),
@@ -354,11 +348,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
     };
 
     view! {
-        <nav class="breadcrumb">
-            <a href=move || format!("/spaces/{}/services", space.get())>{t.all_services}</a>
-            " / "
-            <span>{move || name.get()}</span>
-        </nav>
+        <Breadcrumb space current=name />
         <Suspense fallback=Loading>{body}</Suspense>
     }
 }

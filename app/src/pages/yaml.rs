@@ -2,10 +2,9 @@
 //! Service as YAML with review, conflict view and re-apply.
 
 use crate::api::{AppError, create_services_yaml, get_service, update_service_yaml};
-use crate::components::{ErrorNotice, use_texts};
+use crate::components::{Breadcrumb, ErrorNotice, use_param, use_texts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 use wharf_spec::diff::{DiffLine, diff_lines, has_changes};
 use wharf_spec::view::{DocumentOutcome, ServiceDetail};
 use wharf_spec::{ApiError, Problem};
@@ -175,8 +174,7 @@ pub fn EditServiceYaml(
 #[component]
 pub fn CreateFromYamlPage() -> impl IntoView {
     let t = use_texts();
-    let params = use_params_map();
-    let space = Memo::new(move |_| params.with(|p| p.get("space").unwrap_or_default()));
+    let space = use_param("space");
     let text = RwSignal::new(String::new());
     let pending = RwSignal::new(false);
     let outcomes = RwSignal::new(None::<Vec<DocumentOutcome>>);
@@ -223,11 +221,7 @@ pub fn CreateFromYamlPage() -> impl IntoView {
     };
 
     view! {
-        <nav class="breadcrumb">
-            <a href=move || format!("/spaces/{}/services", space.get())>{t.all_services}</a>
-            " / "
-            <span>{t.create_from_yaml}</span>
-        </nav>
+        <Breadcrumb space current=t.create_from_yaml.to_owned() />
         <h1>{t.create_from_yaml}</h1>
         <p class="muted">{t.yaml_paste_hint}</p>
         <div class="card">
