@@ -41,11 +41,14 @@ install_tools() {
 }
 
 # The site (target/site/pkg/wharf.{js,wasm,css}) and the server binary.
-# WHARF_PROFILE=release (default) or dev.
+# WHARF_PROFILE=release (default) or dev; WHARF_SERVER_PROFILE (default: the
+# same) lets the tests reuse the debug dependencies `cargo test` just built.
 build_wharf() {
   local profile=${WHARF_PROFILE:-release} wprof wdir sprof
-  if [ "$profile" = release ]; then wprof=wasm-release; wdir=wasm-release; sprof=release
-  else wprof=dev; wdir=debug; sprof=dev; fi
+  if [ "$profile" = release ]; then wprof=wasm-release; wdir=wasm-release
+  else wprof=dev; wdir=debug; fi
+  sprof=${WHARF_SERVER_PROFILE:-$profile}
+  [ "$sprof" = debug ] && sprof=dev
   cd "$ROOT"
   step "build the browser wasm ($wprof)"
   # A separate target dir: the wasm and the server use different features of

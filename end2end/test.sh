@@ -20,11 +20,16 @@ cleanup() {
     step "local cluster: down"
     KUBE_LOCAL_SAVE_LOGS=$ROOT/target/kube-logs bash "$ROOT/end2end/cluster/down.sh" >/dev/null || true
   fi
+  printf 'target/: %s\n' "$(du -sh "$ROOT/target" 2>/dev/null | cut -f1)" >&2
   printf '\nend2end/test.sh: %s after %d s\n' "$([ $rc = 0 ] && echo PASSED || echo FAILED)" $((SECONDS - T0)) >&2
   exit $rc
 }
 trap cleanup EXIT
 
+# One build from a clean tree: incremental caches would only cost disk
+# (several GB on this workspace) and CI shares the disk with everything else.
+export CARGO_INCREMENTAL=0
+step "disk before: $(df -h --output=avail "$ROOT" | tail -1 | tr -d ' ') free"
 install_tools
 bash end2end/checks.sh
 
@@ -41,7 +46,9 @@ fi
 step "cargo test: unit tests, and the server's k8s module against the cluster"
 cargo test --workspace -- --include-ignored
 
-build_wharf
+# The browser gets the release wasm (the bundle users get, and its size is
+# reported); the server is the debug build whose dependencies cargo test built.
+WHARF_SERVER_PROFILE=dev build_wharf
 step "start Wharf twice: as the admin, and as the restricted user dev"
 start_server $ADMIN_LISTEN "$KUBE_LOCAL_ADMIN_KUBECONFIG"
 start_server $RESTRICTED_LISTEN "$KUBE_LOCAL_RESTRICTED_KUBECONFIG"
