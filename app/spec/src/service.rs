@@ -530,5 +530,10 @@ mod build {
     }
 }
 
+#[cfg(feature = "k8s")]
+mod edit;
+#[cfg(feature = "k8s")]
+pub use edit::kept_fields;
+
 #[cfg(test)]
 mod tests;

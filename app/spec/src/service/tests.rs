@@ -251,7 +251,97 @@ fn api_paths_land_on_form_fields() {
 #[cfg(feature = "k8s")]
 mod build {
     use super::*;
+    use k8s_openapi::api::core::v1::Service;
     use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+    /// A Service as the apiserver returns it, with fields the form lacks.
+    fn stored() -> Service {
+        serde_json::from_str(
+            r#"{"apiVersion":"v1","kind":"Service",
+              "metadata":{"name":"web","namespace":"dev","resourceVersion":"42","uid":"u-1",
+                "labels":{"app":"web"},"annotations":{"wharf.io/alias":"前端","team":"a"}},
+              "spec":{"type":"NodePort","clusterIP":"10.96.0.7","clusterIPs":["10.96.0.7"],
+                "externalIPs":["192.0.2.1"],"selector":{"app":"web"},"sessionAffinity":"None",
+                "externalTrafficPolicy":"Cluster",
+                "ports":[{"name":"http","protocol":"TCP","port":80,"targetPort":"http",
+                  "nodePort":30080,"appProtocol":"http"}]},
+              "status":{"loadBalancer":{}}}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_stored_service_reads_back_into_the_form() {
+        let f = ServiceForm::from_service(&stored());
+        assert_eq!(f.kind, ServiceKind::NodePort);
+        assert_eq!((f.name.as_str(), f.alias.as_str()), ("web", "前端"));
+        assert_eq!(f.annotations, vec![KeyValue::new("team", "a")]);
+        assert_eq!(f.ports[0].target_port, "http");
+        assert_eq!(f.ports[0].node_port, "30080");
+        assert!(f.validate(NodePortRange::default()).is_ok());
+        assert_eq!(
+            kept_fields(&stored(), "dev"),
+            [
+                "spec.clusterIP",
+                "spec.clusterIPs[0]",
+                "spec.externalIPs[0]",
+                "spec.ports[0].appProtocol"
+            ]
+        );
+    }
+
+    #[test]
+    fn applying_the_form_keeps_what_it_does_not_show() {
+        let mut f = ServiceForm::from_service(&stored());
+        f.ports[0].port = "8080".into();
+        f.labels.push(KeyValue::new("tier", "fe"));
+        let out = f.apply_to(stored(), "dev");
+        assert_eq!(out.metadata.resource_version.as_deref(), Some("42"));
+        assert_eq!(out.metadata.labels.as_ref().unwrap()["tier"], "fe");
+        let spec = out.spec.unwrap();
+        assert_eq!(spec.cluster_ip.as_deref(), Some("10.96.0.7"));
+        assert_eq!(spec.external_ips.unwrap(), ["192.0.2.1"]);
+        let p = &spec.ports.unwrap()[0];
+        assert_eq!((p.port, p.app_protocol.as_deref()), (8080, Some("http")));
+        assert!(out.status.is_none());
+    }
+
+    #[test]
+    fn changing_the_kind_drops_what_belongs_to_the_old_one() {
+        let mut f = ServiceForm::from_service(&stored());
+        f.kind = ServiceKind::ClusterIp;
+        let spec = f.apply_to(stored(), "dev").spec.unwrap();
+        assert_eq!(spec.type_.as_deref(), Some("ClusterIP"));
+        assert_eq!(spec.ports.unwrap()[0].node_port, None);
+        assert_eq!(spec.external_traffic_policy, None);
+
+        f.kind = ServiceKind::ExternalName;
+        f.external_name = "db.example.invalid".into();
+        let spec = f.apply_to(stored(), "dev").spec.unwrap();
+        assert_eq!((spec.cluster_ip, spec.selector), (None, None));
+
+        let headless = form(ServiceKind::Headless).build("dev");
+        let spec = form(ServiceKind::ClusterIp)
+            .apply_to(headless, "dev")
+            .spec
+            .unwrap();
+        assert_eq!(spec.cluster_ip, None, "leaving headless frees clusterIP");
+    }
+
+    #[test]
+    fn a_metallb_balancer_reads_back_with_its_pool() {
+        let mut lb = form(ServiceKind::LoadBalancer);
+        lb.lb_pool = "pool-a".into();
+        lb.lb_address = "192.0.2.10".into();
+        lb.annotations = vec![KeyValue::new("team", "a")];
+        let back = ServiceForm::from_service(&lb.build("dev"));
+        assert_eq!(back.lb_kind, LoadBalancerKind::MetalLb);
+        assert_eq!(
+            (back.lb_pool.as_str(), back.lb_address.as_str()),
+            ("pool-a", "192.0.2.10")
+        );
+        assert_eq!(back.annotations, lb.annotations);
+    }
 
     #[test]
     fn nodeport_with_affinity() {
@@ -451,6 +541,12 @@ mod properties {
                     #[cfg(feature = "k8s")]
                     {
                         let svc = f.build("ns");
+                        // Read back into the form, it builds the same object
+                        // and nothing of it is hidden from the form.
+                        let again = ServiceForm::from_service(&svc);
+                        prop_assert_eq!(&again.build("ns"), &svc);
+                        prop_assert_eq!(crate::service::kept_fields(&svc, "ns"), Vec::<String>::new());
+                        prop_assert_eq!(&again.apply_to(svc.clone(), "ns"), &svc);
                         for p in svc.spec.unwrap().ports.unwrap_or_default() {
                             prop_assert!((1..=65535).contains(&p.port));
                         }
