@@ -38,6 +38,10 @@ install_tools() {
     step "npm ci (playwright-core, binaryen)"
     (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --silent)
   fi
+  if [ ! -x "$ROOT/app/js/node_modules/.bin/esbuild" ] || [ "$ROOT/app/js/package-lock.json" -nt "$ROOT/app/js/node_modules/.package-lock.json" ]; then
+    step "npm ci (the YAML editor: CodeMirror 6, esbuild)"
+    (cd "$ROOT/app/js" && npm ci --no-audit --no-fund --silent)
+  fi
 }
 
 # The site (target/site/pkg/wharf.{js,wasm,css}) and the server binary.
@@ -65,14 +69,19 @@ build_wharf() {
       --enable-reference-types --enable-multivalue --enable-sign-ext \
       "$SITE/pkg/$NAME.wasm" -o "$SITE/pkg/$NAME.wasm"
   fi
+  step "bundle the YAML editor (esbuild)"
+  (cd "$ROOT/app/js" && ./node_modules/.bin/esbuild editor.mjs --bundle --format=esm --minify \
+    --target=es2020 --log-level=warning --outfile="$SITE/pkg/editor.js")
   cp style/main.css "$SITE/pkg/$NAME.css"
   cp -r public/. "$SITE/" 2>/dev/null || true
   # Served precompressed (ServeDir picks .gz when the browser accepts it).
-  for f in "$SITE/pkg/$NAME.wasm" "$SITE/pkg/$NAME.js" "$SITE/pkg/$NAME.css"; do gzip -9 -k -f "$f"; done
+  for f in "$SITE/pkg/$NAME.wasm" "$SITE/pkg/$NAME.js" "$SITE/pkg/$NAME.css" "$SITE/pkg/editor.js"; do gzip -9 -k -f "$f"; done
   step "build the server ($sprof)"
   cargo build -p wharf-server --bin wharf-server --profile "$sprof"
   SERVER_BIN=$ROOT/target/$([ "$sprof" = dev ] && echo debug || echo release)/wharf-server
-  printf 'wasm: %s bytes, gzip -9: %s bytes\n' "$(stat -c %s "$SITE/pkg/$NAME.wasm")" "$(stat -c %s "$SITE/pkg/$NAME.wasm.gz")" >&2
+  printf 'wasm: %s bytes, gzip -9: %s bytes; editor.js (loaded by editor pages only): %s bytes, gzip -9: %s bytes\n' \
+    "$(stat -c %s "$SITE/pkg/$NAME.wasm")" "$(stat -c %s "$SITE/pkg/$NAME.wasm.gz")" \
+    "$(stat -c %s "$SITE/pkg/editor.js")" "$(stat -c %s "$SITE/pkg/editor.js.gz")" >&2
 }
 
 # Starts the server in the background on $1 (host:port) with kubeconfig $2;

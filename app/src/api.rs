@@ -8,10 +8,10 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{Json, JsonEncoding};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use wharf_spec::service::ServiceForm;
+use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::view::{
     DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary,
-    WorkloadLabels,
+    WorkloadLabels, WorkloadRef,
 };
 use wharf_spec::{ApiError, FieldErrors};
 
@@ -123,31 +123,113 @@ pub async fn get_service(space: String, name: String) -> Result<ServiceDetail, A
     respond(async { cluster()?.get_service(&space, &name).await }.await)
 }
 
-/// Creates a Service from the form, or with `check_only` has the apiserver
+/// Creates a Service from the form (applied onto `base`, the YAML tab's
+/// object, if the user wrote one), or with `check_only` has the apiserver
 /// check it completely (`dryRun=All`) without storing anything.
 #[server(endpoint = "create_service", input = Json)]
 pub async fn create_service(
     space: String,
     form: ServiceForm,
+    base: Option<String>,
     check_only: bool,
 ) -> Result<ServiceRow, AppError> {
     respond(
         async {
             form.validate(wharf_spec::service::NodePortRange::default())?;
-            cluster()?.create_service(&space, &form, check_only).await
+            cluster()?
+                .create_service(&space, &form, base.as_deref(), check_only)
+                .await
         }
         .await,
     )
 }
 
-/// Deletes the named Services; the answer lists those that could not be
-/// deleted and why (the others are gone).
+/// A stored Service read into the form, to edit it.
+#[server(endpoint = "service_draft")]
+pub async fn get_service_draft(space: String, name: String) -> Result<ServiceDraft, AppError> {
+    respond(async { cluster()?.service_draft(&space, &name).await }.await)
+}
+
+/// The YAML tab's text read back into the form (`name` when editing).
+#[server(endpoint = "draft_from_yaml", input = Json)]
+pub async fn draft_from_yaml(
+    space: String,
+    yaml: String,
+    name: Option<String>,
+) -> Result<ServiceDraft, AppError> {
+    respond(
+        async {
+            cluster()?
+                .draft_from_yaml(&space, &yaml, name.as_deref())
+                .await
+        }
+        .await,
+    )
+}
+
+/// What the form would create or apply, as YAML (the YAML tab; also the
+/// right-hand side of "review changes").
+#[server(endpoint = "preview_service", input = Json)]
+pub async fn preview_service(
+    space: String,
+    form: ServiceForm,
+    base: Option<String>,
+) -> Result<String, AppError> {
+    respond(
+        async {
+            cluster()?
+                .preview_service(&space, &form, base.as_deref())
+                .await
+        }
+        .await,
+    )
+}
+
+/// Saves a Service edited with the form. `base` is the YAML the edit started
+/// from and carries its resourceVersion: a concurrent change answers
+/// Conflict; the browser then shows both and re-applies on the new base.
+#[server(endpoint = "update_service", input = Json)]
+pub async fn update_service(
+    space: String,
+    name: String,
+    form: ServiceForm,
+    base: String,
+) -> Result<ServiceDetail, AppError> {
+    respond(
+        async {
+            if form.name != name {
+                return Err(FieldErrors::single(
+                    wharf_spec::service::fields::NAME,
+                    wharf_spec::Problem::NameCannotChange,
+                )
+                .into());
+            }
+            form.validate(wharf_spec::service::NodePortRange::default())?;
+            cluster()?.update_service(&space, &name, &form, &base).await
+        }
+        .await,
+    )
+}
+
+/// The workloads Wharf made together with these Services (offered for
+/// deletion with them).
+#[server(endpoint = "service_companions", input = Json)]
+pub async fn service_companions(
+    space: String,
+    names: Vec<String>,
+) -> Result<Vec<WorkloadRef>, AppError> {
+    respond(async { cluster()?.service_companions(&space, &names).await }.await)
+}
+
+/// Deletes the named Services and the chosen companion workloads; the answer
+/// lists what could not be deleted and why (the rest is gone).
 #[server(endpoint = "delete_services", input = Json)]
 pub async fn delete_services(
     space: String,
     names: Vec<String>,
+    workloads: Vec<WorkloadRef>,
 ) -> Result<Vec<(String, ApiError)>, AppError> {
-    respond(async { cluster()?.delete_services(&space, &names).await }.await)
+    respond(async { cluster()?.delete_services(&space, &names, &workloads).await }.await)
 }
 
 #[server(endpoint = "workload_labels")]

@@ -10,11 +10,11 @@ use async_trait::async_trait;
 use leptos::prelude::use_context;
 use std::sync::Arc;
 use wharf_spec::ApiError;
-use wharf_spec::service::ServiceForm;
+use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::space::NewSpace;
 use wharf_spec::view::{
     DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary,
-    WorkloadLabels,
+    WorkloadLabels, WorkloadRef,
 };
 
 /// The cluster as one signed-in user sees it.
@@ -28,19 +28,57 @@ pub trait Cluster: Send + Sync {
     async fn delete_space(&self, space: &str) -> Result<(), ApiError>;
     async fn list_services(&self, space: &str) -> Result<Vec<ServiceRow>, ApiError>;
     async fn get_service(&self, space: &str, name: &str) -> Result<ServiceDetail, ApiError>;
-    /// Creates the Service the (validated) form describes; with `dry_run`
-    /// the apiserver checks it completely and stores nothing.
+    /// Creates the Service the (validated) form describes, applied onto
+    /// `base` (YAML from the form's YAML tab) if given; with `dry_run` the
+    /// apiserver checks it completely and stores nothing.
     async fn create_service(
         &self,
         space: &str,
         form: &ServiceForm,
+        base: Option<&str>,
         dry_run: bool,
     ) -> Result<ServiceRow, ApiError>;
-    /// Deletes Services; returns the names it could not delete, with why.
+    /// A stored Service as a draft for the form (base = its YAML, with the
+    /// resourceVersion the edit starts from).
+    async fn service_draft(&self, space: &str, name: &str) -> Result<ServiceDraft, ApiError>;
+    /// A YAML written in the form's YAML tab, read back into the form. With
+    /// `name` (editing) the YAML must keep that name.
+    async fn draft_from_yaml(
+        &self,
+        space: &str,
+        yaml: &str,
+        name: Option<&str>,
+    ) -> Result<ServiceDraft, ApiError>;
+    /// The YAML of what the form would create or apply (its YAML tab).
+    async fn preview_service(
+        &self,
+        space: &str,
+        form: &ServiceForm,
+        base: Option<&str>,
+    ) -> Result<String, ApiError>;
+    /// Replaces Service `name` with the form applied onto `base` (the YAML it
+    /// was read as, carrying its resourceVersion): a concurrent change
+    /// answers Conflict, never overwritten.
+    async fn update_service(
+        &self,
+        space: &str,
+        name: &str,
+        form: &ServiceForm,
+        base: &str,
+    ) -> Result<ServiceDetail, ApiError>;
+    /// The workloads Wharf made together with these Services.
+    async fn service_companions(
+        &self,
+        space: &str,
+        names: &[String],
+    ) -> Result<Vec<WorkloadRef>, ApiError>;
+    /// Deletes Services and the chosen companion workloads; returns what it
+    /// could not delete (`kind/name` for workloads), with why.
     async fn delete_services(
         &self,
         space: &str,
         names: &[String],
+        workloads: &[WorkloadRef],
     ) -> Result<Vec<(String, ApiError)>, ApiError>;
     /// The pod-template labels of the space's Deployments and StatefulSets.
     async fn workload_labels(&self, space: &str) -> Result<Vec<WorkloadLabels>, ApiError>;

@@ -1,7 +1,7 @@
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::pages::{
-    CreateFromYamlPage, Home, NotFound, ServiceCreatePage, ServiceDetailPage, ServiceList,
-    SpaceLayout,
+    CreateFromYamlPage, Home, NotFound, ServiceCreatePage, ServiceDetailPage, ServiceEditPage,
+    ServiceList, SpaceLayout,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -81,6 +81,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/new/service") view=ServiceCreatePage ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/new/yaml") view=CreateFromYamlPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("spaces/:space/services/:name/edit")
+                        view=ServiceEditPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("spaces/:space/services/:name")
                         view=ServiceDetailPage

@@ -45,7 +45,7 @@ async function basics(page, name, { selector = ['app', name], port = '80', targe
 }
 
 async function create(page, name, namespace = ns) {
-  await page.click('#create-service-submit');
+  await page.click('#save-service');
   await page.waitForURL(`**/spaces/${namespace}/services/${name}`, { timeout: 15_000 });
 }
 
@@ -154,9 +154,9 @@ test('bad input is refused at the field, in the browser', async () => {
   assert.equal(await page.locator('#f-ports-1-name-error').innerText(), 'Already used in another row.');
   await page.fill('#f-selector-0-key', 'my app');
   assert.equal(await page.locator('#f-selector-0-key-error').innerText(), "' ' is not allowed here.");
-  await page.click('#create-service-submit');
+  await page.click('#save-service');
   assert.equal(await page.locator('#fix-errors').count(), 1);
-  assert.ok(await page.locator('#create-service-submit').isDisabled());
+  assert.ok(await page.locator('#save-service').isDisabled());
   assert.equal(kubectl('-n', ns, 'get', 'services', '-o', 'name').includes('service/web'), false);
   await page.context().close();
 });
@@ -167,7 +167,7 @@ test("a node port already taken: the apiserver's answer lands at the field", asy
   await chooseKind(page, 'NodePort');
   await basics(page, 'svc-clash');
   await page.fill('#f-ports-0-node_port', '30555');
-  await page.click('#create-service-submit');
+  await page.click('#save-service');
   await page.waitForFunction(() => /already allocated/.test(document.querySelector('#f-ports-0-node_port-error')?.textContent ?? ''));
   assert.equal(kubectl('-n', ns, 'get', 'service', 'svc-clash', '--ignore-not-found', '-o', 'name').trim(), '');
   await page.context().close();
@@ -224,7 +224,7 @@ test('the restricted user creates in dev and is refused elsewhere, in words', as
 
   page = await openForm(RESTRICTED_BASE, 'default');
   await basics(page, 'nope');
-  await page.click('#create-service-submit');
+  await page.click('#save-service');
   await page.waitForSelector('#form-failure [role="alert"]');
   assert.match(await page.locator('#form-failure [role="alert"]').innerText(), /^You are not allowed to do this\. services is forbidden/);
   // The selector preview is refused too, and says so instead of showing nothing.

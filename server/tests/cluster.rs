@@ -287,7 +287,7 @@ mod services {
             {
                 continue;
             }
-            match cluster.create_service(space, &f, true).await {
+            match cluster.create_service(space, &f, None, true).await {
                 Ok(row) => {
                     assert_eq!(row.name, f.name);
                     accepted += 1;
@@ -329,11 +329,14 @@ mod services {
             ..Default::default()
         };
         cluster
-            .create_service(space, &f, false)
+            .create_service(space, &f, None, false)
             .await
             .expect("create");
         f.name = format!("{name}-b");
-        let clash = cluster.create_service(space, &f, false).await.unwrap_err();
+        let clash = cluster
+            .create_service(space, &f, None, false)
+            .await
+            .unwrap_err();
         assert!(
             matches!(clash.field_errors().get("ports.0.node_port"), Some(Problem::Server(m)) if m.contains("already allocated")),
             "{clash:?}"
@@ -377,7 +380,7 @@ mod services {
         );
 
         let failed = cluster
-            .delete_services(space, &[name.clone(), "no-such-svc".into()])
+            .delete_services(space, &[name.clone(), "no-such-svc".into()], &[])
             .await
             .unwrap();
         assert_eq!(failed.len(), 1);
@@ -401,6 +404,175 @@ mod services {
         assert_eq!(out.len(), 2);
         assert!(out[0].error.is_none(), "{:?}", out[0]);
         assert!(out[1].error.is_some());
-        cluster.delete_services(space, &[a]).await.unwrap();
+        cluster.delete_services(space, &[a], &[]).await.unwrap();
+    }
+
+    fn kubectl(args: &[&str], stdin: Option<&str>) -> String {
+        use std::io::Write;
+        let mut child = std::process::Command::new("kubectl")
+            .args(args)
+            .env(
+                "KUBECONFIG",
+                std::env::var("KUBE_LOCAL_ADMIN_KUBECONFIG").expect(NEEDS_CLUSTER),
+            )
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("kubectl on PATH (. /tmp/local-kube/env)");
+        if let Some(text) = stdin {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "kubectl {args:?} failed");
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    #[tokio::test]
+    #[ignore = "needs the local cluster: bash end2end/test.sh"]
+    async fn form_edits_keep_hidden_fields_and_never_overwrite() {
+        let cluster = admin().await;
+        let space = "default";
+        let name = unique("it-form").chars().take(40).collect::<String>();
+        // Created from the YAML tab: a field the form has no place for.
+        let base = format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  publishNotReadyAddresses: true\n  ports:\n  - port: 80\n    appProtocol: http\n  selector:\n    app: it\n"
+        );
+        let draft = cluster
+            .draft_from_yaml(space, &base, None)
+            .await
+            .expect("YAML read into the form");
+        assert_eq!(draft.form.name, name);
+        assert!(
+            draft
+                .kept
+                .contains(&"spec.publishNotReadyAddresses".to_owned()),
+            "{:?}",
+            draft.kept
+        );
+        cluster
+            .create_service(space, &draft.form, draft.base.as_deref(), false)
+            .await
+            .expect("create");
+
+        // Edit with the form: port 80 → 8080; hidden fields stay.
+        let mut edit = cluster.service_draft(space, &name).await.expect("draft");
+        edit.form.ports[0].port = "8080".into();
+        let stale_base = edit.base.clone().unwrap();
+        cluster
+            .update_service(space, &name, &edit.form, &stale_base)
+            .await
+            .expect("update");
+        let json = kubectl(&["get", "service", &name, "-n", space, "-o", "json"], None);
+        let svc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(svc["spec"]["ports"][0]["port"], 8080);
+        assert_eq!(svc["spec"]["ports"][0]["appProtocol"], "http");
+        assert_eq!(svc["spec"]["publishNotReadyAddresses"], true);
+
+        // A second save from the same (now stale) version is a conflict.
+        edit.form.ports[0].port = "9090".into();
+        let conflict = cluster
+            .update_service(space, &name, &edit.form, &stale_base)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(conflict, ApiError::Conflict { .. }),
+            "{conflict:?}"
+        );
+        let json = kubectl(&["get", "service", &name, "-n", space, "-o", "json"], None);
+        let svc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(svc["spec"]["ports"][0]["port"], 8080, "nothing overwritten");
+        cluster.delete_services(space, &[name], &[]).await.unwrap();
+    }
+
+    #[tokio::test]
+    #[ignore = "needs the local cluster: bash end2end/test.sh"]
+    async fn wharf_made_workloads_are_offered_and_deleted_with_their_service() {
+        let cluster = admin().await;
+        let space = "default";
+        let name = unique("it-comp").chars().take(40).collect::<String>();
+        let deployment = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  labels:\n    app.kubernetes.io/name: {name}\n    app.kubernetes.io/managed-by: wharf\nspec:\n  replicas: 0\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: {name}\n  template:\n    metadata:\n      labels:\n        app.kubernetes.io/name: {name}\n    spec:\n      containers:\n      - name: main\n        image: busybox:1.35\n"
+        );
+        // Same name but not Wharf's: never offered.
+        let foreign = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}-x\n  labels:\n    app.kubernetes.io/name: {name}\nspec:\n  replicas: 0\n  selector:\n    matchLabels:\n      x: z\n  template:\n    metadata:\n      labels:\n        x: z\n    spec:\n      containers:\n      - name: main\n        image: busybox:1.35\n"
+        );
+        kubectl(&["apply", "-n", space, "-f", "-"], Some(&deployment));
+        kubectl(&["apply", "-n", space, "-f", "-"], Some(&foreign));
+        let form = ServiceForm {
+            name: name.clone(),
+            selector: vec![KeyValue::new("app.kubernetes.io/name", &name)],
+            ports: vec![PortForm {
+                port: "80".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        cluster
+            .create_service(space, &form, None, false)
+            .await
+            .expect("create");
+        let companions = cluster
+            .service_companions(space, std::slice::from_ref(&name))
+            .await
+            .expect("companions");
+        assert_eq!(companions.len(), 1, "{companions:?}");
+        assert_eq!(
+            (companions[0].kind.as_str(), companions[0].name.as_str()),
+            ("Deployment", name.as_str())
+        );
+        let failed = cluster
+            .delete_services(space, std::slice::from_ref(&name), &companions)
+            .await
+            .unwrap();
+        assert!(failed.is_empty(), "{failed:?}");
+        let gone = || async {
+            kubectl(
+                &[
+                    "get",
+                    "deployment",
+                    &name,
+                    "-n",
+                    space,
+                    "--ignore-not-found",
+                    "-o",
+                    "name",
+                ],
+                None,
+            )
+            .trim()
+            .is_empty()
+        };
+        eventually(
+            "the companion deployment to go",
+            Duration::from_secs(30),
+            gone,
+        )
+        .await;
+        let left = kubectl(
+            &[
+                "get",
+                "deployment",
+                &format!("{name}-x"),
+                "-n",
+                space,
+                "-o",
+                "name",
+            ],
+            None,
+        );
+        assert!(
+            !left.trim().is_empty(),
+            "a foreign deployment is never deleted"
+        );
+        kubectl(
+            &["delete", "deployment", &format!("{name}-x"), "-n", space],
+            None,
+        );
     }
 }

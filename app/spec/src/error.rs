@@ -73,6 +73,12 @@ pub struct FieldError {
 pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
+    pub fn single(field: &str, problem: Problem) -> Self {
+        let mut errors = Self::default();
+        errors.push(field, problem);
+        errors
+    }
+
     pub fn push(&mut self, field: &str, problem: Problem) {
         self.0.push(FieldError {
             field: field.to_owned(),

@@ -26,3 +26,12 @@ pub mod annotations {
     /// A human-friendly display name (别名).
     pub const ALIAS: &str = "wharf.io/alias";
 }
+
+/// The recommended labels (`app.kubernetes.io/*`) Wharf puts on what it makes.
+pub mod labels_wharf {
+    pub const NAME: &str = "app.kubernetes.io/name";
+    pub const VERSION: &str = "app.kubernetes.io/version";
+    pub const MANAGED_BY: &str = "app.kubernetes.io/managed-by";
+    /// The value of [`MANAGED_BY`] on Wharf's objects.
+    pub const WHARF: &str = "wharf";
+}

@@ -171,6 +171,18 @@ impl Default for ServiceForm {
     }
 }
 
+/// A Service being worked on with the form: the form's values, the object
+/// they are applied onto as YAML (the stored Service when editing, carrying
+/// its resourceVersion, or what the user wrote in the YAML tab; none for a
+/// plain create), and the fields of that object the form does not show,
+/// which are kept as they are.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceDraft {
+    pub form: ServiceForm,
+    pub base: Option<String>,
+    pub kept: Vec<String>,
+}
+
 fn parse_int(text: &str, min: i64, max: i64) -> Result<i64, Problem> {
     let t = text.trim();
     if t.is_empty() {

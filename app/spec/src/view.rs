@@ -199,3 +199,15 @@ mod tests {
         assert_eq!(p.short(), "80:30080/TCP");
     }
 }
+
+/// A workload Wharf made together with a Service (labelled
+/// `app.kubernetes.io/managed-by: wharf` and the Service's
+/// `app.kubernetes.io/name`): offered for deletion with it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct WorkloadRef {
+    /// `Deployment` or `StatefulSet`.
+    pub kind: String,
+    pub name: String,
+    /// The Service it belongs with.
+    pub service: String,
+}

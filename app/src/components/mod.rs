@@ -100,3 +100,97 @@ pub fn poll(
         }
     });
 }
+
+/// A YAML editor. The server renders a plain `<textarea>` (it works without
+/// JavaScript); in the browser it is upgraded to CodeMirror 6 (syntax
+/// colours, line numbers, syntax errors marked at their line), loaded from
+/// `/pkg/editor.js` only by pages that have an editor. The textarea stays
+/// the source of truth: the editor writes every change back to it as an
+/// `input` event, so this component reads the textarea either way.
+#[component]
+pub fn CodeEditor(
+    #[prop(into)] id: String,
+    text: RwSignal<String>,
+    /// Called when the user (not the page) changes the text.
+    #[prop(optional)]
+    on_edit: Option<Callback<()>>,
+    #[prop(default = 24)] rows: u32,
+) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Textarea>::new();
+    #[cfg(feature = "hydrate")]
+    editor::upgrade(node, text);
+    view! {
+        <textarea
+            id=id
+            node_ref=node
+            class="code"
+            spellcheck="false"
+            rows=rows
+            prop:value=move || text.get()
+            on:input=move |ev| {
+                text.set(event_target_value(&ev));
+                if let Some(edited) = on_edit {
+                    edited.run(());
+                }
+            }
+        ></textarea>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod editor {
+    use leptos::prelude::*;
+    use leptos::task::spawn_local;
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen(inline_js = "
+        let loading;
+        export async function mount_editor(textarea) {
+            loading ??= import('/pkg/editor.js');
+            return (await loading).mount(textarea);
+        }
+        export function set_editor_value(handle, text) { handle.setValue(text); }
+        export function destroy_editor(handle) { handle.destroy(); }
+    ")]
+    extern "C" {
+        #[wasm_bindgen(catch)]
+        async fn mount_editor(textarea: &web_sys::HtmlTextAreaElement) -> Result<JsValue, JsValue>;
+        fn set_editor_value(handle: &JsValue, text: &str);
+        fn destroy_editor(handle: &JsValue);
+    }
+
+    pub fn upgrade(node: NodeRef<leptos::html::Textarea>, text: RwSignal<String>) {
+        let handle = StoredValue::new_local(None::<JsValue>);
+        let mounting = StoredValue::new(false);
+        Effect::new(move |_| {
+            let Some(textarea) = node.get() else { return };
+            if mounting.get_value() {
+                return;
+            }
+            mounting.set_value(true);
+            spawn_local(async move {
+                // Without the editor the textarea simply stays.
+                if let Ok(h) = mount_editor(&textarea).await {
+                    handle.set_value(Some(h));
+                }
+            });
+        });
+        // Text set by the page (a rendered preview, a loaded file) goes into
+        // the editor; the editor skips it when it is already its content.
+        Effect::new(move |_| {
+            let value = text.get();
+            handle.with_value(|h| {
+                if let Some(h) = h {
+                    set_editor_value(h, &value);
+                }
+            });
+        });
+        on_cleanup(move || {
+            handle.with_value(|h| {
+                if let Some(h) = h {
+                    destroy_editor(h);
+                }
+            });
+        });
+    }
+}

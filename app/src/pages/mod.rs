@@ -5,7 +5,7 @@ mod services;
 mod spaces;
 mod yaml;
 
-pub use service_form::ServiceCreatePage;
+pub use service_form::{ServiceCreatePage, ServiceEditPage};
 pub use services::{ServiceDetailPage, ServiceList};
 pub use spaces::{Home, SpaceLayout, SpacesResource};
 pub use yaml::CreateFromYamlPage;

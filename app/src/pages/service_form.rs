@@ -1,17 +1,30 @@
-//! 创建服务: the Service form. One `ServiceForm` signal holds what the user
-//! typed; the shared crate validates it on every change (errors next to the
-//! fields, Create disabled while any stands) and the server validates again.
+//! 创建服务 / 编辑服务: the Service form, for a new Service and for editing one.
+//! One `ServiceForm` signal holds what the user typed; the shared crate
+//! validates it on every change (errors next to the fields, Save disabled
+//! while any stands) and the server validates again.
+//!
+//! The form is applied onto a *base* object (`ServiceDraft::base`): the
+//! stored Service when editing, or what the user wrote in the YAML tab. What
+//! the form does not show stays as the base has it, and the page says which
+//! fields those are.
 
-use crate::api::{AppError, create_service, list_workload_labels, matching_pods};
-use crate::components::{Breadcrumb, ErrorNotice, field_message, use_param, use_texts};
+use crate::api::{
+    AppError, create_service, draft_from_yaml, get_service_draft, list_workload_labels,
+    matching_pods, preview_service, update_service,
+};
+use crate::components::{
+    Breadcrumb, CodeEditor, ErrorNotice, Loading, field_message, use_param, use_texts,
+};
+use crate::pages::yaml::DiffView;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use std::collections::HashSet;
+use wharf_spec::diff::{diff_lines, has_changes};
 use wharf_spec::service::{
-    KeyValue, LoadBalancerKind, NodePortRange, PortForm, Protocol, ServiceForm, TrafficPolicy,
-    fields,
+    KeyValue, LoadBalancerKind, NodePortRange, PortForm, Protocol, ServiceDraft, ServiceForm,
+    TrafficPolicy, fields,
 };
 use wharf_spec::view::ServiceKind;
 use wharf_spec::{ApiError, FieldErrors};
@@ -65,6 +78,18 @@ fn text_field(
     get: impl Fn(&ServiceForm) -> String + Send + Sync + 'static,
     set: impl Fn(&mut ServiceForm, String) + Send + Sync + Clone + 'static,
 ) -> impl IntoView {
+    editable_text_field(s, field, label, hint, false, get, set)
+}
+
+fn editable_text_field(
+    s: FormState,
+    field: String,
+    label: &'static str,
+    hint: Option<&'static str>,
+    read_only: bool,
+    get: impl Fn(&ServiceForm) -> String + Send + Sync + 'static,
+    set: impl Fn(&mut ServiceForm, String) + Send + Sync + Clone + 'static,
+) -> impl IntoView {
     let id = field_id(&field);
     let message = s.message(field.clone());
     let invalid = {
@@ -80,6 +105,7 @@ fn text_field(
                 autocomplete="off"
                 spellcheck="false"
                 prop:value=move || s.form.with(&get)
+                readonly=read_only
                 aria-invalid=invalid
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
@@ -278,12 +304,51 @@ fn port_rows(s: FormState, node_ports: Memo<bool>) -> impl IntoView {
     }
 }
 
+/// Which face of the form is shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Form,
+    Yaml,
+}
+
+/// `/spaces/:space/new/service`.
 #[component]
 pub fn ServiceCreatePage() -> impl IntoView {
+    view! { <ServiceEditor draft=ServiceDraft::default() editing=None /> }
+}
+
+/// `/spaces/:space/services/:name/edit`: the stored Service in the form.
+#[component]
+pub fn ServiceEditPage() -> impl IntoView {
+    let space = use_param("space");
+    let name = use_param("name");
+    let draft = Resource::new(
+        move || (space.get(), name.get()),
+        |(s, n)| get_service_draft(s, n),
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match draft.await {
+                    Ok(d) => view! { <ServiceEditor draft=d editing=Some(name.get_untracked()) /> }.into_any(),
+                    Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The form for a new Service (`editing` = None) or for editing one.
+#[component]
+fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
     let navigate = use_navigate();
-    let form = RwSignal::new(ServiceForm::default());
+    let is_edit = editing.is_some();
+    let edit_name = StoredValue::new(editing.clone());
+    let form = RwSignal::new(draft.form);
+    let base = RwSignal::new(draft.base);
+    let kept = RwSignal::new(draft.kept);
     let local = Memo::new(move |_| {
         form.with(|f| {
             f.validate(NodePortRange::default())
@@ -301,6 +366,15 @@ pub fn ServiceCreatePage() -> impl IntoView {
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiError>);
     let check_passed = RwSignal::new(false);
+    let tab = RwSignal::new(Tab::Form);
+    // The YAML tab's text, and whether the user changed it since it was
+    // rendered from the form.
+    let yaml_text = RwSignal::new(String::new());
+    let yaml_edited = RwSignal::new(false);
+    let yaml_failure = RwSignal::new(None::<ApiError>);
+    // Editing: "review changes" (base → result) and a conflict's current version.
+    let review = RwSignal::new(None::<(String, String)>);
+    let conflict = RwSignal::new(None::<(ServiceDraft, String)>);
     let kind = Memo::new(move |_| form.with(|f| f.kind));
     let node_ports = Memo::new(move |_| {
         matches!(
@@ -327,49 +401,186 @@ pub fn ServiceCreatePage() -> impl IntoView {
     });
     let workloads = LocalResource::new(move || list_workload_labels(space.get()));
 
+    // Form → YAML: render what the form makes, on the base.
+    let show_yaml = move || {
+        yaml_failure.set(None);
+        spawn_local(async move {
+            match preview_service(
+                space.get_untracked(),
+                form.get_untracked(),
+                base.get_untracked(),
+            )
+            .await
+            {
+                Ok(text) => {
+                    yaml_text.set(text);
+                    yaml_edited.set(false);
+                    tab.set(Tab::Yaml);
+                }
+                Err(AppError(e)) => failure.set(Some(e)),
+            }
+        });
+    };
+    // YAML → form: the edited text becomes the base, read back into the form.
+    // False (and the error under the editor) if it cannot be read.
+    let take_yaml = move || async move {
+        if tab.get_untracked() != Tab::Yaml || !yaml_edited.get_untracked() {
+            return true;
+        }
+        let result = draft_from_yaml(
+            space.get_untracked(),
+            yaml_text.get_untracked(),
+            edit_name.get_value(),
+        )
+        .await;
+        match result {
+            Ok(d) => {
+                form.set(d.form);
+                base.set(d.base);
+                kept.set(d.kept);
+                yaml_edited.set(false);
+                yaml_failure.set(None);
+                true
+            }
+            Err(AppError(e)) => {
+                yaml_failure.set(Some(e));
+                false
+            }
+        }
+    };
+    let show_form = move || {
+        spawn_local(async move {
+            if take_yaml().await {
+                tab.set(Tab::Form);
+            }
+        });
+    };
+
+    let on_error = move |e: ApiError| {
+        let located = e.field_errors();
+        let known = located
+            .0
+            .iter()
+            .any(|c| !c.field.contains("spec") && !c.field.contains("metadata"));
+        s.server.set(located);
+        if !known {
+            failure.set(Some(e));
+        }
+    };
+
     let submit = move |check_only: bool| {
         let navigate = navigate.clone();
         move || {
-            s.attempted.set(true);
-            check_passed.set(false);
-            if !local.with(FieldErrors::is_empty) {
-                failure.set(None);
-                return;
-            }
-            pending.set(true);
-            failure.set(None);
             let navigate = navigate.clone();
             spawn_local(async move {
+                if !take_yaml().await {
+                    return;
+                }
+                s.attempted.set(true);
+                check_passed.set(false);
+                failure.set(None);
+                if !local.with_untracked(FieldErrors::is_empty) {
+                    tab.set(Tab::Form);
+                    return;
+                }
+                pending.set(true);
                 let space = space.get_untracked();
-                let result = create_service(space.clone(), form.get_untracked(), check_only).await;
-                pending.set(false);
-                match result {
-                    Ok(_) if check_only => check_passed.set(true),
-                    Ok(row) => navigate(
-                        &format!("/spaces/{space}/services/{}", row.name),
-                        Default::default(),
-                    ),
-                    Err(AppError(e)) => {
-                        let located = e.field_errors();
-                        let known = located
-                            .0
-                            .iter()
-                            .any(|c| !c.field.contains("spec") && !c.field.contains("metadata"));
-                        s.server.set(located);
-                        if !known {
-                            failure.set(Some(e));
+                let form_now = form.get_untracked();
+                match edit_name.get_value() {
+                    None => {
+                        let result = create_service(
+                            space.clone(),
+                            form_now,
+                            base.get_untracked(),
+                            check_only,
+                        )
+                        .await;
+                        match result {
+                            Ok(_) if check_only => check_passed.set(true),
+                            Ok(row) => navigate(
+                                &format!("/spaces/{space}/services/{}", row.name),
+                                Default::default(),
+                            ),
+                            Err(AppError(e)) => on_error(e),
+                        }
+                    }
+                    Some(name) => {
+                        let base_now = base.get_untracked().unwrap_or_default();
+                        let result = update_service(
+                            space.clone(),
+                            name.clone(),
+                            form_now.clone(),
+                            base_now.clone(),
+                        )
+                        .await;
+                        match result {
+                            Ok(_) => navigate(
+                                &format!("/spaces/{space}/services/{name}"),
+                                Default::default(),
+                            ),
+                            Err(AppError(ApiError::Conflict { .. })) => {
+                                // Show theirs next to mine; mine is the form on
+                                // the base it started from.
+                                let theirs = get_service_draft(space.clone(), name).await;
+                                let mine = preview_service(space, form_now, Some(base_now)).await;
+                                match (theirs, mine) {
+                                    (Ok(theirs), Ok(mine)) => conflict.set(Some((theirs, mine))),
+                                    (Err(AppError(e)), _) | (_, Err(AppError(e))) => {
+                                        failure.set(Some(e))
+                                    }
+                                }
+                            }
+                            Err(AppError(e)) => on_error(e),
                         }
                     }
                 }
+                pending.set(false);
             });
         }
     };
-    let create = submit(false);
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        create();
+    let save = submit(false);
+    let on_submit = {
+        let save = save.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            save();
+        }
     };
     let check = submit(true);
+    let reapply = {
+        let save = save.clone();
+        move |_| {
+            if let Some((theirs, _)) = conflict.get_untracked() {
+                base.set(theirs.base);
+                kept.set(theirs.kept);
+                conflict.set(None);
+                save();
+            }
+        }
+    };
+    let review_changes = move |_| {
+        spawn_local(async move {
+            if !take_yaml().await {
+                return;
+            }
+            let before = base.get_untracked().unwrap_or_default();
+            match preview_service(
+                space.get_untracked(),
+                form.get_untracked(),
+                Some(before.clone()),
+            )
+            .await
+            {
+                Ok(after) => review.set(Some((before, after))),
+                Err(AppError(e)) => failure.set(Some(e)),
+            }
+        });
+    };
+    // Any change makes an earlier review stale.
+    Effect::new(move |_| {
+        form.track();
+        review.set(None);
+    });
 
     let kind_option = move |k: ServiceKind, hint: &'static str| {
         view! {
@@ -387,154 +598,236 @@ pub fn ServiceCreatePage() -> impl IntoView {
             </label>
         }
     };
+    let title = match &editing {
+        Some(name) => (t.edit_service_title)(name),
+        None => t.new_service.to_owned(),
+    };
+
+    let form_sections = view! {
+        {view! {
+            <section class="card">
+                <h2>{t.access_type}</h2>
+                <div class="kind-options">
+                    {kind_option(ServiceKind::ClusterIp, t.hint_cluster_ip)}
+                    {kind_option(ServiceKind::NodePort, t.hint_node_port)}
+                    {kind_option(ServiceKind::LoadBalancer, t.hint_load_balancer)}
+                    {kind_option(ServiceKind::Headless, t.hint_headless)}
+                    {kind_option(ServiceKind::ExternalName, t.hint_external_name)}
+                </div>
+            </section>
+        }.into_any()}
+        {view! {
+            <section class="card">
+                <h2>{t.basics}</h2>
+                <div class="grid-2">
+                    {editable_text_field(s, fields::NAME.into(), t.service_name,
+                        Some(if is_edit { t.name_cannot_change } else { t.service_name_hint }), is_edit,
+                        |f| f.name.clone(), |f, v| f.name = v)}
+                    {text_field(s, fields::ALIAS.into(), t.alias, None, |f| f.alias.clone(), |f, v| f.alias = v)}
+                </div>
+                {text_field(s, fields::DESCRIPTION.into(), t.description, None, |f| f.description.clone(), |f, v| f.description = v)}
+            </section>
+        }.into_any()}
+        {view! {
+            <Show when=move || kind.get() == ServiceKind::ExternalName>
+                <section class="card">
+                    {text_field(s, fields::EXTERNAL_NAME.into(), t.external_name, None, |f| f.external_name.clone(), |f, v| f.external_name = v)}
+                </section>
+            </Show>
+        }.into_any()}
+        {view! {
+            <Show when=move || kind.get() != ServiceKind::ExternalName>
+                <section class="card">
+                    <div class="card-head">
+                        <h2>{t.selector_title}</h2>
+                        <select id="use-workload" on:change=move |ev| {
+                            let choice = event_target_value(&ev);
+                            if let Some(Ok(list)) = workloads.get()
+                                && let Some(w) = list.iter().find(|w| format!("{}/{}", w.kind, w.name) == choice)
+                            {
+                                let rows = w.labels.iter().map(|(k, v)| KeyValue::new(k, v)).collect();
+                                s.edit(fields::SELECTOR, |f| f.selector = rows);
+                            }
+                        }>
+                            <option value="">{t.use_workload_labels}</option>
+                            {move || workloads.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|w| {
+                                let value = format!("{}/{}", w.kind, w.name);
+                                view! { <option value=value.clone()>{value.clone()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    {key_value_rows(s, fields::SELECTOR, |f| &mut f.selector, |f| &f.selector)}
+                    <div class="preview" id="selector-preview">
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                match preview.await {
+                                    Ok(pods) if pods.is_empty() => view! { <p class="muted">{t.no_matching_pods}</p> }.into_any(),
+                                    Ok(pods) => view! {
+                                        <p class="muted">{(t.matching_pods)(pods.len())}</p>
+                                        <ul class="pod-list">
+                                            {pods.into_iter().map(|p| view! {
+                                                <li><span class="mono">{p.name}</span>" "<span class="kind">{p.phase}</span>" "<span class="mono muted">{p.ip.unwrap_or_default()}</span></li>
+                                            }).collect_view()}
+                                        </ul>
+                                    }.into_any(),
+                                    Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                                }
+                            })}
+                        </Suspense>
+                    </div>
+                </section>
+                <section class="card">
+                    <h2>{t.ports_title}</h2>
+                    {port_rows(s, node_ports)}
+                </section>
+                <section class="card">
+                    <h2>{t.session_affinity}</h2>
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            id="session-affinity"
+                            prop:checked=move || form.with(|f| f.session_affinity)
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                s.edit("session_affinity", |f| f.session_affinity = on);
+                            }
+                        />
+                        {move || (t.affinity_client_ip)(None)}
+                    </label>
+                    <Show when=move || form.with(|f| f.session_affinity)>
+                        {text_field(s, fields::AFFINITY_TIMEOUT.into(), t.affinity_timeout, Some(t.affinity_timeout_hint), |f| f.affinity_timeout.clone(), |f, v| f.affinity_timeout = v)}
+                    </Show>
+                </section>
+            </Show>
+        }.into_any()}
+        {view! {
+            <Show when=move || node_ports.get()>
+                <section class="card">
+                    <h2>{t.traffic_policy}</h2>
+                    {radio(s, "traffic", "traffic-cluster", TrafficPolicy::Cluster, t.traffic_cluster, |f| f.traffic_policy, |f, v| f.traffic_policy = v)}
+                    {radio(s, "traffic", "traffic-local", TrafficPolicy::Local, t.traffic_local, |f| f.traffic_policy, |f, v| f.traffic_policy = v)}
+                </section>
+            </Show>
+        }.into_any()}
+        {view! {
+            <Show when=move || kind.get() == ServiceKind::LoadBalancer>
+                <section class="card">
+                    <h2>{t.lb_kind}</h2>
+                    {radio(s, "lb-kind", "lb-metallb", LoadBalancerKind::MetalLb, "MetalLB", |f| f.lb_kind, |f, v| f.lb_kind = v)}
+                    {radio(s, "lb-kind", "lb-other", LoadBalancerKind::Other, t.lb_other, |f| f.lb_kind, |f, v| f.lb_kind = v)}
+                    <div class="grid-2">
+                        <Show when=move || form.with(|f| f.lb_kind == LoadBalancerKind::MetalLb)>
+                            {text_field(s, fields::LB_POOL.into(), t.lb_pool, None, |f| f.lb_pool.clone(), |f, v| f.lb_pool = v)}
+                        </Show>
+                        {text_field(s, fields::LB_ADDRESS.into(), t.lb_address, Some(t.lb_address_hint), |f| f.lb_address.clone(), |f, v| f.lb_address = v)}
+                    </div>
+                </section>
+            </Show>
+        }.into_any()}
+        {view! {
+            <section class="card">
+                <h2>{t.labels}</h2>
+                {key_value_rows(s, fields::LABELS, |f| &mut f.labels, |f| &f.labels)}
+                <h2>{t.annotations}</h2>
+                {key_value_rows(s, fields::ANNOTATIONS, |f| &mut f.annotations, |f| &f.annotations)}
+            </section>
+        }.into_any()}
+    }
+    .into_any();
+
+    let yaml_tab = move || {
+        view! {
+            <section class="card">
+                <p class="muted">{t.yaml_tab_hint}</p>
+                <CodeEditor id="service-yaml-tab" text=yaml_text on_edit=Callback::new(move |_| yaml_edited.set(true)) />
+                {move || yaml_failure.get().map(|e| crate::pages::yaml::failure_view(e, "service-yaml-tab-error"))}
+            </section>
+        }
+    };
+
+    let conflict_view = move || {
+        conflict.get().map(|(theirs, mine)| {
+            let theirs_yaml = theirs.base.clone().unwrap_or_default();
+            view! {
+                <div class="conflict" id="conflict">
+                    <p class="notice notice-warn">{t.conflict_title}</p>
+                    <div class="side-by-side">
+                        <div>
+                            <h3>{t.conflict_theirs}</h3>
+                            <pre class="yaml" id="conflict-theirs">{theirs_yaml.clone()}</pre>
+                        </div>
+                        <div>
+                            <h3>{t.conflict_mine}</h3>
+                            <pre class="yaml" id="conflict-mine">{mine.clone()}</pre>
+                        </div>
+                    </div>
+                    <DiffView id="conflict-diff" lines=diff_lines(&theirs_yaml, &mine) />
+                    <button type="button" class="btn btn-primary" id="reapply" disabled=move || pending.get() on:click=reapply.clone()>
+                        {t.reapply}
+                    </button>
+                </div>
+            }
+        })
+    };
 
     view! {
-        <Breadcrumb space current=t.new_service.to_owned() />
+        <Breadcrumb space current=title.clone() />
         <form class="service-form" id="service-form" on:submit=on_submit novalidate>
-            <h1>{t.new_service}</h1>
-            {view! {
-                <section class="card">
-                    <h2>{t.access_type}</h2>
-                    <div class="kind-options">
-                        {kind_option(ServiceKind::ClusterIp, t.hint_cluster_ip)}
-                        {kind_option(ServiceKind::NodePort, t.hint_node_port)}
-                        {kind_option(ServiceKind::LoadBalancer, t.hint_load_balancer)}
-                        {kind_option(ServiceKind::Headless, t.hint_headless)}
-                        {kind_option(ServiceKind::ExternalName, t.hint_external_name)}
-                    </div>
-                </section>
-            }.into_any()}
-            {view! {
-                <section class="card">
-                    <h2>{t.basics}</h2>
-                    <div class="grid-2">
-                        {text_field(s, fields::NAME.into(), t.service_name, Some(t.service_name_hint), |f| f.name.clone(), |f, v| f.name = v)}
-                        {text_field(s, fields::ALIAS.into(), t.alias, None, |f| f.alias.clone(), |f, v| f.alias = v)}
-                    </div>
-                    {text_field(s, fields::DESCRIPTION.into(), t.description, None, |f| f.description.clone(), |f, v| f.description = v)}
-                </section>
-            }.into_any()}
-            {view! {
-                <Show when=move || kind.get() == ServiceKind::ExternalName>
-                    <section class="card">
-                        {text_field(s, fields::EXTERNAL_NAME.into(), t.external_name, None, |f| f.external_name.clone(), |f, v| f.external_name = v)}
-                    </section>
-                </Show>
-            }.into_any()}
-            {view! {
-                <Show when=move || kind.get() != ServiceKind::ExternalName>
-                    <section class="card">
-                        <div class="card-head">
-                            <h2>{t.selector_title}</h2>
-                            <select id="use-workload" on:change=move |ev| {
-                                let choice = event_target_value(&ev);
-                                if let Some(Ok(list)) = workloads.get()
-                                    && let Some(w) = list.iter().find(|w| format!("{}/{}", w.kind, w.name) == choice)
-                                {
-                                    let rows = w.labels.iter().map(|(k, v)| KeyValue::new(k, v)).collect();
-                                    s.edit(fields::SELECTOR, |f| f.selector = rows);
-                                }
-                            }>
-                                <option value="">{t.use_workload_labels}</option>
-                                {move || workloads.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|w| {
-                                    let value = format!("{}/{}", w.kind, w.name);
-                                    view! { <option value=value.clone()>{value.clone()}</option> }
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        {key_value_rows(s, fields::SELECTOR, |f| &mut f.selector, |f| &f.selector)}
-                        <div class="preview" id="selector-preview">
-                            <Suspense fallback=|| ()>
-                                {move || Suspend::new(async move {
-                                    match preview.await {
-                                        Ok(pods) if pods.is_empty() => view! { <p class="muted">{t.no_matching_pods}</p> }.into_any(),
-                                        Ok(pods) => view! {
-                                            <p class="muted">{(t.matching_pods)(pods.len())}</p>
-                                            <ul class="pod-list">
-                                                {pods.into_iter().map(|p| view! {
-                                                    <li><span class="mono">{p.name}</span>" "<span class="kind">{p.phase}</span>" "<span class="mono muted">{p.ip.unwrap_or_default()}</span></li>
-                                                }).collect_view()}
-                                            </ul>
-                                        }.into_any(),
-                                        Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                                    }
-                                })}
-                            </Suspense>
-                        </div>
-                    </section>
-                    <section class="card">
-                        <h2>{t.ports_title}</h2>
-                        {port_rows(s, node_ports)}
-                    </section>
-                    <section class="card">
-                        <h2>{t.session_affinity}</h2>
-                        <label class="check">
-                            <input
-                                type="checkbox"
-                                id="session-affinity"
-                                prop:checked=move || form.with(|f| f.session_affinity)
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    s.edit("session_affinity", |f| f.session_affinity = on);
-                                }
-                            />
-                            {move || (t.affinity_client_ip)(None)}
-                        </label>
-                        <Show when=move || form.with(|f| f.session_affinity)>
-                            {text_field(s, fields::AFFINITY_TIMEOUT.into(), t.affinity_timeout, Some(t.affinity_timeout_hint), |f| f.affinity_timeout.clone(), |f, v| f.affinity_timeout = v)}
-                        </Show>
-                    </section>
-                </Show>
-            }.into_any()}
-            {view! {
-                <Show when=move || node_ports.get()>
-                    <section class="card">
-                        <h2>{t.traffic_policy}</h2>
-                        {radio(s, "traffic", "traffic-cluster", TrafficPolicy::Cluster, t.traffic_cluster, |f| f.traffic_policy, |f, v| f.traffic_policy = v)}
-                        {radio(s, "traffic", "traffic-local", TrafficPolicy::Local, t.traffic_local, |f| f.traffic_policy, |f, v| f.traffic_policy = v)}
-                    </section>
-                </Show>
-            }.into_any()}
-            {view! {
-                <Show when=move || kind.get() == ServiceKind::LoadBalancer>
-                    <section class="card">
-                        <h2>{t.lb_kind}</h2>
-                        {radio(s, "lb-kind", "lb-metallb", LoadBalancerKind::MetalLb, "MetalLB", |f| f.lb_kind, |f, v| f.lb_kind = v)}
-                        {radio(s, "lb-kind", "lb-other", LoadBalancerKind::Other, t.lb_other, |f| f.lb_kind, |f, v| f.lb_kind = v)}
-                        <div class="grid-2">
-                            <Show when=move || form.with(|f| f.lb_kind == LoadBalancerKind::MetalLb)>
-                                {text_field(s, fields::LB_POOL.into(), t.lb_pool, None, |f| f.lb_pool.clone(), |f, v| f.lb_pool = v)}
-                            </Show>
-                            {text_field(s, fields::LB_ADDRESS.into(), t.lb_address, Some(t.lb_address_hint), |f| f.lb_address.clone(), |f, v| f.lb_address = v)}
-                        </div>
-                    </section>
-                </Show>
-            }.into_any()}
-            {view! {
-                <section class="card">
-                    <h2>{t.labels}</h2>
-                    {key_value_rows(s, fields::LABELS, |f| &mut f.labels, |f| &f.labels)}
-                    <h2>{t.annotations}</h2>
-                    {key_value_rows(s, fields::ANNOTATIONS, |f| &mut f.annotations, |f| &f.annotations)}
-                </section>
-            }.into_any()}
+            <div class="toolbar">
+                <h1>{title}</h1>
+                <span class="spacer"></span>
+                <div class="tabs-inline" role="tablist">
+                    <button type="button" role="tab" id="tab-form" class="tab-button"
+                        aria-selected=move || (tab.get() == Tab::Form).to_string()
+                        on:click=move |_| show_form()>{t.tab_form}</button>
+                    <button type="button" role="tab" id="tab-yaml" class="tab-button"
+                        aria-selected=move || (tab.get() == Tab::Yaml).to_string()
+                        on:click=move |_| if tab.get_untracked() != Tab::Yaml { show_yaml() }>"YAML"</button>
+                </div>
+            </div>
+            {move || (!kept.with(Vec::is_empty)).then(|| view! {
+                <p class="notice notice-info" id="kept-fields">
+                    {t.kept_fields}" "<span class="mono">{kept.get().join(", ")}</span>
+                </p>
+            })}
+            <div class:hidden=move || tab.get() != Tab::Form>{form_sections}</div>
+            <Show when=move || tab.get() == Tab::Yaml>{yaml_tab}</Show>
             <div id="form-failure">{move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}</div>
             {view! {
                 <Show when=move || check_passed.get()>
                     <p class="notice notice-ok" id="check-ok">{t.check_ok}</p>
                 </Show>
-            }.into_any()}
-            {view! {
                 <Show when=move || s.attempted.get() && !local.with(FieldErrors::is_empty)>
                     <p class="notice notice-error" id="fix-errors">{t.fix_errors}</p>
                 </Show>
+                {move || review.get().map(|(before, after)| {
+                    let lines = diff_lines(&before, &after);
+                    if has_changes(&lines) {
+                        view! { <DiffView id="review-diff" lines /> }.into_any()
+                    } else {
+                        view! { <p class="muted" id="review-diff">{t.no_changes}</p> }.into_any()
+                    }
+                })}
             }.into_any()}
+            {conflict_view}
             <div class="form-actions">
-                <a class="btn" href=move || format!("/spaces/{}/services", space.get())>{t.cancel}</a>
-                <button type="button" class="btn" id="check-service" disabled=move || pending.get() on:click=move |_| check()>{t.check}</button>
-                <button type="submit" class="btn btn-primary" id="create-service-submit"
+                <a class="btn" href=move || match edit_name.get_value() {
+                    Some(name) => format!("/spaces/{}/services/{name}", space.get()),
+                    None => format!("/spaces/{}/services", space.get()),
+                }>{t.cancel}</a>
+                {if is_edit {
+                    view! {
+                        <button type="button" class="btn" id="review-changes" on:click=review_changes>{t.review_changes}</button>
+                    }.into_any()
+                } else {
+                    let check = check.clone();
+                    view! {
+                        <button type="button" class="btn" id="check-service" disabled=move || pending.get() on:click=move |_| check()>{t.check}</button>
+                    }.into_any()
+                }}
+                <button type="submit" class="btn btn-primary" id="save-service"
                     disabled=move || pending.get() || (s.attempted.get() && !local.with(FieldErrors::is_empty))>
-                    {t.create}
+                    {if is_edit { t.apply } else { t.create }}
                 </button>
             </div>
         </form>

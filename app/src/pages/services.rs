@@ -1,6 +1,6 @@
 //! The service list of a space and a service's detail page.
 
-use crate::api::{AppError, delete_services, get_service, list_services};
+use crate::api::{AppError, delete_services, get_service, list_services, service_companions};
 use crate::components::{Breadcrumb, ErrorNotice, Loading, poll, use_param, use_texts};
 use crate::i18n::Texts;
 use crate::pages::yaml::{EditServiceYaml, percent_encode};
@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use std::collections::BTreeSet;
 use std::time::Duration;
 use wharf_spec::ApiError;
-use wharf_spec::view::{ExternalAddress, ServiceRow, format_age};
+use wharf_spec::view::{ExternalAddress, ServiceRow, WorkloadRef, format_age};
 
 /// The list refreshes itself this often while shown (a watch replaces this
 /// when lists go live).
@@ -191,11 +191,34 @@ fn DeleteServicesDialog(
     let failure = RwSignal::new(None::<ApiError>);
     let count = names.len();
     let list = names.clone();
+    // What Wharf made together with these Services, each offered with a
+    // checkbox (ticked: the user came to delete the app, not half of it).
+    let companions = LocalResource::new({
+        let (space, names) = (space.clone(), names.clone());
+        move || service_companions(space.clone(), names.clone())
+    });
+    let chosen = RwSignal::new(BTreeSet::<(String, String)>::new());
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = companions.get() {
+            chosen.set(
+                list.iter()
+                    .map(|w| (w.kind.clone(), w.name.clone()))
+                    .collect(),
+            );
+        }
+    });
     let delete = move |_| {
         pending.set(true);
         let (space, names, on_done) = (space.clone(), names.clone(), on_done.clone());
+        let workloads: Vec<WorkloadRef> = companions
+            .get_untracked()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|w| chosen.with_untracked(|c| c.contains(&(w.kind.clone(), w.name.clone()))))
+            .collect();
         spawn_local(async move {
-            let result = delete_services(space, names).await;
+            let result = delete_services(space, names, workloads).await;
             pending.set(false);
             match result {
                 Ok(failed) if failed.is_empty() => {
@@ -217,6 +240,29 @@ fn DeleteServicesDialog(
                 <ul class="contents-list" id="delete-services-list">
                     {list.into_iter().map(|n| view! { <li class="mono">{n}</li> }).collect_view()}
                 </ul>
+                {move || companions.get().and_then(Result::ok).filter(|l| !l.is_empty()).map(|list| view! {
+                    <p>{t.delete_with_service}</p>
+                    <ul class="contents-list" id="delete-companions">
+                        {list.into_iter().map(|w| {
+                            let key = (w.kind.clone(), w.name.clone());
+                            let checked = { let key = key.clone(); move || chosen.with(|c| c.contains(&key)) };
+                            view! {
+                                <li>
+                                    <label class="check">
+                                        <input type="checkbox" data-workload=format!("{}/{}", w.kind, w.name)
+                                            prop:checked=checked
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                let key = key.clone();
+                                                chosen.update(|c| { if on { c.insert(key); } else { c.remove(&key); } });
+                                            } />
+                                        <span class="kind">{w.kind.clone()}</span>" "<span class="mono">{w.name.clone()}</span>
+                                    </label>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                })}
                 {move || failures.get().into_iter().map(|(name, e)| view! {
                     <div class="notice notice-error" role="alert"><strong>{name}</strong>": "{t.error(&e)}</div>
                 }).collect_view()}
@@ -318,6 +364,9 @@ pub fn ServiceDetailPage() -> impl IntoView {
                                     href=format!("data:application/yaml;charset=utf-8,{}", percent_encode(&d.yaml))
                                 >
                                     {t.download_yaml}
+                                </a>
+                                <a class="btn btn-small" id="edit-form" href=format!("/spaces/{}/services/{}/edit", space.get_untracked(), row.name)>
+                                    {t.edit}
                                 </a>
                                 <button type="button" class="btn btn-small" id="edit-yaml" on:click=move |_| editing.set(true)>
                                     {t.edit_yaml}

@@ -2,7 +2,7 @@
 //! Service as YAML with review, conflict view and re-apply.
 
 use crate::api::{AppError, create_services_yaml, get_service, update_service_yaml};
-use crate::components::{Breadcrumb, ErrorNotice, use_param, use_texts};
+use crate::components::{Breadcrumb, CodeEditor, ErrorNotice, use_param, use_texts};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wharf_spec::diff::{DiffLine, diff_lines, has_changes};
@@ -33,7 +33,7 @@ fn yaml_problem(e: &ApiError) -> Option<Problem> {
 
 /// A failed save: a YAML problem under the editor (`error_id`), anything
 /// else as a notice.
-fn failure_view(e: ApiError, error_id: &'static str) -> AnyView {
+pub(crate) fn failure_view(e: ApiError, error_id: &'static str) -> AnyView {
     let t = use_texts();
     match yaml_problem(&e) {
         Some(p) => view! { <p class="field-error" id=error_id>{t.problem(&p)}</p> }.into_any(),
@@ -111,17 +111,7 @@ pub fn EditServiceYaml(
 
     view! {
         <div class="yaml-editor">
-            <textarea
-                id="yaml-edit"
-                class="code"
-                spellcheck="false"
-                rows="24"
-                prop:value=move || text.get()
-                on:input=move |ev| {
-                    text.set(event_target_value(&ev));
-                    reviewing.set(false);
-                }
-            ></textarea>
+            <CodeEditor id="yaml-edit" text on_edit=Callback::new(move |_| reviewing.set(false)) />
             {move || failure.get().map(|e| failure_view(e, "yaml-edit-error"))}
             <Show when=move || reviewing.get()>
                 {
@@ -230,14 +220,7 @@ pub fn CreateFromYamlPage() -> impl IntoView {
                 <input type="file" id="yaml-file" accept=".yaml,.yml,.json,text/yaml" on:change=on_file />
             </label>
             <p class="field-error" id="yaml-file-error">{move || file_error.get()}</p>
-            <textarea
-                id="yaml-input"
-                class="code"
-                spellcheck="false"
-                rows="20"
-                prop:value=move || text.get()
-                on:input=move |ev| text.set(event_target_value(&ev))
-            ></textarea>
+            <CodeEditor id="yaml-input" text rows=20 />
             {move || failure.get().map(|e| failure_view(e, "yaml-input-error"))}
             {move || outcomes.get().map(|list| view! {
                 <ul class="outcomes" id="yaml-outcomes">

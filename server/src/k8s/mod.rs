@@ -23,11 +23,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use wharf_app::backend::Cluster;
 use wharf_spec::ApiError;
 use wharf_spec::convert;
-use wharf_spec::service::ServiceForm;
+use wharf_spec::service::{ServiceDraft, ServiceForm, kept_fields};
 use wharf_spec::space::{self, NewSpace};
 use wharf_spec::view::{
     DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary,
-    WorkloadLabels,
+    WorkloadLabels, WorkloadRef,
 };
 
 /// Page size for lists: bounded memory per request however large the space.
@@ -195,11 +195,7 @@ impl Cluster for KubeCluster {
         let service = service.map_err(map_error)?;
         // ExternalName Services have no Endpoints; a missing one is no error.
         let endpoints = endpoints.map_err(map_error)?;
-        let yaml = serde_yaml::to_string(&convert::strip_for_display(&service)).map_err(|e| {
-            ApiError::Internal {
-                message: format!("cannot render YAML: {e}"),
-            }
-        })?;
+        let yaml = yaml::render(&service)?;
         Ok(convert::service_detail(
             &service,
             endpoints.as_ref(),
@@ -212,29 +208,176 @@ impl Cluster for KubeCluster {
         &self,
         namespace: &str,
         form: &ServiceForm,
+        base: Option<&str>,
         dry_run: bool,
     ) -> Result<ServiceRow, ApiError> {
-        let api = self.namespaced::<Service>(namespace);
+        let svc = match base {
+            None => form.build(namespace),
+            Some(text) => {
+                let mut base = yaml::parse_single(text, namespace)?;
+                yaml::prepare_for_create(&mut base);
+                form.apply_to(base, namespace)
+            }
+        };
         let params = PostParams {
             dry_run,
             ..Default::default()
         };
-        let created = api
-            .create(&params, &form.build(namespace))
+        let created = self
+            .namespaced::<Service>(namespace)
+            .create(&params, &svc)
             .await
             .map_err(|e| map_error(e).relocate(ServiceForm::form_field))?;
         Ok(convert::service_row(&created, now_unix()))
+    }
+
+    async fn service_draft(&self, namespace: &str, name: &str) -> Result<ServiceDraft, ApiError> {
+        let svc = self
+            .namespaced::<Service>(namespace)
+            .get(name)
+            .await
+            .map_err(map_error)?;
+        Ok(ServiceDraft {
+            form: ServiceForm::from_service(&svc),
+            kept: kept_fields(&svc, namespace),
+            base: Some(yaml::render(&svc)?),
+        })
+    }
+
+    async fn draft_from_yaml(
+        &self,
+        namespace: &str,
+        text: &str,
+        name: Option<&str>,
+    ) -> Result<ServiceDraft, ApiError> {
+        let svc = match name {
+            Some(name) => yaml::parse_edit(text, namespace, name)?,
+            None => yaml::parse_single(text, namespace)?,
+        };
+        Ok(ServiceDraft {
+            form: ServiceForm::from_service(&svc),
+            kept: kept_fields(&svc, namespace),
+            base: Some(text.to_owned()),
+        })
+    }
+
+    async fn preview_service(
+        &self,
+        namespace: &str,
+        form: &ServiceForm,
+        base: Option<&str>,
+    ) -> Result<String, ApiError> {
+        let svc = match base {
+            None => form.build(namespace),
+            Some(text) => form.apply_to(yaml::parse_single(text, namespace)?, namespace),
+        };
+        yaml::render(&svc)
+    }
+
+    async fn update_service(
+        &self,
+        namespace: &str,
+        name: &str,
+        form: &ServiceForm,
+        base: &str,
+    ) -> Result<ServiceDetail, ApiError> {
+        let base = yaml::parse_edit(base, namespace, name)?;
+        if base.metadata.resource_version.is_none() {
+            return Err(ApiError::Internal {
+                message: "an edit must start from a stored version (resourceVersion)".into(),
+            });
+        }
+        // PUT with the resourceVersion the edit started from: the apiserver
+        // answers 409 if the Service changed meanwhile.
+        self.namespaced::<Service>(namespace)
+            .replace(
+                name,
+                &PostParams::default(),
+                &form.apply_to(base, namespace),
+            )
+            .await
+            .map_err(|e| map_error(e).relocate(ServiceForm::form_field))?;
+        self.get_service(namespace, name).await
+    }
+
+    async fn service_companions(
+        &self,
+        namespace: &str,
+        names: &[String],
+    ) -> Result<Vec<WorkloadRef>, ApiError> {
+        use wharf_spec::labels_wharf::{MANAGED_BY, NAME, WHARF};
+        let params = ListParams::default()
+            .labels(&format!("{MANAGED_BY}={WHARF}"))
+            .limit(PAGE);
+        let (deployments, statefulsets) = tokio::try_join!(
+            async {
+                self.namespaced::<Deployment>(namespace)
+                    .list(&params)
+                    .await
+                    .map_err(map_error)
+            },
+            async {
+                self.namespaced::<StatefulSet>(namespace)
+                    .list(&params)
+                    .await
+                    .map_err(map_error)
+            },
+        )?;
+        let of = |kind: &str, meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
+            let app = meta.labels.as_ref()?.get(NAME)?;
+            names.contains(app).then(|| WorkloadRef {
+                kind: kind.to_owned(),
+                name: meta.name.clone().unwrap_or_default(),
+                service: app.clone(),
+            })
+        };
+        let mut out: Vec<WorkloadRef> = deployments
+            .items
+            .iter()
+            .filter_map(|d| of("Deployment", &d.metadata))
+            .chain(
+                statefulsets
+                    .items
+                    .iter()
+                    .filter_map(|s| of("StatefulSet", &s.metadata)),
+            )
+            .collect();
+        out.sort_by(|a, b| (&a.service, &a.kind, &a.name).cmp(&(&b.service, &b.kind, &b.name)));
+        Ok(out)
     }
 
     async fn delete_services(
         &self,
         namespace: &str,
         names: &[String],
+        workloads: &[WorkloadRef],
     ) -> Result<Vec<(String, ApiError)>, ApiError> {
-        let api = self.namespaced::<Service>(namespace);
+        let services = self.namespaced::<Service>(namespace);
+        let deployments = self.namespaced::<Deployment>(namespace);
+        let statefulsets = self.namespaced::<StatefulSet>(namespace);
+        // Foreground: the workload's pods go before it is reported gone.
+        let params = DeleteParams::foreground();
         let mut failed = Vec::new();
+        for w in workloads {
+            let result = match w.kind.as_str() {
+                "Deployment" => deployments.delete(&w.name, &params).await.map(|_| ()),
+                "StatefulSet" => statefulsets.delete(&w.name, &params).await.map(|_| ()),
+                other => {
+                    failed.push((
+                        format!("{other}/{}", w.name),
+                        ApiError::Internal {
+                            message: format!("cannot delete a {other}"),
+                        },
+                    ));
+                    continue;
+                }
+            };
+            if let Err(e) = result {
+                failed.push((format!("{}/{}", w.kind, w.name), map_error(e)));
+            }
+        }
         for name in names {
-            if let Err(e) = api.delete(name, &DeleteParams::default()).await {
+            if let Err(e) = services.delete(name, &DeleteParams::default()).await {
                 failed.push((name.clone(), map_error(e)));
             }
         }

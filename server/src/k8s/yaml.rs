@@ -96,8 +96,8 @@ pub fn prepare_for_create(svc: &mut Service) {
     m.self_link = None;
 }
 
-/// The single document of an edit; its name must stay `name`.
-pub fn parse_edit(text: &str, namespace: &str, name: &str) -> Result<Service, ApiError> {
+/// A text that must hold exactly one Service.
+pub fn parse_single(text: &str, namespace: &str) -> Result<Service, ApiError> {
     let mut docs = parse_documents(text, namespace)?;
     if docs.len() != 1 {
         return Err(invalid(Problem::WrongKind {
@@ -105,11 +105,26 @@ pub fn parse_edit(text: &str, namespace: &str, name: &str) -> Result<Service, Ap
             found: format!("{} documents", docs.len()),
         }));
     }
-    let svc = docs.remove(0)?;
+    docs.remove(0)
+}
+
+/// The single document of an edit; its name must stay `name`.
+pub fn parse_edit(text: &str, namespace: &str, name: &str) -> Result<Service, ApiError> {
+    let svc = parse_single(text, namespace)?;
     if svc.metadata.name.as_deref() != Some(name) {
         return Err(invalid(Problem::NameCannotChange));
     }
     Ok(svc)
+}
+
+/// A Service as users see and edit it: YAML without `managedFields` and
+/// `status` (the resourceVersion stays: edits carry it).
+pub fn render(svc: &Service) -> Result<String, ApiError> {
+    serde_yaml::to_string(&wharf_spec::convert::strip_for_display(svc)).map_err(|e| {
+        ApiError::Internal {
+            message: format!("cannot render YAML: {e}"),
+        }
+    })
 }
 
 #[cfg(test)]
