@@ -57,3 +57,12 @@ export async function eventually(what, check, timeoutMs = 60_000, everyMs = 250)
 export function unique(prefix) {
   return `${prefix}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
 }
+
+/// Replaces the text of a YAML editor (CodeMirror over the textarea `#id`)
+/// the way a user does: select all in the editor and type over it.
+export async function setEditor(page, id, text) {
+  const content = page.locator(`[data-editor-for="${id}"] .cm-content`);
+  await content.waitFor({ timeout: 15_000 });
+  await content.fill(text);
+  await page.waitForFunction(([i, t]) => document.getElementById(i)?.value === t, [id, text], { timeout: 5_000 });
+}

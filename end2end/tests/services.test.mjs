@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, BASE, RESTRICTED_BASE, eventually, hydrated, kubectl, launch, openPage, unique } from './helpers.mjs';
+import { ARTIFACTS, BASE, RESTRICTED_BASE, eventually, hydrated, kubectl, launch, openPage, setEditor, unique } from './helpers.mjs';
 
 let browser;
 const ns = unique('e2e-svc');
@@ -256,7 +256,9 @@ test('create from an uploaded YAML file: each document reported', async () => {
   assert.equal(kubectl('-n', 'kube-system', 'get', 'service', 'elsewhere', '--ignore-not-found', '-o', 'name').trim(), '');
 
   // Invalid YAML: the line is named.
-  await page.fill('#yaml-input', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [broken\n');
+  await setEditor(page, 'yaml-input', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: [broken\n');
+  // Marked in the editor as it is typed, at its line…
+  await page.waitForSelector('[data-editor-for="yaml-input"] .cm-lint-marker-error', { timeout: 10_000 });
   await page.click('#create-yaml-submit');
   await page.waitForSelector('#yaml-input-error');
   assert.match(await page.locator('#yaml-input-error').innerText(), /^YAML error on line \d+/);
@@ -303,7 +305,7 @@ test('download YAML, and an edit that meets a concurrent change shows the confli
 
   await page.click('#edit-yaml');
   const mine = (await page.inputValue('#yaml-edit')).replace('metadata:\n', 'metadata:\n  annotations:\n    mine: "1"\n');
-  await page.fill('#yaml-edit', mine);
+  await setEditor(page, 'yaml-edit', mine);
   await page.click('#review-changes');
   assert.match(await page.locator('#review-diff').innerText(), /\+ +mine: "1"/);
   // Someone else changes the Service meanwhile.
@@ -319,5 +321,95 @@ test('download YAML, and an edit that meets a concurrent change shows the confli
   await page.waitForSelector('#service-yaml');
   assert.equal(annotations().mine, '1');
   assert.deepEqual(page.problems.filter((p) => !/status of 409/.test(p)), []);
+  await page.context().close();
+});
+
+test('edit with the form: name read-only, review, conflict view and re-apply', async () => {
+  kubectl('-n', ns, 'create', 'service', 'nodeport', 'formedit', '--tcp=80:8080');
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/${ns}/services/formedit`);
+  await hydrated(page);
+  await page.click('#edit-form');
+  await page.waitForURL('**/services/formedit/edit');
+  await page.waitForSelector('#f-name');
+  assert.equal(await page.inputValue('#f-name'), 'formedit');
+  assert.ok(await page.locator('#f-name').getAttribute('readonly') !== null, 'the name cannot be edited');
+  assert.match(await page.locator('[data-field="name"] .field-hint').innerText(), /cannot be changed/);
+  assert.equal(await page.isChecked('input[data-kind="NodePort"]'), true);
+  assert.match(await page.locator('#kept-fields').innerText(), /spec\.clusterIP/);
+
+  await page.fill('#f-ports-0-port', '81');
+  await page.click('#review-changes');
+  await page.waitForSelector('#review-diff');
+  assert.match(await page.locator('#review-diff').innerText(), /- +port: 80\n[\s\S]*\+ +port: 81/);
+  // Someone else changes the Service meanwhile.
+  kubectl('-n', ns, 'annotate', 'service', 'formedit', 'theirs=1');
+  await page.click('#save-service');
+  await page.waitForSelector('#conflict');
+  assert.match(await page.locator('#conflict-theirs').innerText(), /theirs: ['"]1['"]/);
+  assert.match(await page.locator('#conflict-mine').innerText(), /port: 81/);
+  assert.match(await page.locator('#conflict-mine').innerText(), /theirs: ['"]1['"]/, 'mine = my change on theirs');
+  assert.equal(service('formedit').spec.ports[0].port, 80, 'nothing was overwritten');
+  await page.screenshot({ path: join(ARTIFACTS, 'form-conflict.png'), fullPage: true });
+  await page.click('#reapply');
+  await page.waitForURL(/\/services\/formedit$/);
+  const svc = service('formedit');
+  assert.equal(svc.spec.ports[0].port, 81);
+  assert.equal(svc.spec.type, 'NodePort');
+  assert.equal(svc.metadata.annotations.theirs, '1', 'their change survives: only my changes were re-applied');
+  assert.deepEqual(page.problems.filter((p) => !/status of 409/.test(p)), []);
+  await page.context().close();
+});
+
+test('the YAML tab follows the form, and edits made there come back to it', async () => {
+  const name = unique('yaml-tab').slice(0, 30);
+  const page = await openForm();
+  await chooseKind(page, 'NodePort');
+  await basics(page, name);
+  await page.click('#tab-yaml');
+  await page.waitForSelector('[data-editor-for="service-yaml-tab"] .cm-content');
+  const rendered = await page.inputValue('#service-yaml-tab');
+  assert.match(rendered, new RegExp(`name: ${name}`));
+  assert.match(rendered, /type: NodePort/);
+  // Edit in YAML: another port, and a field the form has no place for.
+  const edited = rendered.replace('port: 80', 'port: 8081').replace('spec:\n', 'spec:\n  publishNotReadyAddresses: true\n');
+  await setEditor(page, 'service-yaml-tab', edited);
+  await page.click('#tab-form');
+  await page.waitForSelector('#f-ports-0-port');
+  assert.equal(await page.inputValue('#f-ports-0-port'), '8081');
+  assert.match(await page.locator('#kept-fields').innerText(), /spec\.publishNotReadyAddresses/);
+  // A YAML error keeps the user on the YAML tab, with the line.
+  await page.click('#tab-yaml');
+  await setEditor(page, 'service-yaml-tab', 'kind: Service\nmetadata: [\n');
+  await page.click('#tab-form');
+  await page.waitForSelector('#service-yaml-tab-error');
+  assert.match(await page.locator('#service-yaml-tab-error').innerText(), /YAML error on line \d+/);
+  await setEditor(page, 'service-yaml-tab', edited);
+  await page.click('#tab-form');
+  await page.waitForSelector('#f-ports-0-port');
+  await create(page, name);
+  const svc = service(name);
+  assert.equal(svc.spec.ports[0].port, 8081);
+  assert.equal(svc.spec.publishNotReadyAddresses, true);
+  await page.context().close();
+});
+
+test('deleting a Service offers the workload Wharf made with it', async () => {
+  const name = unique('comp').slice(0, 30);
+  kubectl('-n', ns, 'create', 'deployment', name, '--image=busybox:1.35', '--replicas=0');
+  kubectl('-n', ns, 'label', 'deployment', name, `app.kubernetes.io/name=${name}`, 'app.kubernetes.io/managed-by=wharf');
+  kubectl('-n', ns, 'create', 'service', 'clusterip', name, '--tcp=80:80');
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/${ns}/services`);
+  await hydrated(page);
+  await page.check(`input[data-select="${name}"]`);
+  await page.click('#delete-selected');
+  const box = page.locator(`#delete-companions input[data-workload="Deployment/${name}"]`);
+  await box.waitFor();
+  assert.equal(await box.isChecked(), true);
+  await page.screenshot({ path: join(ARTIFACTS, 'delete-with-workload.png') });
+  await page.click('#delete-services-submit');
+  await eventually('the deployment to go', () => kubectl('-n', ns, 'get', 'deployment', name, '--ignore-not-found', '-o', 'name').trim() === '', 30_000);
+  assert.equal(kubectl('-n', ns, 'get', 'service', name, '--ignore-not-found', '-o', 'name').trim(), '');
   await page.context().close();
 });

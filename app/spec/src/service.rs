@@ -183,6 +183,49 @@ pub struct ServiceDraft {
     pub kept: Vec<String>,
 }
 
+impl ServiceDraft {
+    /// Re-applies the user's edit on a newer version (after a conflict): each
+    /// part of the form the user changed from `original` (what the edit
+    /// started from) takes the user's value, every other part takes
+    /// `theirs`. So a label someone else added meanwhile survives, and the
+    /// port the user changed wins.
+    pub fn rebase(original: &ServiceForm, mine: &ServiceForm, theirs: &ServiceForm) -> ServiceForm {
+        fn pick<T: Clone + PartialEq>(original: &T, mine: &T, theirs: &T) -> T {
+            if mine != original {
+                mine.clone()
+            } else {
+                theirs.clone()
+            }
+        }
+        let (o, m, t) = (original, mine, theirs);
+        ServiceForm {
+            name: pick(&o.name, &m.name, &t.name),
+            alias: pick(&o.alias, &m.alias, &t.alias),
+            description: pick(&o.description, &m.description, &t.description),
+            kind: pick(&o.kind, &m.kind, &t.kind),
+            selector: pick(&o.selector, &m.selector, &t.selector),
+            ports: pick(&o.ports, &m.ports, &t.ports),
+            external_name: pick(&o.external_name, &m.external_name, &t.external_name),
+            session_affinity: pick(
+                &o.session_affinity,
+                &m.session_affinity,
+                &t.session_affinity,
+            ),
+            affinity_timeout: pick(
+                &o.affinity_timeout,
+                &m.affinity_timeout,
+                &t.affinity_timeout,
+            ),
+            traffic_policy: pick(&o.traffic_policy, &m.traffic_policy, &t.traffic_policy),
+            lb_kind: pick(&o.lb_kind, &m.lb_kind, &t.lb_kind),
+            lb_pool: pick(&o.lb_pool, &m.lb_pool, &t.lb_pool),
+            lb_address: pick(&o.lb_address, &m.lb_address, &t.lb_address),
+            labels: pick(&o.labels, &m.labels, &t.labels),
+            annotations: pick(&o.annotations, &m.annotations, &t.annotations),
+        }
+    }
+}
+
 fn parse_int(text: &str, min: i64, max: i64) -> Result<i64, Problem> {
     let t = text.trim();
     if t.is_empty() {

@@ -346,6 +346,9 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
     let navigate = use_navigate();
     let is_edit = editing.is_some();
     let edit_name = StoredValue::new(editing.clone());
+    // The form as read from the stored version: what a re-apply after a
+    // conflict compares against to tell the user's changes from theirs.
+    let original = RwSignal::new(draft.form.clone());
     let form = RwSignal::new(draft.form);
     let base = RwSignal::new(draft.base);
     let kept = RwSignal::new(draft.kept);
@@ -374,7 +377,7 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
     let yaml_failure = RwSignal::new(None::<ApiError>);
     // Editing: "review changes" (base → result) and a conflict's current version.
     let review = RwSignal::new(None::<(String, String)>);
-    let conflict = RwSignal::new(None::<(ServiceDraft, String)>);
+    let conflict = RwSignal::new(None::<(ServiceDraft, ServiceForm, String)>);
     let kind = Memo::new(move |_| form.with(|f| f.kind));
     let node_ports = Memo::new(move |_| {
         matches!(
@@ -519,15 +522,27 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                                 Default::default(),
                             ),
                             Err(AppError(ApiError::Conflict { .. })) => {
-                                // Show theirs next to mine; mine is the form on
-                                // the base it started from.
-                                let theirs = get_service_draft(space.clone(), name).await;
-                                let mine = preview_service(space, form_now, Some(base_now)).await;
-                                match (theirs, mine) {
-                                    (Ok(theirs), Ok(mine)) => conflict.set(Some((theirs, mine))),
-                                    (Err(AppError(e)), _) | (_, Err(AppError(e))) => {
-                                        failure.set(Some(e))
+                                // Theirs next to mine, where mine is my changes
+                                // re-applied on theirs: what "re-apply" saves.
+                                match get_service_draft(space.clone(), name).await {
+                                    Ok(theirs) => {
+                                        let rebased = ServiceDraft::rebase(
+                                            &original.get_untracked(),
+                                            &form_now,
+                                            &theirs.form,
+                                        );
+                                        match preview_service(
+                                            space,
+                                            rebased.clone(),
+                                            theirs.base.clone(),
+                                        )
+                                        .await
+                                        {
+                                            Ok(mine) => conflict.set(Some((theirs, rebased, mine))),
+                                            Err(AppError(e)) => failure.set(Some(e)),
+                                        }
                                     }
+                                    Err(AppError(e)) => failure.set(Some(e)),
                                 }
                             }
                             Err(AppError(e)) => on_error(e),
@@ -550,7 +565,9 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
     let reapply = {
         let save = save.clone();
         move |_| {
-            if let Some((theirs, _)) = conflict.get_untracked() {
+            if let Some((theirs, rebased, _)) = conflict.get_untracked() {
+                original.set(theirs.form);
+                form.set(rebased);
                 base.set(theirs.base);
                 kept.set(theirs.kept);
                 conflict.set(None);
@@ -746,7 +763,7 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
     };
 
     let conflict_view = move || {
-        conflict.get().map(|(theirs, mine)| {
+        conflict.get().map(|(theirs, _, mine)| {
             let theirs_yaml = theirs.base.clone().unwrap_or_default();
             view! {
                 <div class="conflict" id="conflict">

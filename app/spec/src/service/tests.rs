@@ -248,6 +248,23 @@ fn api_paths_land_on_form_fields() {
     assert_eq!(ServiceForm::form_field("spec.clusterIP"), None);
 }
 
+#[test]
+fn a_rebase_keeps_their_changes_where_i_changed_nothing() {
+    let original = form(ServiceKind::NodePort);
+    let mut mine = original.clone();
+    mine.ports[0].port = "81".into();
+    let mut theirs = original.clone();
+    theirs.annotations = vec![KeyValue::new("theirs", "1")];
+    theirs.ports[0].node_port = "30001".into();
+    let merged = ServiceDraft::rebase(&original, &mine, &theirs);
+    assert_eq!(merged.ports, mine.ports, "a part I changed: mine");
+    assert_eq!(
+        merged.annotations, theirs.annotations,
+        "a part I left: theirs"
+    );
+    assert_eq!(ServiceDraft::rebase(&original, &original, &theirs), theirs);
+}
+
 #[cfg(feature = "k8s")]
 mod build {
     use super::*;
