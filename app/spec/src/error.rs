@@ -55,6 +55,19 @@ pub enum Problem {
     NameCannotChange,
     /// A LoadBalancer's ports must share one protocol (Kubernetes < 1.26).
     MixedProtocols,
+    /// Not an image reference (`registry.example.com:5000/team/app`).
+    InvalidImage,
+    /// Not an image tag (letters, digits, '_', '.', '-'; at most 128).
+    InvalidTag,
+    /// Not a Kubernetes quantity (`500m`, `0.5`, `128Mi`, `1Gi`).
+    InvalidQuantity,
+    /// A request above its limit.
+    RequestAboveLimit,
+    /// A command line with a quote that is never closed.
+    UnclosedQuote,
+    /// Not an environment variable name (letters, digits, '_', '-', '.',
+    /// not starting with a digit).
+    InvalidEnvName,
     /// The apiserver's own words for a rule Wharf does not check itself
     /// (`Status.details.causes[].message`).
     Server(String),

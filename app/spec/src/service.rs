@@ -226,7 +226,7 @@ impl ServiceDraft {
     }
 }
 
-fn parse_int(text: &str, min: i64, max: i64) -> Result<i64, Problem> {
+pub(crate) fn parse_int(text: &str, min: i64, max: i64) -> Result<i64, Problem> {
     let t = text.trim();
     if t.is_empty() {
         return Err(Problem::Required);

@@ -163,4 +163,10 @@ pub(super) static TEXTS: Texts = Texts {
     },
     p_name_cannot_change: "The name of an existing object cannot be changed.",
     p_mixed_protocols: "A load balancer's ports must all use the same protocol.",
+    p_invalid_image: "Not an image name: lowercase path parts like team/web, optionally after a registry host such as registry.example.com:5000/.",
+    p_invalid_tag: "A tag is letters, digits, '_', '.' and '-' (not first), at most 128.",
+    p_invalid_quantity: "Not a quantity: write e.g. 500m or 0.5 (CPU), 128Mi or 1Gi (memory).",
+    p_request_above_limit: "The request is above the limit.",
+    p_unclosed_quote: "A quote is opened and never closed.",
+    p_invalid_env_name: "Use letters, digits, '_', '-' and '.', not starting with a digit.",
 };

@@ -233,6 +233,12 @@ pub struct Texts {
     pub p_other_namespace: fn(&str) -> String,
     pub p_name_cannot_change: &'static str,
     pub p_mixed_protocols: &'static str,
+    pub p_invalid_image: &'static str,
+    pub p_invalid_tag: &'static str,
+    pub p_invalid_quantity: &'static str,
+    pub p_request_above_limit: &'static str,
+    pub p_unclosed_quote: &'static str,
+    pub p_invalid_env_name: &'static str,
 }
 
 impl Texts {
@@ -260,6 +266,12 @@ impl Texts {
             Problem::OtherNamespace { found } => (self.p_other_namespace)(found),
             Problem::NameCannotChange => self.p_name_cannot_change.into(),
             Problem::MixedProtocols => self.p_mixed_protocols.into(),
+            Problem::InvalidImage => self.p_invalid_image.into(),
+            Problem::InvalidTag => self.p_invalid_tag.into(),
+            Problem::InvalidQuantity => self.p_invalid_quantity.into(),
+            Problem::RequestAboveLimit => self.p_request_above_limit.into(),
+            Problem::UnclosedQuote => self.p_unclosed_quote.into(),
+            Problem::InvalidEnvName => self.p_invalid_env_name.into(),
             // The apiserver's own words (English): better than a vague summary.
             Problem::Server(message) => message.clone(),
         }

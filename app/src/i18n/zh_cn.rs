@@ -162,4 +162,10 @@ pub(super) static TEXTS: Texts = Texts {
     },
     p_name_cannot_change: "已创建对象的名称不能修改。",
     p_mixed_protocols: "负载均衡服务的所有端口必须使用相同的协议。",
+    p_invalid_image: "镜像名称无效：由小写的路径段组成（如 team/web），可在前面加仓库地址（如 registry.example.com:5000/）。",
+    p_invalid_tag: "镜像版本只能包含字母、数字、'_'、'.' 和 '-'（不能以 '.' 或 '-' 开头），最多 128 个字符。",
+    p_invalid_quantity: "数量格式无效：CPU 如 500m 或 0.5，内存如 128Mi 或 1Gi。",
+    p_request_above_limit: "请求值不能大于上限。",
+    p_unclosed_quote: "引号未闭合。",
+    p_invalid_env_name: "只能包含字母、数字、'_'、'-' 和 '.'，且不能以数字开头。",
 };

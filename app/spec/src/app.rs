@@ -1,0 +1,724 @@
+//! The app wizard (创建容器服务): an app is a workload plus the Service in
+//! front of it, made and managed as one. Stateless = Deployment + Service;
+//! stateful = StatefulSet + the headless Service named in `serviceName`.
+//!
+//! Like the Service form, fields hold the text as typed and every rule lives
+//! here, run by the browser on each keystroke and by the server again.
+//! Field names: `name`, `containers.0.image`, `containers.0.env.1.name`,
+//! `service.ports.0.node_port` (the Service part reuses [`ServiceForm`]).
+
+use crate::error::{FieldErrors, Problem};
+use crate::labels::{check_dns1123_subdomain, check_iana_svc_name, check_qualified_name};
+use crate::names::{check_dns1035_label, check_dns1123_label};
+use crate::service::{
+    KeyValue, LoadBalancerKind, NodePortRange, PortForm, Protocol, ServiceForm, TrafficPolicy,
+    parse_int,
+};
+use crate::view::ServiceKind;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+
+/// Version labels: lowercase letters and digits, at most this many.
+pub const VERSION_MAX_LEN: usize = 16;
+pub const DEFAULT_VERSION: &str = "v1";
+pub const MAX_REPLICAS: i64 = 1000;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppKind {
+    /// 无状态服务: a Deployment.
+    #[default]
+    Stateless,
+    /// 有状态服务: a StatefulSet with stable pod names.
+    Stateful,
+}
+
+/// How the app is reached from outside the cluster.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Access {
+    /// Inside the cluster only (ClusterIP; headless for stateful apps).
+    #[default]
+    None,
+    NodePort,
+    LoadBalancer,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PullPolicy {
+    #[default]
+    IfNotPresent,
+    Always,
+    Never,
+}
+
+impl PullPolicy {
+    pub fn api(self) -> &'static str {
+        match self {
+            PullPolicy::IfNotPresent => "IfNotPresent",
+            PullPolicy::Always => "Always",
+            PullPolicy::Never => "Never",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EnvSource {
+    #[default]
+    Value,
+    ConfigMapKey,
+    SecretKey,
+}
+
+/// One environment variable: a plain value, or a key of a ConfigMap/Secret.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvForm {
+    pub name: String,
+    pub source: EnvSource,
+    /// The value (`Value`), else unused.
+    pub value: String,
+    /// The ConfigMap's or Secret's name and key.
+    pub ref_name: String,
+    pub ref_key: String,
+}
+
+impl EnvForm {
+    pub fn is_blank(&self) -> bool {
+        [&self.name, &self.value, &self.ref_name, &self.ref_key]
+            .iter()
+            .all(|s| s.trim().is_empty())
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerPortForm {
+    pub name: String,
+    pub port: String,
+    pub protocol: Protocol,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerForm {
+    pub name: String,
+    /// Without the tag: `busybox`, `registry.example.com:5000/team/web`.
+    pub image: String,
+    /// Empty means `latest`.
+    pub tag: String,
+    pub pull_policy: PullPolicy,
+    /// A command line, split like a shell does (quotes group words).
+    pub command: String,
+    pub args: String,
+    pub ports: Vec<ContainerPortForm>,
+    pub env: Vec<EnvForm>,
+    pub cpu_request: String,
+    pub cpu_limit: String,
+    pub memory_request: String,
+    pub memory_limit: String,
+}
+
+impl Default for ContainerForm {
+    fn default() -> Self {
+        Self {
+            name: "main".into(),
+            image: String::new(),
+            tag: String::new(),
+            pull_policy: PullPolicy::IfNotPresent,
+            command: String::new(),
+            args: String::new(),
+            ports: vec![],
+            env: vec![],
+            cpu_request: String::new(),
+            cpu_limit: String::new(),
+            memory_request: String::new(),
+            memory_limit: String::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppForm {
+    pub kind: AppKind,
+    pub name: String,
+    pub alias: String,
+    pub description: String,
+    pub version: String,
+    pub containers: Vec<ContainerForm>,
+    pub replicas: String,
+    pub access: Access,
+    /// The Service's ports; rows left blank default to the containers' ports.
+    pub service_ports: Vec<PortForm>,
+    pub session_affinity: bool,
+    pub affinity_timeout: String,
+    pub traffic_policy: TrafficPolicy,
+    pub lb_kind: LoadBalancerKind,
+    pub lb_pool: String,
+    pub lb_address: String,
+    pub node_selector: Vec<KeyValue>,
+    pub labels: Vec<KeyValue>,
+    pub annotations: Vec<KeyValue>,
+}
+
+impl Default for AppForm {
+    fn default() -> Self {
+        Self {
+            kind: AppKind::Stateless,
+            name: String::new(),
+            alias: String::new(),
+            description: String::new(),
+            version: DEFAULT_VERSION.into(),
+            containers: vec![ContainerForm::default()],
+            replicas: "1".into(),
+            access: Access::None,
+            service_ports: vec![],
+            session_affinity: false,
+            affinity_timeout: String::new(),
+            traffic_policy: TrafficPolicy::Cluster,
+            lb_kind: LoadBalancerKind::MetalLb,
+            lb_pool: String::new(),
+            lb_address: String::new(),
+            node_selector: vec![],
+            labels: vec![],
+            annotations: vec![],
+        }
+    }
+}
+
+/// Splits a command line like a POSIX shell does for words: blanks separate,
+/// single quotes keep everything, double quotes keep all but `\"` and `\\`,
+/// a backslash outside quotes escapes the next character.
+pub fn split_command(line: &str) -> Result<Vec<String>, Problem> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(c) => word.push(c),
+                        None => return Err(Problem::UnclosedQuote),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(c @ ('"' | '\\' | '$' | '`')) => word.push(c),
+                            Some(c) => {
+                                word.push('\\');
+                                word.push(c);
+                            }
+                            None => return Err(Problem::UnclosedQuote),
+                        },
+                        Some(c) => word.push(c),
+                        None => return Err(Problem::UnclosedQuote),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                if let Some(c) = chars.next() {
+                    word.push(c);
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Ok(words)
+}
+
+/// An image name without its tag, as the container runtime's reference
+/// grammar has it: an optional registry host (with a '.' or ':' or
+/// `localhost`, optional port), then lowercase path components separated by
+/// '/', each of letters and digits joined by '.', '_', '__' or '-'s.
+pub fn check_image(image: &str) -> Result<(), Problem> {
+    if image.is_empty() {
+        return Err(Problem::Required);
+    }
+    if image.len() > 255 {
+        return Err(Problem::TooLong {
+            max: 255,
+            actual: image.len(),
+        });
+    }
+    if image.contains('@') || image.chars().any(char::is_whitespace) {
+        return Err(Problem::InvalidImage);
+    }
+    let mut parts: Vec<&str> = image.split('/').collect();
+    let first = parts[0];
+    let has_host =
+        parts.len() > 1 && (first.contains('.') || first.contains(':') || first == "localhost");
+    if has_host {
+        let (host, port) = match first.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (first, None),
+        };
+        let host_ok = !host.is_empty()
+            && host.split('.').all(|label| {
+                !label.is_empty()
+                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+            });
+        let port_ok = port
+            .is_none_or(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()));
+        if !host_ok || !port_ok {
+            return Err(Problem::InvalidImage);
+        }
+        parts.remove(0);
+    }
+    for component in parts {
+        if !path_component_ok(component) {
+            return Err(if component.chars().any(|c| c.is_ascii_uppercase()) {
+                Problem::Uppercase
+            } else {
+                Problem::InvalidImage
+            });
+        }
+    }
+    Ok(())
+}
+
+fn path_component_ok(component: &str) -> bool {
+    let bytes = component.as_bytes();
+    if bytes.is_empty() || !bytes[0].is_ascii_alphanumeric() {
+        return false;
+    }
+    if !bytes[bytes.len() - 1].is_ascii_alphanumeric() {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        // A separator: '.', '_', '__' or one or more '-'.
+        let start = i;
+        match b {
+            b'.' => i += 1,
+            b'_' => {
+                i += 1;
+                if bytes.get(i) == Some(&b'_') {
+                    i += 1;
+                }
+            }
+            b'-' => {
+                while bytes.get(i) == Some(&b'-') {
+                    i += 1;
+                }
+            }
+            _ => return false,
+        }
+        if i == start || !bytes.get(i).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            return false;
+        }
+    }
+    true
+}
+
+/// An image tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+pub fn check_tag(tag: &str) -> Result<(), Problem> {
+    let ok = !tag.is_empty()
+        && tag.len() <= 128
+        && tag.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    if ok { Ok(()) } else { Err(Problem::InvalidTag) }
+}
+
+/// A Kubernetes quantity (`100m`, `0.5`, `128Mi`, `1e3`) as a number, to
+/// compare a request with its limit.
+pub fn parse_quantity(text: &str) -> Result<f64, Problem> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(t.len());
+    let (number, suffix) = t.split_at(split);
+    let digits = number.trim_start_matches(['+', '-']);
+    if digits.is_empty()
+        || digits.starts_with('.') && digits.len() == 1
+        || digits.matches('.').count() > 1
+        || !digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || number.len() - digits.len() > 1
+    {
+        return Err(Problem::InvalidQuantity);
+    }
+    let value: f64 = digits.parse().map_err(|_| Problem::InvalidQuantity)?;
+    let multiplier = match suffix {
+        "" => 1.0,
+        "n" => 1e-9,
+        "u" => 1e-6,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        "Ki" => 1024.0,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        s if s.starts_with(['e', 'E']) => {
+            let exp: i32 = s[1..].parse().map_err(|_| Problem::InvalidQuantity)?;
+            10f64.powi(exp)
+        }
+        _ => return Err(Problem::InvalidQuantity),
+    };
+    if number.starts_with('-') {
+        return Err(Problem::InvalidQuantity);
+    }
+    Ok(value * multiplier)
+}
+
+fn check_env_name(name: &str) -> Result<(), Problem> {
+    if name.is_empty() {
+        return Err(Problem::Required);
+    }
+    let ok = !name.starts_with(|c: char| c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Problem::InvalidEnvName)
+    }
+}
+
+fn check_chars(text: &str, max: usize) -> Result<(), Problem> {
+    let n = text.chars().count();
+    if n > max {
+        Err(Problem::TooLong { max, actual: n })
+    } else {
+        Ok(())
+    }
+}
+
+fn row(list: &str, index: usize, part: &str) -> String {
+    format!("{list}.{index}.{part}")
+}
+
+impl AppForm {
+    fn service_kind(&self) -> ServiceKind {
+        match (self.kind, self.access) {
+            (AppKind::Stateful, _) => ServiceKind::Headless,
+            (_, Access::None) => ServiceKind::ClusterIp,
+            (_, Access::NodePort) => ServiceKind::NodePort,
+            (_, Access::LoadBalancer) => ServiceKind::LoadBalancer,
+        }
+    }
+
+    /// The containers' ports as Service port rows (used when the user left
+    /// the Service's ports empty).
+    fn default_service_ports(&self) -> Vec<PortForm> {
+        self.containers
+            .iter()
+            .flat_map(|c| c.ports.iter())
+            .filter(|p| !p.port.trim().is_empty())
+            .map(|p| PortForm {
+                protocol: p.protocol,
+                name: p.name.trim().to_owned(),
+                port: p.port.trim().to_owned(),
+                target_port: p.port.trim().to_owned(),
+                node_port: String::new(),
+            })
+            .collect()
+    }
+
+    /// The Service part of the app as a Service form: the app's name,
+    /// selector on `app.kubernetes.io/name`, Wharf's labels.
+    pub fn service_form(&self) -> ServiceForm {
+        let ports = if self.service_ports.iter().all(PortForm::is_blank) {
+            self.default_service_ports()
+        } else {
+            self.service_ports.clone()
+        };
+        // Port names are required by Kubernetes once there are several.
+        let several = ports.len() > 1;
+        let ports = ports
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut p)| {
+                if several && p.name.trim().is_empty() {
+                    p.name = format!("port-{i}");
+                }
+                p
+            })
+            .collect();
+        ServiceForm {
+            name: self.name.trim().to_owned(),
+            alias: self.alias.clone(),
+            description: self.description.clone(),
+            kind: self.service_kind(),
+            selector: vec![KeyValue::new(crate::labels_wharf::NAME, self.name.trim())],
+            ports,
+            external_name: String::new(),
+            session_affinity: self.session_affinity,
+            affinity_timeout: self.affinity_timeout.clone(),
+            traffic_policy: self.traffic_policy,
+            lb_kind: self.lb_kind,
+            lb_pool: self.lb_pool.clone(),
+            lb_address: self.lb_address.clone(),
+            labels: self.wharf_labels(),
+            annotations: vec![],
+        }
+    }
+
+    /// The labels on every object of the app.
+    pub fn wharf_labels(&self) -> Vec<KeyValue> {
+        use crate::labels_wharf::*;
+        let mut labels = vec![
+            KeyValue::new(NAME, self.name.trim()),
+            KeyValue::new(VERSION, self.version.trim()),
+            KeyValue::new(MANAGED_BY, WHARF),
+        ];
+        labels.extend(
+            self.labels
+                .iter()
+                .filter(|l| !l.is_blank() && !l.key.trim().starts_with("app.kubernetes.io/"))
+                .cloned(),
+        );
+        labels
+    }
+
+    /// Every rule of the wizard.
+    pub fn validate(&self, node_ports: NodePortRange) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        errors.check("name", check_dns1035_label(self.name.trim()));
+        errors.check(
+            "alias",
+            check_chars(&self.alias, crate::service::ALIAS_MAX_CHARS),
+        );
+        errors.check(
+            "description",
+            check_chars(&self.description, crate::service::DESCRIPTION_MAX_CHARS),
+        );
+        errors.check("version", check_version(self.version.trim()));
+        errors.check(
+            "replicas",
+            parse_int(&self.replicas, 0, MAX_REPLICAS).map(|_| ()),
+        );
+
+        if self.containers.is_empty() {
+            errors.push("containers", Problem::AtLeastOne);
+        }
+        let mut names = HashSet::new();
+        for (i, c) in self.containers.iter().enumerate() {
+            self.check_container(&mut errors, i, c, &mut names);
+        }
+
+        for (list, rows) in [
+            ("node_selector", &self.node_selector),
+            ("labels", &self.labels),
+        ] {
+            for (i, r) in rows.iter().enumerate().filter(|(_, r)| !r.is_blank()) {
+                errors.check(&row(list, i, "key"), check_qualified_name(r.key.trim()));
+                errors.check(
+                    &row(list, i, "value"),
+                    crate::labels::check_label_value(r.value.trim()),
+                );
+            }
+        }
+        for (i, r) in self
+            .annotations
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.is_blank())
+        {
+            errors.check(
+                &row("annotations", i, "key"),
+                check_qualified_name(r.key.trim()),
+            );
+        }
+
+        // The Service: its own rules, reported under `service.`; a rule on
+        // the name or selector is the app's (checked above).
+        let service = self.service_form();
+        if service.ports.iter().all(PortForm::is_blank) && self.kind == AppKind::Stateless {
+            errors.push("service.ports", Problem::AtLeastOne);
+        }
+        if let Err(service_errors) = service.validate(node_ports) {
+            for e in service_errors.0 {
+                if e.field == "name" || e.field.starts_with("selector") || e.field == "labels" {
+                    continue;
+                }
+                if e.field == "ports" && self.kind == AppKind::Stateful {
+                    continue;
+                }
+                errors.push(&format!("service.{}", e.field), e.problem);
+            }
+        }
+        errors.into_result()
+    }
+
+    fn check_container<'a>(
+        &self,
+        errors: &mut FieldErrors,
+        i: usize,
+        c: &'a ContainerForm,
+        names: &mut HashSet<&'a str>,
+    ) {
+        let f = |part: &str| row("containers", i, part);
+        match check_dns1123_label(c.name.trim()) {
+            Err(p) => errors.push(&f("name"), p),
+            Ok(()) if !names.insert(c.name.trim()) => errors.push(&f("name"), Problem::Duplicate),
+            Ok(()) => {}
+        }
+        errors.check(&f("image"), check_image(c.image.trim()));
+        if !c.tag.trim().is_empty() {
+            errors.check(&f("tag"), check_tag(c.tag.trim()));
+        }
+        errors.check(&f("command"), split_command(&c.command).map(|_| ()));
+        errors.check(&f("args"), split_command(&c.args).map(|_| ()));
+
+        let mut port_names = HashSet::new();
+        let mut ports = HashSet::new();
+        for (j, p) in c.ports.iter().enumerate() {
+            let pf = |part: &str| format!("containers.{i}.ports.{j}.{part}");
+            if p.name.trim().is_empty() && p.port.trim().is_empty() {
+                continue;
+            }
+            match parse_int(&p.port, 1, 65_535) {
+                Err(e) => errors.push(&pf("port"), e),
+                Ok(n) if !ports.insert((n, p.protocol)) => {
+                    errors.push(&pf("port"), Problem::Duplicate)
+                }
+                Ok(_) => {}
+            }
+            let name = p.name.trim();
+            if !name.is_empty() {
+                match check_iana_svc_name(name) {
+                    Err(e) => errors.push(&pf("name"), e),
+                    Ok(()) if !port_names.insert(name) => {
+                        errors.push(&pf("name"), Problem::Duplicate)
+                    }
+                    Ok(()) => {}
+                }
+            }
+        }
+
+        let mut env_names = HashSet::new();
+        for (j, e) in c.env.iter().enumerate().filter(|(_, e)| !e.is_blank()) {
+            let ef = |part: &str| format!("containers.{i}.env.{j}.{part}");
+            let name = e.name.trim();
+            match check_env_name(name) {
+                Err(p) => errors.push(&ef("name"), p),
+                Ok(()) if !env_names.insert(name) => errors.push(&ef("name"), Problem::Duplicate),
+                Ok(()) => {}
+            }
+            if e.source != EnvSource::Value {
+                errors.check(&ef("ref_name"), check_dns1123_subdomain(e.ref_name.trim()));
+                let key = e.ref_key.trim();
+                let key_ok = !key.is_empty()
+                    && key.len() <= 253
+                    && key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+                if key.is_empty() {
+                    errors.push(&ef("ref_key"), Problem::Required);
+                } else if !key_ok {
+                    errors.push(&ef("ref_key"), Problem::InvalidEnvName);
+                }
+            }
+        }
+
+        for (request, limit, rf, lf) in [
+            (&c.cpu_request, &c.cpu_limit, "cpu_request", "cpu_limit"),
+            (
+                &c.memory_request,
+                &c.memory_limit,
+                "memory_request",
+                "memory_limit",
+            ),
+        ] {
+            let parse = |t: &str| (!t.trim().is_empty()).then(|| parse_quantity(t));
+            let (r, l) = (parse(request), parse(limit));
+            if let Some(Err(p)) = &r {
+                errors.push(&f(rf), p.clone());
+            }
+            if let Some(Err(p)) = &l {
+                errors.push(&f(lf), p.clone());
+            }
+            if let (Some(Ok(r)), Some(Ok(l))) = (r, l)
+                && r > l
+            {
+                errors.push(&f(rf), Problem::RequestAboveLimit);
+            }
+        }
+    }
+
+    /// Where an apiserver cause on the workload lands on this form:
+    /// `spec.template.spec.containers[0].image` → `containers.0.image`.
+    pub fn form_field(api_path: &str) -> Option<String> {
+        if api_path == "metadata.name" {
+            return Some("name".into());
+        }
+        if api_path == "spec.replicas" {
+            return Some("replicas".into());
+        }
+        let rest = api_path.strip_prefix("spec.template.spec.containers[")?;
+        let (index, part) = rest.split_once("].")?;
+        let index: usize = index.parse().ok()?;
+        let part = match part {
+            "image" => "image",
+            "name" => "name",
+            p if p.starts_with("resources.requests[cpu]") => "cpu_request",
+            p if p.starts_with("resources.limits[cpu]") => "cpu_limit",
+            p if p.starts_with("resources.requests[memory]") => "memory_request",
+            p if p.starts_with("resources.limits[memory]") => "memory_limit",
+            _ => return None,
+        };
+        Some(row("containers", index, part))
+    }
+}
+
+/// A version label: lowercase letters and digits, 1–16.
+pub fn check_version(version: &str) -> Result<(), Problem> {
+    if version.is_empty() {
+        return Err(Problem::Required);
+    }
+    if version.len() > VERSION_MAX_LEN {
+        return Err(Problem::TooLong {
+            max: VERSION_MAX_LEN,
+            actual: version.len(),
+        });
+    }
+    match version
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
+    {
+        Some(c) if c.is_ascii_uppercase() => Err(Problem::Uppercase),
+        Some(c) => Err(Problem::InvalidChar(c)),
+        None => Ok(()),
+    }
+}
+
+#[cfg(feature = "k8s")]
+mod build;
+#[cfg(feature = "k8s")]
+pub use build::Workload;
+
+#[cfg(test)]
+mod tests;

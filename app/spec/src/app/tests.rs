@@ -1,0 +1,311 @@
+use super::*;
+
+fn web() -> AppForm {
+    AppForm {
+        name: "web".into(),
+        containers: vec![ContainerForm {
+            image: "busybox".into(),
+            tag: "1.35".into(),
+            command: "httpd -f -p 8080 -h /www".into(),
+            ports: vec![ContainerPortForm {
+                name: "http".into(),
+                port: "8080".into(),
+                protocol: Protocol::Tcp,
+            }],
+            ..Default::default()
+        }],
+        replicas: "2".into(),
+        access: Access::NodePort,
+        ..Default::default()
+    }
+}
+
+fn problem(f: &AppForm, field: &str) -> Option<Problem> {
+    f.validate(NodePortRange::default())
+        .err()
+        .and_then(|e| e.get(field).cloned())
+}
+
+#[test]
+fn a_plain_stateless_app_is_valid() {
+    assert_eq!(web().validate(NodePortRange::default()), Ok(()));
+    let mut stateful = web();
+    stateful.kind = AppKind::Stateful;
+    assert_eq!(stateful.validate(NodePortRange::default()), Ok(()));
+}
+
+#[test]
+fn command_lines_split_like_a_shell() {
+    assert_eq!(
+        split_command(r#"sh -c 'echo "hi there"; sleep 1' x\ y "a\"b""#).unwrap(),
+        ["sh", "-c", "echo \"hi there\"; sleep 1", "x y", "a\"b"]
+    );
+    assert_eq!(split_command("  ").unwrap(), Vec::<String>::new());
+    assert_eq!(split_command("''").unwrap(), [""]);
+    assert_eq!(split_command("echo 'oops"), Err(Problem::UnclosedQuote));
+    assert_eq!(split_command("echo \"oops"), Err(Problem::UnclosedQuote));
+}
+
+#[test]
+fn image_references() {
+    for ok in [
+        "busybox",
+        "library/busybox",
+        "registry.example.com:5000/team/web",
+        "localhost/local-kube/busybox",
+        "a__b/c.d-e--f",
+        "127.0.0.1:5000/x",
+    ] {
+        assert_eq!(check_image(ok), Ok(()), "{ok}");
+    }
+    for bad in [
+        "",
+        "-x",
+        "x-",
+        "a//b",
+        "a b",
+        "a@sha256:00",
+        "team/Web",
+        "a..b",
+        "host:port/x",
+    ] {
+        assert!(check_image(bad).is_err(), "{bad}");
+    }
+    assert_eq!(check_image("Team/web"), Err(Problem::Uppercase));
+    assert_eq!(check_tag("1.35"), Ok(()));
+    assert_eq!(check_tag("-rc"), Err(Problem::InvalidTag));
+    assert_eq!(check_tag(&"a".repeat(129)), Err(Problem::InvalidTag));
+}
+
+#[test]
+fn quantities_and_request_above_limit() {
+    assert_eq!(parse_quantity("500m"), Ok(0.5));
+    assert_eq!(parse_quantity("1"), Ok(1.0));
+    assert_eq!(parse_quantity("128Mi"), Ok(128.0 * 1024.0 * 1024.0));
+    assert_eq!(parse_quantity("1e3"), Ok(1000.0));
+    for bad in ["", "m", "1.2.3", "12 Mi", "1mi", "-1", "abc"] {
+        assert_eq!(parse_quantity(bad), Err(Problem::InvalidQuantity), "{bad}");
+    }
+    let mut f = web();
+    f.containers[0].cpu_request = "2".into();
+    f.containers[0].cpu_limit = "500m".into();
+    f.containers[0].memory_limit = "lots".into();
+    assert_eq!(
+        problem(&f, "containers.0.cpu_request"),
+        Some(Problem::RequestAboveLimit)
+    );
+    assert_eq!(
+        problem(&f, "containers.0.memory_limit"),
+        Some(Problem::InvalidQuantity)
+    );
+}
+
+#[test]
+fn field_rules() {
+    let mut f = web();
+    f.name = "1web".into();
+    f.version = "V1".into();
+    f.replicas = "-1".into();
+    f.containers.push(ContainerForm {
+        name: "main".into(),
+        image: "".into(),
+        ..Default::default()
+    });
+    f.containers[0].env = vec![
+        EnvForm {
+            name: "1BAD".into(),
+            value: "x".into(),
+            ..Default::default()
+        },
+        EnvForm {
+            name: "DB".into(),
+            source: EnvSource::SecretKey,
+            ref_name: "db".into(),
+            ..Default::default()
+        },
+    ];
+    f.service_ports = vec![PortForm {
+        port: "80".into(),
+        target_port: "http".into(),
+        node_port: "29999".into(),
+        ..Default::default()
+    }];
+    assert_eq!(problem(&f, "name"), Some(Problem::MustStartWithLetter));
+    assert_eq!(problem(&f, "version"), Some(Problem::Uppercase));
+    assert!(matches!(
+        problem(&f, "replicas"),
+        Some(Problem::OutOfRange { .. })
+    ));
+    assert_eq!(problem(&f, "containers.1.name"), Some(Problem::Duplicate));
+    assert_eq!(problem(&f, "containers.1.image"), Some(Problem::Required));
+    assert_eq!(
+        problem(&f, "containers.0.env.0.name"),
+        Some(Problem::InvalidEnvName)
+    );
+    assert_eq!(
+        problem(&f, "containers.0.env.1.ref_key"),
+        Some(Problem::Required)
+    );
+    assert!(matches!(
+        problem(&f, "service.ports.0.node_port"),
+        Some(Problem::OutOfRange { .. })
+    ));
+}
+
+#[test]
+fn a_stateless_app_needs_a_port_a_stateful_one_does_not() {
+    let mut f = web();
+    f.containers[0].ports.clear();
+    assert_eq!(problem(&f, "service.ports"), Some(Problem::AtLeastOne));
+    f.kind = AppKind::Stateful;
+    assert_eq!(f.validate(NodePortRange::default()), Ok(()));
+}
+
+#[test]
+fn apiserver_paths_land_on_the_wizard() {
+    assert_eq!(
+        AppForm::form_field("spec.template.spec.containers[1].image").as_deref(),
+        Some("containers.1.image")
+    );
+    assert_eq!(
+        AppForm::form_field("spec.template.spec.containers[0].resources.limits[cpu]").as_deref(),
+        Some("containers.0.cpu_limit")
+    );
+    assert_eq!(
+        AppForm::form_field("spec.replicas").as_deref(),
+        Some("replicas")
+    );
+}
+
+#[cfg(feature = "k8s")]
+mod build {
+    use super::*;
+
+    #[test]
+    fn stateless_app_objects() {
+        let f = web();
+        let Workload::Deployment(d) = f.build_workload("dev") else {
+            panic!("a Deployment")
+        };
+        let labels = d.metadata.labels.clone().unwrap();
+        assert_eq!(labels["app.kubernetes.io/name"], "web");
+        assert_eq!(labels["app.kubernetes.io/version"], "v1");
+        assert_eq!(labels["app.kubernetes.io/managed-by"], "wharf");
+        let spec = d.spec.unwrap();
+        assert_eq!(spec.replicas, Some(2));
+        assert_eq!(
+            spec.selector.match_labels.unwrap(),
+            [("app.kubernetes.io/name".to_owned(), "web".to_owned())].into()
+        );
+        let c = &spec.template.spec.unwrap().containers[0];
+        assert_eq!(c.image.as_deref(), Some("busybox:1.35"));
+        assert_eq!(
+            c.command.as_deref().unwrap(),
+            ["httpd", "-f", "-p", "8080", "-h", "/www"]
+        );
+        let svc = f.build_service("dev");
+        let spec = svc.spec.unwrap();
+        assert_eq!(spec.type_.as_deref(), Some("NodePort"));
+        let p = &spec.ports.unwrap()[0];
+        assert_eq!((p.port, p.name.as_deref()), (8080, Some("http")));
+        assert_eq!(spec.selector.unwrap()["app.kubernetes.io/name"], "web");
+    }
+
+    #[test]
+    fn stateful_app_objects() {
+        let mut f = web();
+        f.kind = AppKind::Stateful;
+        let Workload::StatefulSet(s) = f.build_workload("dev") else {
+            panic!("a StatefulSet")
+        };
+        assert_eq!(s.spec.unwrap().service_name.as_deref(), Some("web"));
+        let svc = f.build_service("dev").spec.unwrap();
+        assert_eq!(svc.cluster_ip.as_deref(), Some("None"));
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            "[a-z0-9.:/_-]{1,20}",
+            "[ -~]{0,12}",
+            "[0-9]{1,4}(m|Mi|Gi|k|e3)?",
+            "\\PC{0,6}",
+        ]
+    }
+
+    fn container() -> impl Strategy<Value = ContainerForm> {
+        (
+            text(),
+            text(),
+            text(),
+            text(),
+            text(),
+            text(),
+            text(),
+            text(),
+        )
+            .prop_map(
+                |(name, image, tag, command, port, cpu_request, cpu_limit, memory_limit)| {
+                    ContainerForm {
+                        name,
+                        image,
+                        tag,
+                        command,
+                        ports: vec![ContainerPortForm {
+                            port,
+                            ..Default::default()
+                        }],
+                        env: vec![EnvForm {
+                            name: "A".into(),
+                            value: "1".into(),
+                            ..Default::default()
+                        }],
+                        cpu_request,
+                        cpu_limit,
+                        memory_limit,
+                        ..Default::default()
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2000)
+        ))]
+
+        /// Any input: Ok or field errors, never a panic; an accepted form
+        /// builds objects with the app's name and label selector.
+        #[test]
+        fn validate_never_panics(
+            name in text(), version in text(), replicas in text(),
+            c in container(), stateful in any::<bool>(), access in 0..3u8,
+        ) {
+            let f = AppForm {
+                name, version, replicas,
+                kind: if stateful { AppKind::Stateful } else { AppKind::Stateless },
+                access: [Access::None, Access::NodePort, Access::LoadBalancer][access as usize],
+                lb_pool: "pool".into(),
+                containers: vec![c],
+                ..Default::default()
+            };
+            match f.validate(NodePortRange::default()) {
+                Ok(()) => {
+                    #[cfg(feature = "k8s")]
+                    {
+                        let w = f.build_workload("ns");
+                        prop_assert_eq!(w.kind(), if stateful { "StatefulSet" } else { "Deployment" });
+                        let svc = f.build_service("ns");
+                        prop_assert_eq!(svc.metadata.name.as_deref(), Some(f.name.trim()));
+                    }
+                }
+                Err(errors) => prop_assert!(!errors.is_empty()),
+            }
+        }
+    }
+}
