@@ -9,8 +9,9 @@ use leptos::server_fn::codec::{Json, JsonEncoding};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use wharf_spec::service::{ServiceDraft, ServiceForm};
+use wharf_spec::app::AppForm;
 use wharf_spec::view::{
-    DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary,
+    AppRef, AppRow, DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary,
     WorkloadLabels, WorkloadRef,
 };
 use wharf_spec::{ApiError, FieldErrors};
@@ -273,4 +274,58 @@ pub async fn update_service_yaml(
         }
         .await,
     )
+}
+
+/// Creates an app (workload + Service) from the wizard, atomically; with
+/// `check_only` the apiserver checks both objects (`dryRun=All`).
+#[server(endpoint = "create_app", input = Json)]
+pub async fn create_app(space: String, form: AppForm, check_only: bool) -> Result<(), AppError> {
+    respond(
+        async {
+            form.validate(wharf_spec::service::NodePortRange::default())?;
+            cluster()?.create_app(&space, &form, check_only).await
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "list_apps")]
+pub async fn list_apps(space: String) -> Result<Vec<AppRow>, AppError> {
+    respond(async { cluster()?.list_apps(&space).await }.await)
+}
+
+/// What the lifecycle buttons do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppAction {
+    Scale(i32),
+    Stop,
+    Start,
+    Restart,
+}
+
+#[server(endpoint = "app_action", input = Json)]
+pub async fn run_app_action(space: String, app: AppRef, action: AppAction) -> Result<(), AppError> {
+    respond(
+        async {
+            let cluster = cluster()?;
+            match action {
+                AppAction::Scale(n) => cluster.scale_app(&space, &app, n).await,
+                AppAction::Stop => cluster.stop_app(&space, &app).await,
+                AppAction::Start => cluster.start_app(&space, &app).await,
+                AppAction::Restart => cluster.restart_app(&space, &app).await,
+            }
+        }
+        .await,
+    )
+}
+
+/// Deletes apps (workload and Service; a stateful app's volume claims when
+/// `with_volumes`); the answer lists what could not be deleted and why.
+#[server(endpoint = "delete_apps", input = Json)]
+pub async fn delete_apps(
+    space: String,
+    apps: Vec<AppRef>,
+    with_volumes: bool,
+) -> Result<Vec<(String, ApiError)>, AppError> {
+    respond(async { cluster()?.delete_apps(&space, &apps, with_volumes).await }.await)
 }

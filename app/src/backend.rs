@@ -10,16 +10,17 @@ use async_trait::async_trait;
 use leptos::prelude::use_context;
 use std::sync::Arc;
 use wharf_spec::ApiError;
+use wharf_spec::app::AppForm;
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::space::NewSpace;
 use wharf_spec::view::{
-    DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary,
-    WorkloadLabels, WorkloadRef,
+    AppRef, AppRow, DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents,
+    SpaceSummary, WorkloadLabels, WorkloadRef,
 };
 
 /// The cluster as one signed-in user sees it.
 #[async_trait]
-pub trait Cluster: Send + Sync {
+pub trait Cluster: Apps + Send + Sync {
     async fn list_spaces(&self) -> Result<Vec<SpaceSummary>, ApiError>;
     /// Creates the namespace with its description. `space` is validated.
     async fn create_space(&self, space: &NewSpace) -> Result<SpaceSummary, ApiError>;
@@ -104,6 +105,32 @@ pub trait Cluster: Send + Sync {
         yaml: &str,
         on_top_of: Option<String>,
     ) -> Result<ServiceDetail, ApiError>;
+}
+
+/// Apps: a workload (Deployment/StatefulSet) and its Service, as one.
+#[async_trait]
+pub trait Apps: Send + Sync {
+    /// Creates the workload, then the Service; if the Service fails the
+    /// workload is deleted again, so nothing is half-created (the error
+    /// says so if even that failed). With `dry_run` nothing is stored.
+    async fn create_app(&self, space: &str, form: &AppForm, dry_run: bool) -> Result<(), ApiError>;
+    /// Wharf's apps of the space (workloads labelled managed-by wharf).
+    async fn list_apps(&self, space: &str) -> Result<Vec<AppRow>, ApiError>;
+    async fn scale_app(&self, space: &str, app: &AppRef, replicas: i32) -> Result<(), ApiError>;
+    /// Scales to 0, remembering the count in an annotation.
+    async fn stop_app(&self, space: &str, app: &AppRef) -> Result<(), ApiError>;
+    /// Restores the count "stop" remembered.
+    async fn start_app(&self, space: &str, app: &AppRef) -> Result<(), ApiError>;
+    /// A rolling restart (new pods, one template annotation changed).
+    async fn restart_app(&self, space: &str, app: &AppRef) -> Result<(), ApiError>;
+    /// Deletes each app's workload and Service (and a stateful app's volume
+    /// claims if asked); returns what could not be deleted, with why.
+    async fn delete_apps(
+        &self,
+        space: &str,
+        apps: &[AppRef],
+        with_volumes: bool,
+    ) -> Result<Vec<(String, ApiError)>, ApiError>;
 }
 
 /// Finds the session of a request and its cluster client.

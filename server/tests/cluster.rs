@@ -576,3 +576,206 @@ mod services {
         );
     }
 }
+
+mod apps {
+    use super::*;
+    use wharf_app::backend::Apps;
+    use wharf_spec::app::{Access, AppForm, AppKind, ContainerForm, ContainerPortForm};
+    use wharf_spec::service::{NodePortRange, PortForm};
+    use wharf_spec::view::{AppRef, AppRow, AppStatus};
+
+    fn httpd(name: &str) -> AppForm {
+        AppForm {
+            name: name.into(),
+            containers: vec![ContainerForm {
+                image: "busybox".into(),
+                tag: "1.35".into(),
+                command: "sh -c 'mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 8080 -h /www'".into(),
+                ports: vec![ContainerPortForm {
+                    name: "http".into(),
+                    port: "8080".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            replicas: "2".into(),
+            access: Access::NodePort,
+            ..Default::default()
+        }
+    }
+
+    async fn row(cluster: &KubeCluster, space: &str, name: &str) -> Option<AppRow> {
+        cluster
+            .list_apps(space)
+            .await
+            .expect("list apps")
+            .into_iter()
+            .find(|r| r.name == name)
+    }
+
+    async fn wait_for(
+        cluster: &KubeCluster,
+        space: &str,
+        name: &str,
+        what: &str,
+        ok: impl Fn(&AppRow) -> bool,
+    ) {
+        eventually(what, Duration::from_secs(90), || async {
+            row(cluster, space, name).await.is_some_and(|r| ok(&r))
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    #[ignore = "needs the local cluster: bash end2end/test.sh"]
+    async fn a_stateless_app_through_its_lifecycle() {
+        let cluster = admin().await;
+        let space = "default";
+        let name = unique("it-app").chars().take(30).collect::<String>();
+        let form = httpd(&name);
+        form.validate(NodePortRange::default()).expect("valid");
+        cluster
+            .create_app(space, &form, false)
+            .await
+            .expect("create");
+        let app = AppRef {
+            kind: AppKind::Stateless,
+            name: name.clone(),
+        };
+        wait_for(&cluster, space, &name, "2 ready replicas", |r| {
+            r.status == AppStatus::Running && r.ready == 2
+        })
+        .await;
+        let r = row(&cluster, space, &name).await.unwrap();
+        assert_eq!(r.images, ["busybox:1.35"]);
+        let service = r.service.expect("its Service");
+        assert_eq!(service.kind, wharf_spec::view::ServiceKind::NodePort);
+
+        cluster.scale_app(space, &app, 3).await.expect("scale");
+        wait_for(&cluster, space, &name, "3 ready", |r| {
+            r.ready == 3 && r.status == AppStatus::Running
+        })
+        .await;
+
+        cluster.stop_app(space, &app).await.expect("stop");
+        wait_for(&cluster, space, &name, "stopped", |r| {
+            r.status == AppStatus::Stopped && r.stopped_replicas == Some(3)
+        })
+        .await;
+        cluster.start_app(space, &app).await.expect("start");
+        wait_for(&cluster, space, &name, "3 again", |r| {
+            r.desired == 3 && r.ready == 3
+        })
+        .await;
+
+        let pods_before = kubectl_names(space, &name);
+        cluster.restart_app(space, &app).await.expect("restart");
+        eventually(
+            "new pods after the restart",
+            Duration::from_secs(120),
+            || async {
+                let now = kubectl_names(space, &name);
+                now.len() == 3 && now.iter().all(|p| !pods_before.contains(p))
+            },
+        )
+        .await;
+
+        let failed = cluster.delete_apps(space, &[app], false).await.unwrap();
+        assert!(failed.is_empty(), "{failed:?}");
+        eventually("nothing left", Duration::from_secs(60), || async {
+            row(&cluster, space, &name).await.is_none()
+                && cluster.get_service(space, &name).await.is_err()
+        })
+        .await;
+    }
+
+    /// Pod names of an app, running ones only.
+    fn kubectl_names(space: &str, app: &str) -> Vec<String> {
+        let out = std::process::Command::new("kubectl")
+            .args([
+                "get",
+                "pods",
+                "-n",
+                space,
+                "-l",
+                &format!("app.kubernetes.io/name={app}"),
+                "--field-selector=status.phase=Running",
+                "-o",
+                "name",
+            ])
+            .env(
+                "KUBECONFIG",
+                std::env::var("KUBE_LOCAL_ADMIN_KUBECONFIG").unwrap(),
+            )
+            .output()
+            .expect("kubectl");
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[tokio::test]
+    #[ignore = "needs the local cluster: bash end2end/test.sh"]
+    async fn a_refused_service_leaves_no_workload_behind() {
+        let cluster = admin().await;
+        let space = "default";
+        let first = unique("it-np").chars().take(30).collect::<String>();
+        let mut a = httpd(&first);
+        a.replicas = "0".into();
+        a.service_ports = vec![PortForm {
+            port: "80".into(),
+            target_port: "8080".into(),
+            node_port: "31888".into(),
+            ..Default::default()
+        }];
+        cluster
+            .create_app(space, &a, false)
+            .await
+            .expect("first app");
+        // The same node port again: the Service is refused, the Deployment undone.
+        let second = format!("{first}-b");
+        let mut b = a.clone();
+        b.name = second.clone();
+        let e = cluster.create_app(space, &b, false).await.unwrap_err();
+        assert!(
+            matches!(e.field_errors().get("service.ports.0.node_port"), Some(Problem::Server(m)) if m.contains("already allocated")),
+            "{e:?}"
+        );
+        eventually(
+            "the second Deployment to be gone",
+            Duration::from_secs(30),
+            || async { row(&cluster, space, &second).await.is_none() },
+        )
+        .await;
+        // A stateful app: StatefulSet + headless Service named in serviceName.
+        let stateful = format!("{first}-s");
+        let mut s = httpd(&stateful);
+        s.kind = AppKind::Stateful;
+        s.replicas = "0".into();
+        cluster
+            .create_app(space, &s, false)
+            .await
+            .expect("stateful");
+        let svc = cluster.get_service(space, &stateful).await.unwrap();
+        assert_eq!(svc.row.kind, wharf_spec::view::ServiceKind::Headless);
+        let refs = [
+            AppRef {
+                kind: AppKind::Stateless,
+                name: first,
+            },
+            AppRef {
+                kind: AppKind::Stateful,
+                name: stateful,
+            },
+        ];
+        assert!(
+            cluster
+                .delete_apps(space, &refs, true)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

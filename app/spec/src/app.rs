@@ -23,7 +23,7 @@ pub const VERSION_MAX_LEN: usize = 16;
 pub const DEFAULT_VERSION: &str = "v1";
 pub const MAX_REPLICAS: i64 = 1000;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AppKind {
     /// 无状态服务: a Deployment.
     #[default]

@@ -7,6 +7,9 @@ use k8s_openapi::api::core::v1::{Endpoints, Namespace, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use std::collections::BTreeMap;
 
+mod apps;
+pub use apps::{deployment_row, pod_failure, statefulset_row};
+
 fn age(meta: &ObjectMeta, now_unix: i64) -> Option<i64> {
     meta.creation_timestamp
         .as_ref()

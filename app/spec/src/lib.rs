@@ -26,6 +26,10 @@ pub mod annotations {
     pub const DESCRIPTION: &str = "wharf.io/description";
     /// A human-friendly display name (别名).
     pub const ALIAS: &str = "wharf.io/alias";
+    /// On a stopped app's workload: the replica count "start" restores.
+    pub const REPLICAS_BEFORE_STOP: &str = "wharf.io/replicas-before-stop";
+    /// The pod-template annotation a rolling restart sets (as kubectl does).
+    pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 }
 
 /// The recommended labels (`app.kubernetes.io/*`) Wharf puts on what it makes.

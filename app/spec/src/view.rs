@@ -211,3 +211,49 @@ pub struct WorkloadRef {
     /// The Service it belongs with.
     pub service: String,
 }
+
+/// Which app: its kind and name (the workload's and the Service's name).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AppRef {
+    pub kind: crate::app::AppKind,
+    pub name: String,
+}
+
+/// What an app is doing, as the list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppStatus {
+    /// Every desired replica is ready on the current template.
+    Running,
+    /// A rollout (or the first start) is in progress.
+    Updating,
+    /// Scaled to 0 by "stop" (or by hand).
+    Stopped,
+    /// Some replicas are not ready, for the reason given.
+    Degraded,
+    /// No replica is ready and pods report a failure.
+    Failed,
+}
+
+/// One row of the app list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppRow {
+    pub name: String,
+    pub alias: Option<String>,
+    pub kind: crate::app::AppKind,
+    /// `image:tag` of each container.
+    pub images: Vec<String>,
+    pub desired: i32,
+    pub ready: i32,
+    /// Replicas on the current template (the rollout's progress).
+    pub updated: i32,
+    pub available: i32,
+    pub status: AppStatus,
+    /// The pods' own reason when something is wrong (`ErrImagePull`,
+    /// `CrashLoopBackOff`, …).
+    pub reason: Option<String>,
+    /// The replica count "start" restores, while stopped.
+    pub stopped_replicas: Option<i32>,
+    /// The app's Service, if it exists (type, ports, external address).
+    pub service: Option<ServiceRow>,
+    pub age_seconds: Option<i64>,
+}

@@ -5,6 +5,7 @@
 //! built from that session's own credentials and implements the app's
 //! [`Cluster`] trait, which is all the server functions see.
 
+mod apps;
 mod connect;
 mod error;
 pub mod yaml;
