@@ -8,11 +8,11 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{Json, JsonEncoding};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::app::AppForm;
+use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::view::{
-    AppRef, AppRow, DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents, SpaceSummary,
-    WorkloadLabels, WorkloadRef,
+    AppRef, AppRow, DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents,
+    SpaceSummary, WorkloadLabels, WorkloadRef,
 };
 use wharf_spec::{ApiError, FieldErrors};
 
