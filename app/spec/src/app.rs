@@ -526,7 +526,7 @@ impl AppForm {
         }
         let mut names = HashSet::new();
         for (i, c) in self.containers.iter().enumerate() {
-            self.check_container(&mut errors, i, c, &mut names);
+            check_container(&mut errors, i, c, &mut names);
         }
 
         for (list, rows) in [
@@ -572,103 +572,102 @@ impl AppForm {
         }
         errors.into_result()
     }
+}
 
-    fn check_container<'a>(
-        &self,
-        errors: &mut FieldErrors,
-        i: usize,
-        c: &'a ContainerForm,
-        names: &mut HashSet<&'a str>,
-    ) {
-        let f = |part: &str| row("containers", i, part);
-        match check_dns1123_label(c.name.trim()) {
-            Err(p) => errors.push(&f("name"), p),
-            Ok(()) if !names.insert(c.name.trim()) => errors.push(&f("name"), Problem::Duplicate),
-            Ok(()) => {}
-        }
-        errors.check(&f("image"), check_image(c.image.trim()));
-        if !c.tag.trim().is_empty() {
-            errors.check(&f("tag"), check_tag(c.tag.trim()));
-        }
-        errors.check(&f("command"), split_command(&c.command).map(|_| ()));
-        errors.check(&f("args"), split_command(&c.args).map(|_| ()));
+/// The rules of one container (`containers.{i}.*`); `names` collects the
+/// containers' names to find duplicates.
+fn check_container<'a>(
+    errors: &mut FieldErrors,
+    i: usize,
+    c: &'a ContainerForm,
+    names: &mut HashSet<&'a str>,
+) {
+    let f = |part: &str| row("containers", i, part);
+    match check_dns1123_label(c.name.trim()) {
+        Err(p) => errors.push(&f("name"), p),
+        Ok(()) if !names.insert(c.name.trim()) => errors.push(&f("name"), Problem::Duplicate),
+        Ok(()) => {}
+    }
+    errors.check(&f("image"), check_image(c.image.trim()));
+    if !c.tag.trim().is_empty() {
+        errors.check(&f("tag"), check_tag(c.tag.trim()));
+    }
+    errors.check(&f("command"), split_command(&c.command).map(|_| ()));
+    errors.check(&f("args"), split_command(&c.args).map(|_| ()));
 
-        let mut port_names = HashSet::new();
-        let mut ports = HashSet::new();
-        for (j, p) in c.ports.iter().enumerate() {
-            let pf = |part: &str| format!("containers.{i}.ports.{j}.{part}");
-            if p.name.trim().is_empty() && p.port.trim().is_empty() {
-                continue;
-            }
-            match parse_int(&p.port, 1, 65_535) {
-                Err(e) => errors.push(&pf("port"), e),
-                Ok(n) if !ports.insert((n, p.protocol)) => {
-                    errors.push(&pf("port"), Problem::Duplicate)
-                }
-                Ok(_) => {}
-            }
-            let name = p.name.trim();
-            if !name.is_empty() {
-                match check_iana_svc_name(name) {
-                    Err(e) => errors.push(&pf("name"), e),
-                    Ok(()) if !port_names.insert(name) => {
-                        errors.push(&pf("name"), Problem::Duplicate)
-                    }
-                    Ok(()) => {}
-                }
-            }
+    let mut port_names = HashSet::new();
+    let mut ports = HashSet::new();
+    for (j, p) in c.ports.iter().enumerate() {
+        let pf = |part: &str| format!("containers.{i}.ports.{j}.{part}");
+        if p.name.trim().is_empty() && p.port.trim().is_empty() {
+            continue;
         }
-
-        let mut env_names = HashSet::new();
-        for (j, e) in c.env.iter().enumerate().filter(|(_, e)| !e.is_blank()) {
-            let ef = |part: &str| format!("containers.{i}.env.{j}.{part}");
-            let name = e.name.trim();
-            match check_env_name(name) {
-                Err(p) => errors.push(&ef("name"), p),
-                Ok(()) if !env_names.insert(name) => errors.push(&ef("name"), Problem::Duplicate),
+        match parse_int(&p.port, 1, 65_535) {
+            Err(e) => errors.push(&pf("port"), e),
+            Ok(n) if !ports.insert((n, p.protocol)) => errors.push(&pf("port"), Problem::Duplicate),
+            Ok(_) => {}
+        }
+        let name = p.name.trim();
+        if !name.is_empty() {
+            match check_iana_svc_name(name) {
+                Err(e) => errors.push(&pf("name"), e),
+                Ok(()) if !port_names.insert(name) => errors.push(&pf("name"), Problem::Duplicate),
                 Ok(()) => {}
-            }
-            if e.source != EnvSource::Value {
-                errors.check(&ef("ref_name"), check_dns1123_subdomain(e.ref_name.trim()));
-                let key = e.ref_key.trim();
-                let key_ok = !key.is_empty()
-                    && key.len() <= 253
-                    && key
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-                if key.is_empty() {
-                    errors.push(&ef("ref_key"), Problem::Required);
-                } else if !key_ok {
-                    errors.push(&ef("ref_key"), Problem::InvalidEnvName);
-                }
-            }
-        }
-
-        for (request, limit, rf, lf) in [
-            (&c.cpu_request, &c.cpu_limit, "cpu_request", "cpu_limit"),
-            (
-                &c.memory_request,
-                &c.memory_limit,
-                "memory_request",
-                "memory_limit",
-            ),
-        ] {
-            let parse = |t: &str| (!t.trim().is_empty()).then(|| parse_quantity(t));
-            let (r, l) = (parse(request), parse(limit));
-            if let Some(Err(p)) = &r {
-                errors.push(&f(rf), p.clone());
-            }
-            if let Some(Err(p)) = &l {
-                errors.push(&f(lf), p.clone());
-            }
-            if let (Some(Ok(r)), Some(Ok(l))) = (r, l)
-                && r > l
-            {
-                errors.push(&f(rf), Problem::RequestAboveLimit);
             }
         }
     }
 
+    let mut env_names = HashSet::new();
+    for (j, e) in c.env.iter().enumerate().filter(|(_, e)| !e.is_blank()) {
+        let ef = |part: &str| format!("containers.{i}.env.{j}.{part}");
+        let name = e.name.trim();
+        match check_env_name(name) {
+            Err(p) => errors.push(&ef("name"), p),
+            Ok(()) if !env_names.insert(name) => errors.push(&ef("name"), Problem::Duplicate),
+            Ok(()) => {}
+        }
+        if e.source != EnvSource::Value {
+            errors.check(&ef("ref_name"), check_dns1123_subdomain(e.ref_name.trim()));
+            let key = e.ref_key.trim();
+            let key_ok = !key.is_empty()
+                && key.len() <= 253
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if key.is_empty() {
+                errors.push(&ef("ref_key"), Problem::Required);
+            } else if !key_ok {
+                errors.push(&ef("ref_key"), Problem::InvalidEnvName);
+            }
+        }
+    }
+
+    for (request, limit, rf, lf) in [
+        (&c.cpu_request, &c.cpu_limit, "cpu_request", "cpu_limit"),
+        (
+            &c.memory_request,
+            &c.memory_limit,
+            "memory_request",
+            "memory_limit",
+        ),
+    ] {
+        let parse = |t: &str| (!t.trim().is_empty()).then(|| parse_quantity(t));
+        let (r, l) = (parse(request), parse(limit));
+        if let Some(Err(p)) = &r {
+            errors.push(&f(rf), p.clone());
+        }
+        if let Some(Err(p)) = &l {
+            errors.push(&f(lf), p.clone());
+        }
+        if let (Some(Ok(r)), Some(Ok(l))) = (r, l)
+            && r > l
+        {
+            errors.push(&f(rf), Problem::RequestAboveLimit);
+        }
+    }
+}
+
+impl AppForm {
     /// Where an apiserver cause on the workload lands on this form:
     /// `spec.template.spec.containers[0].image` → `containers.0.image`.
     pub fn form_field(api_path: &str) -> Option<String> {
@@ -718,7 +717,13 @@ pub fn check_version(version: &str) -> Result<(), Problem> {
 #[cfg(feature = "k8s")]
 mod build;
 #[cfg(feature = "k8s")]
+mod edit;
+mod upgrade;
+#[cfg(feature = "k8s")]
 pub use build::Workload;
+#[cfg(feature = "k8s")]
+pub use edit::{WorkloadObject, split_image};
+pub use upgrade::{UpgradeForm, UpgradeMark};
 
 #[cfg(test)]
 mod tests;

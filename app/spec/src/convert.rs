@@ -8,7 +8,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use std::collections::BTreeMap;
 
 mod apps;
-pub use apps::{deployment_row, pod_failure, statefulset_row};
+pub use apps::{
+    controller_revision_template, deployment_revisions, deployment_row, pod_failure, pod_row,
+    replica_set_template, statefulset_revisions, statefulset_row,
+};
 
 fn age(meta: &ObjectMeta, now_unix: i64) -> Option<i64> {
     meta.creation_timestamp

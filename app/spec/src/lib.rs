@@ -30,6 +30,12 @@ pub mod annotations {
     pub const REPLICAS_BEFORE_STOP: &str = "wharf.io/replicas-before-stop";
     /// The pod-template annotation a rolling restart sets (as kubectl does).
     pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
+    /// On an upgraded, not yet confirmed app's workload: what "roll back"
+    /// returns to ([`crate::app::UpgradeMark`] as JSON).
+    pub const UPGRADED_FROM: &str = "wharf.io/upgraded-from";
+    /// The revision number the Deployment controller writes on a Deployment
+    /// and on each of its ReplicaSets.
+    pub const DEPLOYMENT_REVISION: &str = "deployment.kubernetes.io/revision";
 }
 
 /// The recommended labels (`app.kubernetes.io/*`) Wharf puts on what it makes.

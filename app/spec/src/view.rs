@@ -232,6 +232,8 @@ pub enum AppStatus {
     Degraded,
     /// No replica is ready and pods report a failure.
     Failed,
+    /// 升级完成: an upgrade has rolled out and awaits confirm or roll back.
+    Upgraded,
 }
 
 /// One row of the app list.
@@ -256,4 +258,44 @@ pub struct AppRow {
     /// The app's Service, if it exists (type, ports, external address).
     pub service: Option<ServiceRow>,
     pub age_seconds: Option<i64>,
+    /// Set from an upgrade until it is confirmed or rolled back.
+    pub upgrade: Option<crate::app::UpgradeMark>,
+}
+
+/// One revision of an app's pod template (a Deployment's ReplicaSet, a
+/// StatefulSet's ControllerRevision).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionRow {
+    pub number: i64,
+    pub images: Vec<String>,
+    /// The template the workload runs now.
+    pub current: bool,
+    pub age_seconds: Option<i64>,
+}
+
+/// A pod of an app, as its detail page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PodRow {
+    pub name: String,
+    /// `status.phase`, or the reason a container waits or failed
+    /// (`ContainerCreating`, `ErrImagePull`, `CrashLoopBackOff`, `Terminating`).
+    pub status: String,
+    pub ready: u32,
+    pub containers: u32,
+    pub restarts: i32,
+    pub node: Option<String>,
+    pub ip: Option<String>,
+    pub age_seconds: Option<i64>,
+}
+
+/// An app's detail page: its row, the upgrade form filled from the
+/// workload (with the resourceVersion it was read at), its revisions and pods.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppDetail {
+    pub row: AppRow,
+    pub form: crate::app::UpgradeForm,
+    pub resource_version: String,
+    /// Newest first.
+    pub revisions: Vec<RevisionRow>,
+    pub pods: Vec<PodRow>,
 }

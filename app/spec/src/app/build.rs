@@ -40,7 +40,7 @@ impl Workload {
 }
 
 impl ContainerForm {
-    fn build(&self) -> Container {
+    pub(super) fn build(&self) -> Container {
         let image = match self.tag.trim() {
             "" => self.image.trim().to_owned(),
             tag => format!("{}:{tag}", self.image.trim()),

@@ -222,6 +222,125 @@ mod build {
         let svc = f.build_service("dev").spec.unwrap();
         assert_eq!(svc.cluster_ip.as_deref(), Some("None"));
     }
+
+    #[test]
+    fn image_references_split_at_the_tag() {
+        let split = |r: &str| split_image(r);
+        assert_eq!(split("busybox:1.35"), ("busybox".into(), "1.35".into()));
+        assert_eq!(split("busybox"), ("busybox".into(), String::new()));
+        assert_eq!(
+            split("registry:5000/team/web"),
+            ("registry:5000/team/web".into(), String::new())
+        );
+        assert_eq!(
+            split("registry:5000/team/web:v2"),
+            ("registry:5000/team/web".into(), "v2".into())
+        );
+    }
+
+    fn deployment() -> k8s_openapi::api::apps::v1::Deployment {
+        let Workload::Deployment(d) = web().build_workload("dev") else {
+            panic!("a Deployment")
+        };
+        d
+    }
+
+    #[test]
+    fn the_upgrade_form_reads_the_workload_back() {
+        let d = deployment();
+        let form = UpgradeForm::from_workload(&d);
+        assert_eq!(form.replicas, "2");
+        assert_eq!(form.containers, web().containers);
+        // Applying it unchanged changes nothing.
+        let mut again = d.clone();
+        form.apply_to(&mut again);
+        assert_eq!(again, d);
+    }
+
+    #[test]
+    fn an_upgrade_keeps_what_the_form_does_not_show() {
+        use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, ObjectFieldSelector, Probe};
+        let mut d = deployment();
+        let spec = d.spec.as_mut().unwrap().template.spec.as_mut().unwrap();
+        let c = &mut spec.containers[0];
+        c.readiness_probe = Some(Probe {
+            period_seconds: Some(3),
+            ..Default::default()
+        });
+        c.env = Some(vec![EnvVar {
+            name: "POD".into(),
+            value_from: Some(EnvVarSource {
+                field_ref: Some(ObjectFieldSelector {
+                    field_path: "metadata.name".into(),
+                    api_version: None,
+                }),
+                ..Default::default()
+            }),
+            value: None,
+        }]);
+        c.resources = Some(k8s_openapi::api::core::v1::ResourceRequirements {
+            limits: Some(
+                [(
+                    "ephemeral-storage".to_owned(),
+                    k8s_openapi::apimachinery::pkg::api::resource::Quantity("1Gi".into()),
+                )]
+                .into(),
+            ),
+            ..Default::default()
+        });
+
+        let mut form = UpgradeForm::from_workload(&d);
+        assert!(form.containers[0].env.is_empty(), "a fieldRef is not shown");
+        form.containers[0].tag = "1.36".into();
+        form.containers[0].command = "sh -c 'echo \"hi there\"; sleep 1d'".into();
+        form.containers[0].memory_limit = "64Mi".into();
+        form.replicas = "3".into();
+        form.validate().unwrap();
+        form.apply_to(&mut d);
+
+        assert_eq!(d.spec.as_ref().unwrap().replicas, Some(3));
+        let c = &d
+            .spec
+            .as_ref()
+            .unwrap()
+            .template
+            .spec
+            .as_ref()
+            .unwrap()
+            .containers[0];
+        assert_eq!(c.image.as_deref(), Some("busybox:1.36"));
+        assert_eq!(
+            c.command.as_deref().unwrap(),
+            ["sh", "-c", "echo \"hi there\"; sleep 1d"]
+        );
+        assert_eq!(c.readiness_probe.as_ref().unwrap().period_seconds, Some(3));
+        assert_eq!(c.env.as_ref().unwrap()[0].name, "POD");
+        let limits = c.resources.as_ref().unwrap().limits.as_ref().unwrap();
+        assert_eq!(limits["ephemeral-storage"].0, "1Gi");
+        assert_eq!(limits["memory"].0, "64Mi");
+        // And the command reads back as the user wrote its words.
+        let back = UpgradeForm::from_workload(&d);
+        assert_eq!(
+            split_command(&back.containers[0].command).unwrap(),
+            ["sh", "-c", "echo \"hi there\"; sleep 1d"]
+        );
+    }
+
+    #[test]
+    fn upgrade_rules() {
+        let mut form = UpgradeForm::from_workload(&deployment());
+        form.replicas = "-1".into();
+        form.containers[0].image = "Busybox".into();
+        let errors = form.validate().unwrap_err();
+        assert!(errors.get("replicas").is_some());
+        assert_eq!(errors.get("containers.0.image"), Some(&Problem::Uppercase));
+        form.containers.clear();
+        form.replicas = "1".into();
+        assert_eq!(
+            form.validate().unwrap_err().get("containers"),
+            Some(&Problem::AtLeastOne)
+        );
+    }
 }
 
 mod properties {
@@ -302,6 +421,15 @@ mod properties {
                         prop_assert_eq!(w.kind(), if stateful { "StatefulSet" } else { "Deployment" });
                         let svc = f.build_service("ns");
                         prop_assert_eq!(svc.metadata.name.as_deref(), Some(f.name.trim()));
+                        // Read back for an upgrade and applied unchanged:
+                        // the same workload (commands re-quoted exactly).
+                        if let Workload::Deployment(d) = w {
+                            let form = UpgradeForm::from_workload(&d);
+                            prop_assert!(form.validate().is_ok());
+                            let mut again = d.clone();
+                            form.apply_to(&mut again);
+                            prop_assert_eq!(again, d);
+                        }
                     }
                 }
                 Err(errors) => prop_assert!(!errors.is_empty()),

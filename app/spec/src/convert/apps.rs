@@ -2,10 +2,10 @@
 //! lists, this decides what the user reads.
 
 use super::{age, annotation};
-use crate::annotations::{ALIAS, REPLICAS_BEFORE_STOP};
-use crate::app::AppKind;
-use crate::view::{AppRow, AppStatus, ServiceRow};
-use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use crate::annotations::{ALIAS, DEPLOYMENT_REVISION, REPLICAS_BEFORE_STOP, UPGRADED_FROM};
+use crate::app::{AppKind, UpgradeMark};
+use crate::view::{AppRow, AppStatus, PodRow, RevisionRow, ServiceRow};
+use k8s_openapi::api::apps::v1::{ControllerRevision, Deployment, ReplicaSet, StatefulSet};
 use k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -54,9 +54,12 @@ struct Counts {
     rolling: bool,
 }
 
-fn status(counts: &Counts, failure: &Option<String>) -> AppStatus {
+fn status(counts: &Counts, failure: &Option<String>, upgraded: bool) -> AppStatus {
     if counts.desired == 0 {
         return AppStatus::Stopped;
+    }
+    if upgraded && !counts.rolling && counts.ready >= counts.desired {
+        return AppStatus::Upgraded;
     }
     if counts.rolling {
         // A rollout stuck on a failing pod is reported as such.
@@ -86,12 +89,13 @@ fn row(
     now_unix: i64,
 ) -> AppRow {
     let failure = pod_failure(pods);
+    let upgrade = annotation(meta, UPGRADED_FROM).and_then(|a| UpgradeMark::parse(&a));
     AppRow {
         name: meta.name.clone().unwrap_or_default(),
         alias: annotation(meta, ALIAS),
         kind,
         images: images(template),
-        status: status(&counts, &failure),
+        status: status(&counts, &failure, upgrade.is_some()),
         reason: failure,
         desired: counts.desired,
         ready: counts.ready,
@@ -100,6 +104,7 @@ fn row(
         stopped_replicas: annotation(meta, REPLICAS_BEFORE_STOP).and_then(|n| n.parse().ok()),
         service,
         age_seconds: age(meta, now_unix),
+        upgrade,
     }
 }
 
@@ -161,6 +166,127 @@ pub fn statefulset_row(
         service,
         now_unix,
     )
+}
+
+fn owned_by(meta: &ObjectMeta, owner: &ObjectMeta) -> bool {
+    meta.owner_references
+        .iter()
+        .flatten()
+        .any(|o| Some(&o.uid) == owner.uid.as_ref())
+}
+
+/// A ReplicaSet's pod template as its Deployment would run it again: without
+/// the `pod-template-hash` label the controller adds.
+pub fn replica_set_template(rs: &ReplicaSet) -> PodTemplateSpec {
+    let mut template = rs
+        .spec
+        .as_ref()
+        .and_then(|s| s.template.clone())
+        .unwrap_or_default();
+    if let Some(labels) = template.metadata.as_mut().and_then(|m| m.labels.as_mut()) {
+        labels.remove("pod-template-hash");
+    }
+    template
+}
+
+/// A ControllerRevision's pod template: its `data` is the StatefulSet patch
+/// `{"spec":{"template":{…,"$patch":"replace"}}}`.
+pub fn controller_revision_template(cr: &ControllerRevision) -> Option<PodTemplateSpec> {
+    let mut template = cr.data.as_ref()?.0.get("spec")?.get("template")?.clone();
+    if let Some(map) = template.as_object_mut() {
+        map.remove("$patch");
+    }
+    serde_json::from_value(template).ok()
+}
+
+fn revision_number(meta: &ObjectMeta) -> Option<i64> {
+    annotation(meta, DEPLOYMENT_REVISION)?.parse().ok()
+}
+
+/// A Deployment's revisions (its ReplicaSets), newest first, with the
+/// templates to roll back to.
+pub fn deployment_revisions(
+    d: &Deployment,
+    replica_sets: &[ReplicaSet],
+    now_unix: i64,
+) -> Vec<(RevisionRow, PodTemplateSpec)> {
+    let current = revision_number(&d.metadata);
+    let mut rows: Vec<_> = replica_sets
+        .iter()
+        .filter(|rs| owned_by(&rs.metadata, &d.metadata))
+        .filter_map(|rs| {
+            let number = revision_number(&rs.metadata)?;
+            let template = replica_set_template(rs);
+            let row = RevisionRow {
+                number,
+                images: images(&template),
+                current: Some(number) == current,
+                age_seconds: age(&rs.metadata, now_unix),
+            };
+            Some((row, template))
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.number.cmp(&a.0.number));
+    rows
+}
+
+/// A StatefulSet's revisions (its ControllerRevisions), newest first.
+pub fn statefulset_revisions(
+    s: &StatefulSet,
+    revisions: &[ControllerRevision],
+    now_unix: i64,
+) -> Vec<(RevisionRow, PodTemplateSpec)> {
+    let update = s.status.as_ref().and_then(|st| st.update_revision.clone());
+    let mut rows: Vec<_> = revisions
+        .iter()
+        .filter(|cr| owned_by(&cr.metadata, &s.metadata))
+        .filter_map(|cr| {
+            let template = controller_revision_template(cr)?;
+            let row = RevisionRow {
+                number: cr.revision,
+                images: images(&template),
+                current: cr.metadata.name.is_some() && cr.metadata.name == update,
+                age_seconds: age(&cr.metadata, now_unix),
+            };
+            Some((row, template))
+        })
+        .collect();
+    rows.sort_by(|a, b| b.0.number.cmp(&a.0.number));
+    rows
+}
+
+/// A pod as the app's detail page lists it; the status reads like
+/// `kubectl get pods` (a waiting or failed container's reason first).
+pub fn pod_row(p: &Pod, now_unix: i64) -> PodRow {
+    let st = p.status.clone().unwrap_or_default();
+    let statuses = st.container_statuses.clone().unwrap_or_default();
+    let reason = statuses.iter().find_map(|c| {
+        let state = c.state.as_ref()?;
+        state
+            .waiting
+            .as_ref()
+            .and_then(|w| w.reason.clone())
+            .or_else(|| state.terminated.as_ref().and_then(|t| t.reason.clone()))
+    });
+    let status = if p.metadata.deletion_timestamp.is_some() {
+        "Terminating".to_owned()
+    } else {
+        reason
+            .or(st.reason.clone())
+            .or(st.phase.clone())
+            .unwrap_or_else(|| "Unknown".into())
+    };
+    let containers = p.spec.as_ref().map_or(0, |s| s.containers.len()) as u32;
+    PodRow {
+        name: p.metadata.name.clone().unwrap_or_default(),
+        status,
+        ready: statuses.iter().filter(|c| c.ready).count() as u32,
+        containers,
+        restarts: statuses.iter().map(|c| c.restart_count).sum(),
+        node: p.spec.as_ref().and_then(|s| s.node_name.clone()),
+        ip: st.pod_ip.clone(),
+        age_seconds: age(&p.metadata, now_unix),
+    }
 }
 
 #[cfg(test)]
@@ -238,6 +364,96 @@ mod tests {
         assert_eq!(
             deployment_row(&deployment(&one_ready), &[&starting], None, 0).status,
             AppStatus::Updating
+        );
+    }
+
+    #[test]
+    fn an_unconfirmed_upgrade_reads_upgraded_once_rolled_out() {
+        let upgraded = RUNNING.replace(
+            r#""wharf.io/alias":"前端""#,
+            r#""wharf.io/upgraded-from":"{\"revision\":1,\"replicas\":2,\"images\":[\"busybox:1.34\"]}""#,
+        );
+        let r = deployment_row(&deployment(&upgraded), &[], None, 0);
+        assert_eq!(r.status, AppStatus::Upgraded);
+        assert_eq!(r.upgrade.unwrap().images, ["busybox:1.34"]);
+        let rolling = upgraded.replace(r#""updatedReplicas":2"#, r#""updatedReplicas":1"#);
+        assert_eq!(
+            deployment_row(&deployment(&rolling), &[], None, 0).status,
+            AppStatus::Updating
+        );
+    }
+
+    #[test]
+    fn revisions_are_the_owned_replica_sets_newest_first() {
+        let d = deployment(&RUNNING.replace(
+            r#""name":"web","generation":2,"#,
+            r#""name":"web","uid":"u1","generation":2,"annotations":{"deployment.kubernetes.io/revision":"2"},"#,
+        ).replace(r#","annotations":{"wharf.io/alias":"前端"}"#, ""));
+        let rs = |n: u32, owner: &str, image: &str| -> ReplicaSet {
+            serde_json::from_value(serde_json::json!({
+                "metadata": {"name": format!("web-{n}"), "annotations": {"deployment.kubernetes.io/revision": n.to_string()},
+                  "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "uid": owner}]},
+                "spec": {"selector": {}, "template": {"metadata": {"labels": {"app": "web", "pod-template-hash": "abc"}},
+                  "spec": {"containers": [{"name": "main", "image": image}]}}}
+            })).unwrap()
+        };
+        let list = [
+            rs(1, "u1", "busybox:1.34"),
+            rs(2, "u1", "busybox:1.35"),
+            rs(3, "other", "x"),
+        ];
+        let revisions = deployment_revisions(&d, &list, 0);
+        let numbers: Vec<_> = revisions
+            .iter()
+            .map(|(r, _)| (r.number, r.current))
+            .collect();
+        assert_eq!(numbers, [(2, true), (1, false)]);
+        assert_eq!(revisions[1].0.images, ["busybox:1.34"]);
+        let labels = revisions[1]
+            .1
+            .metadata
+            .as_ref()
+            .unwrap()
+            .labels
+            .as_ref()
+            .unwrap();
+        assert!(!labels.contains_key("pod-template-hash"));
+    }
+
+    #[test]
+    fn a_controller_revision_holds_the_template_as_a_patch() {
+        let cr: ControllerRevision = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "db-7d9"}, "revision": 3,
+            "data": {"spec": {"template": {"$patch": "replace", "metadata": {"labels": {"a": "b"}},
+              "spec": {"containers": [{"name": "main", "image": "busybox:1.35"}]}}}}
+        }))
+        .unwrap();
+        let t = controller_revision_template(&cr).unwrap();
+        assert_eq!(images(&t), ["busybox:1.35"]);
+    }
+
+    #[test]
+    fn pods_read_like_kubectl() {
+        let mut p = pod("ErrImagePull");
+        p.spec = Some(Default::default());
+        assert_eq!(pod_row(&p, 0).status, "ErrImagePull");
+        let running: Pod = serde_json::from_value(serde_json::json!({
+            "metadata": {"name": "p"},
+            "spec": {"nodeName": "n1", "containers": [{"name": "main"}]},
+            "status": {"phase": "Running", "podIP": "10.0.0.5", "containerStatuses": [{"name": "main", "image": "x",
+              "imageID": "", "ready": true, "restartCount": 2, "state": {"running": {}}}]}
+        }))
+        .unwrap();
+        let r = pod_row(&running, 0);
+        assert_eq!(
+            (
+                r.status.as_str(),
+                r.ready,
+                r.containers,
+                r.restarts,
+                r.node.as_deref()
+            ),
+            ("Running", 1, 1, 2, Some("n1"))
         );
     }
 }
