@@ -8,10 +8,10 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{Json, JsonEncoding};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use wharf_spec::app::AppForm;
+use wharf_spec::app::{AppForm, UpgradeForm};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::view::{
-    AppRef, AppRow, DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents,
+    AppDetail, AppRef, AppRow, DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents,
     SpaceSummary, WorkloadLabels, WorkloadRef,
 };
 use wharf_spec::{ApiError, FieldErrors};
@@ -294,6 +294,30 @@ pub async fn list_apps(space: String) -> Result<Vec<AppRow>, AppError> {
     respond(async { cluster()?.list_apps(&space).await }.await)
 }
 
+#[server(endpoint = "app_detail")]
+pub async fn get_app(space: String, name: String) -> Result<AppDetail, AppError> {
+    respond(async { cluster()?.app_detail(&space, &name).await }.await)
+}
+
+/// 升级服务 with the form filled from the workload at `resource_version`.
+#[server(endpoint = "upgrade_app", input = Json)]
+pub async fn upgrade_app(
+    space: String,
+    app: AppRef,
+    form: UpgradeForm,
+    resource_version: String,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            form.validate()?;
+            cluster()?
+                .upgrade_app(&space, &app, &form, &resource_version)
+                .await
+        }
+        .await,
+    )
+}
+
 /// What the lifecycle buttons do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppAction {
@@ -301,6 +325,9 @@ pub enum AppAction {
     Stop,
     Start,
     Restart,
+    /// To a revision, or (None) to what ran before the upgrade.
+    Rollback(Option<i64>),
+    ConfirmUpgrade,
 }
 
 #[server(endpoint = "app_action", input = Json)]
@@ -313,6 +340,8 @@ pub async fn run_app_action(space: String, app: AppRef, action: AppAction) -> Re
                 AppAction::Stop => cluster.stop_app(&space, &app).await,
                 AppAction::Start => cluster.start_app(&space, &app).await,
                 AppAction::Restart => cluster.restart_app(&space, &app).await,
+                AppAction::Rollback(revision) => cluster.rollback_app(&space, &app, revision).await,
+                AppAction::ConfirmUpgrade => cluster.confirm_upgrade(&space, &app).await,
             }
         }
         .await,

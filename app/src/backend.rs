@@ -10,11 +10,11 @@ use async_trait::async_trait;
 use leptos::prelude::use_context;
 use std::sync::Arc;
 use wharf_spec::ApiError;
-use wharf_spec::app::AppForm;
+use wharf_spec::app::{AppForm, UpgradeForm};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::space::NewSpace;
 use wharf_spec::view::{
-    AppRef, AppRow, DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents,
+    AppDetail, AppRef, AppRow, DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents,
     SpaceSummary, WorkloadLabels, WorkloadRef,
 };
 
@@ -117,6 +117,28 @@ pub trait Apps: Send + Sync {
     /// Wharf's apps of the space (workloads labelled managed-by wharf).
     async fn list_apps(&self, space: &str) -> Result<Vec<AppRow>, ApiError>;
     async fn scale_app(&self, space: &str, app: &AppRef, replicas: i32) -> Result<(), ApiError>;
+    /// One app with its upgrade form, revisions and pods.
+    async fn app_detail(&self, space: &str, name: &str) -> Result<AppDetail, ApiError>;
+    /// 升级服务: applies the (validated) form onto the workload read at
+    /// `resource_version` (Conflict if it changed since) and marks the app
+    /// upgraded, remembering what ran before.
+    async fn upgrade_app(
+        &self,
+        space: &str,
+        app: &AppRef,
+        form: &UpgradeForm,
+        resource_version: &str,
+    ) -> Result<(), ApiError>;
+    /// 回滚服务: back to `revision`, or (None) to what ran before the upgrade,
+    /// replica count included; clears the upgraded state.
+    async fn rollback_app(
+        &self,
+        space: &str,
+        app: &AppRef,
+        revision: Option<i64>,
+    ) -> Result<(), ApiError>;
+    /// 确认升级完成: clears the upgraded state (the revisions stay).
+    async fn confirm_upgrade(&self, space: &str, app: &AppRef) -> Result<(), ApiError>;
     /// Scales to 0, remembering the count in an annotation.
     async fn stop_app(&self, space: &str, app: &AppRef) -> Result<(), ApiError>;
     /// Restores the count "stop" remembered.

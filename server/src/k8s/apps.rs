@@ -2,17 +2,23 @@
 
 use super::{KubeCluster, PAGE, map_error, now_unix};
 use async_trait::async_trait;
-use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
-use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, Service};
+use k8s_openapi::NamespaceResourceScope;
+use k8s_openapi::api::apps::v1::{ControllerRevision, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, PodTemplateSpec, Service};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kube::Resource;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::json;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Debug;
 use wharf_app::backend::Apps;
-use wharf_spec::annotations::{REPLICAS_BEFORE_STOP, RESTARTED_AT};
-use wharf_spec::app::{AppForm, AppKind, Workload};
+use wharf_spec::annotations::{REPLICAS_BEFORE_STOP, RESTARTED_AT, UPGRADED_FROM};
+use wharf_spec::app::{AppForm, AppKind, UpgradeForm, UpgradeMark, Workload, WorkloadObject};
 use wharf_spec::labels_wharf::{MANAGED_BY, NAME, WHARF};
 use wharf_spec::service::ServiceForm;
-use wharf_spec::view::{AppRef, AppRow};
+use wharf_spec::view::{AppDetail, AppRef, AppRow, RevisionRow, ServiceRow};
 use wharf_spec::{ApiError, convert};
 
 fn wharf_apps() -> ListParams {
@@ -25,6 +31,122 @@ fn rfc3339_now() -> String {
     k8s_openapi::jiff::Timestamp::now().to_string()
 }
 
+/// What the lifecycle needs to know per workload kind: its row and where its
+/// revisions live (ReplicaSets, ControllerRevisions).
+pub(super) trait AppWorkload:
+    WorkloadObject
+    + Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+    + Clone
+    + Debug
+    + Serialize
+    + DeserializeOwned
+    + Send
+    + Sync
+    + 'static
+{
+    fn row(&self, pods: &[&Pod], service: Option<ServiceRow>, now_unix: i64) -> AppRow;
+
+    /// Newest first, each with the template to roll back to.
+    fn revisions<'a>(
+        &'a self,
+        cluster: &'a KubeCluster,
+        namespace: &'a str,
+    ) -> impl Future<Output = Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError>> + Send + 'a;
+}
+
+fn same_app(name: &str) -> ListParams {
+    ListParams::default().labels(&format!("{NAME}={name}"))
+}
+
+impl AppWorkload for Deployment {
+    fn row(&self, pods: &[&Pod], service: Option<ServiceRow>, now_unix: i64) -> AppRow {
+        convert::deployment_row(self, pods, service, now_unix)
+    }
+
+    fn revisions<'a>(
+        &'a self,
+        cluster: &'a KubeCluster,
+        namespace: &'a str,
+    ) -> impl Future<Output = Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError>> + Send + 'a
+    {
+        async move {
+            let name = self.metadata.name.as_deref().unwrap_or_default();
+            let sets = cluster
+                .namespaced::<ReplicaSet>(namespace)
+                .list(&same_app(name))
+                .await
+                .map_err(map_error)?;
+            Ok(convert::deployment_revisions(self, &sets.items, now_unix()))
+        }
+    }
+}
+
+impl AppWorkload for StatefulSet {
+    fn row(&self, pods: &[&Pod], service: Option<ServiceRow>, now_unix: i64) -> AppRow {
+        convert::statefulset_row(self, pods, service, now_unix)
+    }
+
+    fn revisions<'a>(
+        &'a self,
+        cluster: &'a KubeCluster,
+        namespace: &'a str,
+    ) -> impl Future<Output = Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError>> + Send + 'a
+    {
+        async move {
+            let name = self.metadata.name.as_deref().unwrap_or_default();
+            let revisions = cluster
+                .namespaced::<ControllerRevision>(namespace)
+                .list(&same_app(name))
+                .await
+                .map_err(map_error)?;
+            Ok(convert::statefulset_revisions(
+                self,
+                &revisions.items,
+                now_unix(),
+            ))
+        }
+    }
+}
+
+/// Calls `$body` with `$ty` the workload type of `$kind`.
+macro_rules! per_kind {
+    ($kind:expr, $ty:ident => $body:expr) => {
+        match $kind {
+            AppKind::Stateless => {
+                type $ty = Deployment;
+                $body
+            }
+            AppKind::Stateful => {
+                type $ty = StatefulSet;
+                $body
+            }
+        }
+    };
+}
+
+fn annotations_mut(meta: &mut ObjectMeta) -> &mut BTreeMap<String, String> {
+    meta.annotations.get_or_insert_with(BTreeMap::new)
+}
+
+fn upgrade_mark(meta: &ObjectMeta) -> Option<UpgradeMark> {
+    meta.annotations
+        .as_ref()?
+        .get(UPGRADED_FROM)
+        .and_then(|a| UpgradeMark::parse(a))
+}
+
+fn template_images(w: &impl WorkloadObject) -> Vec<String> {
+    w.template()
+        .and_then(|t| t.spec.as_ref())
+        .map(|s| {
+            s.containers
+                .iter()
+                .filter_map(|c| c.image.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl KubeCluster {
     /// A merge patch on the app's workload.
     async fn patch_workload(
@@ -33,20 +155,12 @@ impl KubeCluster {
         app: &AppRef,
         patch: serde_json::Value,
     ) -> Result<(), ApiError> {
-        let params = PatchParams::default();
-        let result = match app.kind {
-            AppKind::Stateless => self
-                .namespaced::<Deployment>(namespace)
-                .patch(&app.name, &params, &Patch::Merge(&patch))
-                .await
-                .map(|_| ()),
-            AppKind::Stateful => self
-                .namespaced::<StatefulSet>(namespace)
-                .patch(&app.name, &params, &Patch::Merge(&patch))
-                .await
-                .map(|_| ()),
-        };
-        result.map_err(map_error)
+        per_kind!(app.kind, K => self
+            .namespaced::<K>(namespace)
+            .patch(&app.name, &PatchParams::default(), &Patch::Merge(&patch))
+            .await
+            .map(|_| ())
+            .map_err(map_error))
     }
 
     /// The workload's replicas, annotations and resourceVersion.
@@ -55,29 +169,167 @@ impl KubeCluster {
         namespace: &str,
         app: &AppRef,
     ) -> Result<(i32, Option<String>, Option<String>), ApiError> {
-        let (meta, replicas) = match app.kind {
-            AppKind::Stateless => {
-                let d = self
-                    .namespaced::<Deployment>(namespace)
-                    .get(&app.name)
-                    .await
-                    .map_err(map_error)?;
-                (d.metadata, d.spec.and_then(|s| s.replicas).unwrap_or(1))
-            }
-            AppKind::Stateful => {
-                let s = self
-                    .namespaced::<StatefulSet>(namespace)
-                    .get(&app.name)
-                    .await
-                    .map_err(map_error)?;
-                (s.metadata, s.spec.and_then(|s| s.replicas).unwrap_or(1))
-            }
-        };
+        let (meta, replicas) = per_kind!(app.kind, K => {
+            let w = self.namespaced::<K>(namespace).get(&app.name).await.map_err(map_error)?;
+            let replicas = w.replicas();
+            (w.metadata, replicas)
+        });
         let remembered = meta
             .annotations
             .as_ref()
             .and_then(|a| a.get(REPLICAS_BEFORE_STOP).cloned());
         Ok((replicas, remembered, meta.resource_version))
+    }
+
+    /// Reads the workload, lets `change` edit it and replaces it. The replace
+    /// carries the resourceVersion read (or `expected`, the one the user's
+    /// form was filled from), so a concurrent change answers Conflict and is
+    /// never overwritten.
+    async fn change_workload<K: AppWorkload>(
+        &self,
+        namespace: &str,
+        name: &str,
+        expected: Option<&str>,
+        change: impl AsyncFnOnce(&mut K) -> Result<(), ApiError>,
+    ) -> Result<(), ApiError> {
+        let api = self.namespaced::<K>(namespace);
+        let mut w = api.get(name).await.map_err(map_error)?;
+        if let Some(expected) = expected
+            && w.meta().resource_version.as_deref() != Some(expected)
+        {
+            return Err(ApiError::Conflict {
+                message: format!(
+                    "{} {name} was changed since the form was filled; reload to see the change",
+                    <K as k8s_openapi::Resource>::KIND
+                ),
+            });
+        }
+        change(&mut w).await?;
+        api.replace(name, &PostParams::default(), &w)
+            .await
+            .map(|_| ())
+            .map_err(map_error)
+    }
+
+    async fn detail_of<K: AppWorkload>(
+        &self,
+        namespace: &str,
+        w: K,
+    ) -> Result<AppDetail, ApiError> {
+        let name = w.meta().name.clone().unwrap_or_default();
+        let (pods, service, revisions) = tokio::try_join!(
+            async {
+                self.namespaced::<Pod>(namespace)
+                    .list(&same_app(&name))
+                    .await
+                    .map_err(map_error)
+            },
+            async {
+                self.namespaced::<Service>(namespace)
+                    .get_opt(&name)
+                    .await
+                    .map_err(map_error)
+            },
+            w.revisions(self, namespace),
+        )?;
+        let now = now_unix();
+        let pod_refs: Vec<&Pod> = pods.items.iter().collect();
+        let row = w.row(
+            &pod_refs,
+            service.map(|s| convert::service_row(&s, now)),
+            now,
+        );
+        let mut pod_rows: Vec<_> = pods
+            .items
+            .iter()
+            .map(|p| convert::pod_row(p, now))
+            .collect();
+        pod_rows.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(AppDetail {
+            row,
+            form: UpgradeForm::from_workload(&w),
+            resource_version: w.meta().resource_version.clone().unwrap_or_default(),
+            revisions: revisions.into_iter().map(|(r, _)| r).collect(),
+            pods: pod_rows,
+        })
+    }
+
+    async fn upgrade<K: AppWorkload>(
+        &self,
+        namespace: &str,
+        name: &str,
+        form: &UpgradeForm,
+        resource_version: &str,
+    ) -> Result<(), ApiError> {
+        self.change_workload::<K>(namespace, name, Some(resource_version), async |w| {
+            // A second upgrade before confirming keeps the first mark: roll
+            // back returns to what ran before the upgrades began.
+            if upgrade_mark(w.meta()).is_none() {
+                let revisions = w.revisions(self, namespace).await?;
+                let mark = UpgradeMark {
+                    revision: revisions
+                        .iter()
+                        .find(|(r, _)| r.current)
+                        .map_or(0, |(r, _)| r.number),
+                    replicas: w.replicas(),
+                    images: template_images(w),
+                };
+                annotations_mut(w.meta_mut()).insert(UPGRADED_FROM.into(), mark.to_annotation());
+            }
+            form.apply_to(w);
+            Ok(())
+        })
+        .await
+        .map_err(|e| e.relocate(AppForm::form_field))
+    }
+
+    async fn rollback<K: AppWorkload>(
+        &self,
+        namespace: &str,
+        name: &str,
+        revision: Option<i64>,
+    ) -> Result<(), ApiError> {
+        self.change_workload::<K>(namespace, name, None, async |w| {
+            let mark = upgrade_mark(w.meta());
+            let target = revision
+                .or(mark.as_ref().map(|m| m.revision))
+                .ok_or_else(|| ApiError::Invalid {
+                    message: "nothing to roll back to: the app was not upgraded".into(),
+                    causes: vec![],
+                })?;
+            let revisions = w.revisions(self, namespace).await?;
+            let (_, template) = revisions
+                .into_iter()
+                .find(|(r, _)| r.number == target)
+                .ok_or_else(|| ApiError::NotFound {
+                    kind: "revision".into(),
+                    name: target.to_string(),
+                })?;
+            *w.template_mut() = template;
+            // Rolling back the upgrade restores its replica count too.
+            if let Some(mark) = mark.filter(|m| m.revision == target) {
+                w.set_replicas(mark.replicas);
+            }
+            annotations_mut(w.meta_mut()).remove(UPGRADED_FROM);
+            Ok(())
+        })
+        .await
+    }
+
+    async fn confirm<K: AppWorkload>(&self, namespace: &str, name: &str) -> Result<(), ApiError> {
+        self.change_workload::<K>(namespace, name, None, async |w| {
+            if annotations_mut(w.meta_mut())
+                .remove(UPGRADED_FROM)
+                .is_none()
+            {
+                return Err(ApiError::Invalid {
+                    message: "nothing to confirm: the app was not upgraded".into(),
+                    causes: vec![],
+                });
+            }
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -197,6 +449,53 @@ impl Apps for KubeCluster {
         Ok(rows)
     }
 
+    async fn app_detail(&self, namespace: &str, name: &str) -> Result<AppDetail, ApiError> {
+        // One name is one app: its Service's name is the workload's.
+        if let Some(d) = self
+            .namespaced::<Deployment>(namespace)
+            .get_opt(name)
+            .await
+            .map_err(map_error)?
+        {
+            return self.detail_of(namespace, d).await;
+        }
+        let s = self
+            .namespaced::<StatefulSet>(namespace)
+            .get(name)
+            .await
+            .map_err(|e| match map_error(e) {
+                ApiError::NotFound { .. } => ApiError::NotFound {
+                    kind: "app".into(),
+                    name: name.into(),
+                },
+                e => e,
+            })?;
+        self.detail_of(namespace, s).await
+    }
+
+    async fn upgrade_app(
+        &self,
+        namespace: &str,
+        app: &AppRef,
+        form: &UpgradeForm,
+        resource_version: &str,
+    ) -> Result<(), ApiError> {
+        per_kind!(app.kind, K => self.upgrade::<K>(namespace, &app.name, form, resource_version).await)
+    }
+
+    async fn rollback_app(
+        &self,
+        namespace: &str,
+        app: &AppRef,
+        revision: Option<i64>,
+    ) -> Result<(), ApiError> {
+        per_kind!(app.kind, K => self.rollback::<K>(namespace, &app.name, revision).await)
+    }
+
+    async fn confirm_upgrade(&self, namespace: &str, app: &AppRef) -> Result<(), ApiError> {
+        per_kind!(app.kind, K => self.confirm::<K>(namespace, &app.name).await)
+    }
+
     async fn scale_app(
         &self,
         namespace: &str,
@@ -310,19 +609,11 @@ impl Apps for KubeCluster {
 impl KubeCluster {
     async fn delete_workload(&self, namespace: &str, app: &AppRef) -> Result<(), ApiError> {
         // Foreground: the pods go before the workload is reported gone.
-        let params = DeleteParams::foreground();
-        let result = match app.kind {
-            AppKind::Stateless => self
-                .namespaced::<Deployment>(namespace)
-                .delete(&app.name, &params)
-                .await
-                .map(|_| ()),
-            AppKind::Stateful => self
-                .namespaced::<StatefulSet>(namespace)
-                .delete(&app.name, &params)
-                .await
-                .map(|_| ()),
-        };
-        result.map_err(map_error)
+        per_kind!(app.kind, K => self
+            .namespaced::<K>(namespace)
+            .delete(&app.name, &DeleteParams::foreground())
+            .await
+            .map(|_| ())
+            .map_err(map_error))
     }
 }
