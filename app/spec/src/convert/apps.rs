@@ -226,7 +226,7 @@ pub fn deployment_revisions(
             Some((row, template))
         })
         .collect();
-    rows.sort_by(|a, b| b.0.number.cmp(&a.0.number));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0.number));
     rows
 }
 
@@ -251,7 +251,7 @@ pub fn statefulset_revisions(
             Some((row, template))
         })
         .collect();
-    rows.sort_by(|a, b| b.0.number.cmp(&a.0.number));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0.number));
     rows
 }
 
