@@ -63,13 +63,12 @@ impl AppWorkload for Deployment {
         convert::deployment_row(self, pods, service, now_unix)
     }
 
-    fn revisions<'a>(
-        &'a self,
-        cluster: &'a KubeCluster,
-        namespace: &'a str,
-    ) -> impl Future<Output = Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError>> + Send + 'a
-    {
-        async move {
+    async fn revisions(
+        &self,
+        cluster: &KubeCluster,
+        namespace: &str,
+    ) -> Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError> {
+        {
             let name = self.metadata.name.as_deref().unwrap_or_default();
             let sets = cluster
                 .namespaced::<ReplicaSet>(namespace)
@@ -86,13 +85,12 @@ impl AppWorkload for StatefulSet {
         convert::statefulset_row(self, pods, service, now_unix)
     }
 
-    fn revisions<'a>(
-        &'a self,
-        cluster: &'a KubeCluster,
-        namespace: &'a str,
-    ) -> impl Future<Output = Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError>> + Send + 'a
-    {
-        async move {
+    async fn revisions(
+        &self,
+        cluster: &KubeCluster,
+        namespace: &str,
+    ) -> Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError> {
+        {
             let name = self.metadata.name.as_deref().unwrap_or_default();
             let revisions = cluster
                 .namespaced::<ControllerRevision>(namespace)
