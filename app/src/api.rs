@@ -289,6 +289,18 @@ pub async fn create_app(space: String, form: AppForm, check_only: bool) -> Resul
     )
 }
 
+/// The wizard's summary: both objects as YAML.
+#[server(endpoint = "preview_app", input = Json)]
+pub async fn preview_app(space: String, form: AppForm) -> Result<String, AppError> {
+    respond(
+        async {
+            form.validate(wharf_spec::service::NodePortRange::default())?;
+            cluster()?.preview_app(&space, &form).await
+        }
+        .await,
+    )
+}
+
 #[server(endpoint = "list_apps")]
 pub async fn list_apps(space: String) -> Result<Vec<AppRow>, AppError> {
     respond(async { cluster()?.list_apps(&space).await }.await)

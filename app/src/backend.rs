@@ -114,6 +114,9 @@ pub trait Apps: Send + Sync {
     /// workload is deleted again, so nothing is half-created (the error
     /// says so if even that failed). With `dry_run` nothing is stored.
     async fn create_app(&self, space: &str, form: &AppForm, dry_run: bool) -> Result<(), ApiError>;
+    /// The workload and the Service the (validated) form makes, as YAML
+    /// (the wizard's summary step).
+    async fn preview_app(&self, space: &str, form: &AppForm) -> Result<String, ApiError>;
     /// Wharf's apps of the space (workloads labelled managed-by wharf).
     async fn list_apps(&self, space: &str) -> Result<Vec<AppRow>, ApiError>;
     async fn scale_app(&self, space: &str, app: &AppRef, replicas: i32) -> Result<(), ApiError>;

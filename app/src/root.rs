@@ -1,6 +1,6 @@
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::pages::{
-    CreateFromYamlPage, Home, NotFound, ServiceCreatePage, ServiceDetailPage, ServiceEditPage,
+    AppDetailPage, AppList, AppUpgradePage, AppWizardPage, CreateFromYamlPage, Home, NotFound, ServiceCreatePage, ServiceDetailPage, ServiceEditPage,
     ServiceList, SpaceLayout,
 };
 use leptos::prelude::*;
@@ -79,6 +79,10 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=SpaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=Home ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/apps") view=AppList ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/new/app") view=AppWizardPage ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/apps/:name/upgrade") view=AppUpgradePage ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/apps/:name") view=AppDetailPage ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/new/service") view=ServiceCreatePage ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/new/yaml") view=CreateFromYamlPage ssr=SsrMode::Async />
                     <Route

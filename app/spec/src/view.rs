@@ -260,6 +260,48 @@ pub struct AppRow {
     pub age_seconds: Option<i64>,
     /// Set from an upgrade until it is confirmed or rolled back.
     pub upgrade: Option<crate::app::UpgradeMark>,
+    /// A node's address, for NodePort access (none when the user may not
+    /// read nodes).
+    pub node_address: Option<String>,
+}
+
+/// How an app is reached from outside the cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// No external access (ClusterIP, headless, or no Service).
+    Internal,
+    /// A LoadBalancer without an address yet.
+    Pending,
+    /// `address:port` for each port (`node:30080` when the node is unknown).
+    At(Vec<String>),
+}
+
+impl AppRow {
+    pub fn reach(&self) -> Reach {
+        let Some(service) = &self.service else {
+            return Reach::Internal;
+        };
+        match (&service.kind, &service.external) {
+            (ServiceKind::NodePort, _) => {
+                let node = self.node_address.as_deref().unwrap_or("node");
+                Reach::At(
+                    service
+                        .ports
+                        .iter()
+                        .filter_map(|p| p.node_port.map(|np| format!("{node}:{np}")))
+                        .collect(),
+                )
+            }
+            (ServiceKind::LoadBalancer, ExternalAddress::Addresses(addresses)) => Reach::At(
+                addresses
+                    .iter()
+                    .flat_map(|a| service.ports.iter().map(move |p| format!("{a}:{}", p.port)))
+                    .collect(),
+            ),
+            (ServiceKind::LoadBalancer, _) => Reach::Pending,
+            _ => Reach::Internal,
+        }
+    }
 }
 
 /// One revision of an app's pod template (a Deployment's ReplicaSet, a

@@ -1,5 +1,7 @@
 //! Small building blocks shared by the pages.
 
+pub mod form;
+
 use crate::i18n::{Lang, Texts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

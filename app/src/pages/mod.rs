@@ -1,10 +1,14 @@
 //! Routed pages.
 
+mod app_wizard;
+mod apps;
 mod service_form;
 mod services;
 mod spaces;
 mod yaml;
 
+pub use app_wizard::AppWizardPage;
+pub use apps::{AppDetailPage, AppList, AppUpgradePage};
 pub use service_form::{ServiceCreatePage, ServiceEditPage};
 pub use services::{ServiceDetailPage, ServiceList};
 pub use spaces::{Home, SpaceLayout, SpacesResource};

@@ -12,15 +12,15 @@ use crate::api::{
     AppError, create_service, draft_from_yaml, get_service_draft, list_workload_labels,
     matching_pods, preview_service, update_service,
 };
-use crate::components::{
-    Breadcrumb, CodeEditor, ErrorNotice, Loading, field_message, use_param, use_texts,
+use crate::components::form::{
+    FormState, editable_text_field, field_id, key_value_rows, radio, text_field,
 };
+use crate::components::{Breadcrumb, CodeEditor, ErrorNotice, Loading, use_param, use_texts};
 use crate::pages::yaml::DiffView;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use std::collections::HashSet;
 use wharf_spec::diff::{diff_lines, has_changes};
 use wharf_spec::service::{
     KeyValue, LoadBalancerKind, NodePortRange, PortForm, Protocol, ServiceDraft, ServiceForm,
@@ -29,182 +29,7 @@ use wharf_spec::service::{
 use wharf_spec::view::ServiceKind;
 use wharf_spec::{ApiError, FieldErrors};
 
-/// Shared by every input of the form.
-#[derive(Clone, Copy)]
-struct FormState {
-    form: RwSignal<ServiceForm>,
-    local: Memo<FieldErrors>,
-    server: RwSignal<FieldErrors>,
-    touched: RwSignal<HashSet<String>>,
-    attempted: RwSignal<bool>,
-}
-
-impl FormState {
-    fn edit(&self, field: &str, change: impl FnOnce(&mut ServiceForm)) {
-        self.form.update(change);
-        self.touched.update(|t| {
-            t.insert(field.to_owned());
-        });
-        self.server.set(FieldErrors::default());
-    }
-
-    /// The message under `field`: the server's, else the local rule's once
-    /// the field was touched or a submit attempted.
-    fn message(
-        &self,
-        field: String,
-    ) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static + use<> {
-        let s = *self;
-        let shown = field.clone();
-        field_message(
-            field,
-            s.local.into(),
-            s.server.into(),
-            Signal::derive(move || s.attempted.get() || s.touched.with(|t| t.contains(&shown))),
-        )
-    }
-}
-
-fn field_id(field: &str) -> String {
-    format!("f-{}", field.replace('.', "-"))
-}
-
-/// A labelled text input bound to one part of the form.
-fn text_field(
-    s: FormState,
-    field: String,
-    label: &'static str,
-    hint: Option<&'static str>,
-    get: impl Fn(&ServiceForm) -> String + Send + Sync + 'static,
-    set: impl Fn(&mut ServiceForm, String) + Send + Sync + Clone + 'static,
-) -> impl IntoView {
-    editable_text_field(s, field, label, hint, false, get, set)
-}
-
-fn editable_text_field(
-    s: FormState,
-    field: String,
-    label: &'static str,
-    hint: Option<&'static str>,
-    read_only: bool,
-    get: impl Fn(&ServiceForm) -> String + Send + Sync + 'static,
-    set: impl Fn(&mut ServiceForm, String) + Send + Sync + Clone + 'static,
-) -> impl IntoView {
-    let id = field_id(&field);
-    let message = s.message(field.clone());
-    let invalid = {
-        let message = message.clone();
-        move || message().map(|_| "true")
-    };
-    let data_field = field.clone();
-    view! {
-        <div class="field" data-field=data_field>
-            <label for=id.clone()>{label}</label>
-            <input
-                id=id.clone()
-                autocomplete="off"
-                spellcheck="false"
-                prop:value=move || s.form.with(&get)
-                readonly=read_only
-                aria-invalid=invalid
-                on:input=move |ev| {
-                    let value = event_target_value(&ev);
-                    let set = set.clone();
-                    s.edit(&field, move |f| set(f, value));
-                }
-            />
-            {hint.map(|h| view! { <p class="field-hint">{h}</p> })}
-            <p class="field-error" id=format!("{id}-error")>{message}</p>
-        </div>
-    }
-}
-
-/// One radio button of a choice the form holds.
-fn radio<T: Copy + PartialEq + Send + Sync + 'static>(
-    s: FormState,
-    group: &'static str,
-    id: &'static str,
-    value: T,
-    label: &'static str,
-    get: fn(&ServiceForm) -> T,
-    set: fn(&mut ServiceForm, T),
-) -> impl IntoView {
-    view! {
-        <label class="check">
-            <input
-                type="radio"
-                name=group
-                id=id
-                prop:checked=move || s.form.with(|f| get(f) == value)
-                on:change=move |_| s.edit(group, |f| set(f, value))
-            />
-            {label}
-        </label>
-    }
-}
-
-/// Key/value rows (selector, labels, annotations).
-fn key_value_rows(
-    s: FormState,
-    list: &'static str,
-    rows: fn(&mut ServiceForm) -> &mut Vec<KeyValue>,
-    read: fn(&ServiceForm) -> &Vec<KeyValue>,
-) -> impl IntoView {
-    let t = use_texts();
-    let count = Memo::new(move |_| s.form.with(|f| read(f).len()));
-    let cell = move |i: usize, part: &'static str| {
-        let field = fields::row(list, i, part);
-        let message = s.message(field.clone());
-        let id = field_id(&field);
-        let error_id = format!("{id}-error");
-        view! {
-            <div class="cell">
-                <input
-                    id=id
-                    autocomplete="off"
-                    spellcheck="false"
-                    placeholder=if part == "key" { t.key } else { t.value }
-                    prop:value=move || {
-                        s.form.with(|f| read(f).get(i).map(|r| if part == "key" { r.key.clone() } else { r.value.clone() }).unwrap_or_default())
-                    }
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        s.edit(&field, |f| {
-                            if let Some(r) = rows(f).get_mut(i) {
-                                if part == "key" { r.key = v } else { r.value = v }
-                            }
-                        });
-                    }
-                />
-                <p class="field-error" id=error_id>{message}</p>
-            </div>
-        }
-    };
-    view! {
-        <div class="rows" data-list=list>
-            {move || {
-                (0..count.get())
-                    .map(|i| {
-                        view! {
-                            <div class="row" data-row=i>
-                                {cell(i, "key")}
-                                <span class="eq">"="</span>
-                                {cell(i, "value")}
-                                <button type="button" class="btn btn-icon" title=t.remove on:click=move |_| s.edit(list, |f| { rows(f).remove(i); })>"×"</button>
-                            </div>
-                        }
-                    })
-                    .collect_view()
-            }}
-            <button type="button" class="btn btn-small" data-add=list on:click=move |_| s.edit(list, |f| rows(f).push(KeyValue::default()))>
-                {t.add_row}
-            </button>
-            <p class="field-error">{s.message(list.to_owned())}</p>
-        </div>
-    }
-}
-
-fn port_rows(s: FormState, node_ports: Memo<bool>) -> impl IntoView {
+fn port_rows(s: FormState<ServiceForm>, node_ports: Memo<bool>) -> impl IntoView {
     let t = use_texts();
     let count = Memo::new(move |_| s.form.with(|f| f.ports.len()));
     let cell = move |i: usize, part: &'static str, placeholder: &'static str| {
@@ -349,23 +174,14 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
     // The form as read from the stored version: what a re-apply after a
     // conflict compares against to tell the user's changes from theirs.
     let original = RwSignal::new(draft.form.clone());
-    let form = RwSignal::new(draft.form);
+    let s = FormState::new(draft.form, |f: &ServiceForm| {
+        f.validate(NodePortRange::default())
+            .err()
+            .unwrap_or_default()
+    });
+    let (form, local) = (s.form, s.local);
     let base = RwSignal::new(draft.base);
     let kept = RwSignal::new(draft.kept);
-    let local = Memo::new(move |_| {
-        form.with(|f| {
-            f.validate(NodePortRange::default())
-                .err()
-                .unwrap_or_default()
-        })
-    });
-    let s = FormState {
-        form,
-        local,
-        server: RwSignal::new(FieldErrors::default()),
-        touched: RwSignal::new(HashSet::new()),
-        attempted: RwSignal::new(false),
-    };
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiError>);
     let check_passed = RwSignal::new(false);

@@ -29,6 +29,20 @@ fn current_space() -> Memo<Option<String>> {
     })
 }
 
+/// Which list of the space the URL is in: `apps` or `services`.
+fn current_section() -> Memo<&'static str> {
+    let location = use_location();
+    Memo::new(move |_| {
+        location.pathname.with(|p| {
+            let rest: Vec<&str> = p.trim_start_matches('/').split('/').skip(2).collect();
+            match rest.as_slice() {
+                ["apps", ..] | ["new", "app"] => "apps",
+                _ => "services",
+            }
+        })
+    })
+}
+
 /// Shown while a space is terminating: it goes away by itself.
 const TERMINATING_POLL: Duration = Duration::from_secs(2);
 
@@ -44,6 +58,7 @@ pub fn SpaceLayout() -> impl IntoView {
     let spaces = Resource::new(|| (), |_| list_spaces());
     provide_context(SpacesResource(spaces));
     let current = current_space();
+    let section = current_section();
     let creating = RwSignal::new(false);
     let deleting = RwSignal::new(false);
 
@@ -71,7 +86,10 @@ pub fn SpaceLayout() -> impl IntoView {
                     list.sort_by(tab_order);
                     list.into_iter()
                         .map(|s| {
-                            let href = format!("/spaces/{}/services", s.name);
+                            let href = {
+                                let name = s.name.clone();
+                                move || format!("/spaces/{name}/{}", section.get())
+                            };
                             let name = s.name.clone();
                             let is_current = move || current.get().as_deref() == Some(name.as_str());
                             view! {
@@ -125,6 +143,18 @@ pub fn SpaceLayout() -> impl IntoView {
             </Show>
         </nav>
         <main class="page">
+            {move || current.get().map(|space| {
+                let link = move |id: &'static str, which: &'static str, label: &'static str| view! {
+                    <a id=id class="section-tab" href=format!("/spaces/{space}/{which}")
+                        aria-current=move || (section.get() == which).then_some("page")>{label}</a>
+                };
+                view! {
+                    <nav class="section-tabs" aria-label=t.spaces>
+                        {link("section-apps", "apps", t.apps)}
+                        {link("section-services", "services", t.services)}
+                    </nav>
+                }
+            })}
             <Outlet />
         </main>
         <Show when=move || creating.get()>

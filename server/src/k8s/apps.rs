@@ -4,7 +4,7 @@ use super::{KubeCluster, PAGE, map_error, now_unix};
 use async_trait::async_trait;
 use k8s_openapi::NamespaceResourceScope;
 use k8s_openapi::api::apps::v1::{ControllerRevision, Deployment, ReplicaSet, StatefulSet};
-use k8s_openapi::api::core::v1::{PersistentVolumeClaim, Pod, PodTemplateSpec, Service};
+use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, Pod, PodTemplateSpec, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::Resource;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
@@ -18,7 +18,7 @@ use wharf_spec::annotations::{REPLICAS_BEFORE_STOP, RESTARTED_AT, UPGRADED_FROM}
 use wharf_spec::app::{AppForm, AppKind, UpgradeForm, UpgradeMark, Workload, WorkloadObject};
 use wharf_spec::labels_wharf::{MANAGED_BY, NAME, WHARF};
 use wharf_spec::service::ServiceForm;
-use wharf_spec::view::{AppDetail, AppRef, AppRow, RevisionRow, ServiceRow};
+use wharf_spec::view::{AppDetail, AppRef, AppRow, Reach, RevisionRow, ServiceRow};
 use wharf_spec::{ApiError, convert};
 
 fn wharf_apps() -> ListParams {
@@ -386,6 +386,18 @@ impl Apps for KubeCluster {
         }
     }
 
+    async fn preview_app(&self, namespace: &str, form: &AppForm) -> Result<String, ApiError> {
+        let workload = match form.build_workload(namespace) {
+            Workload::Deployment(d) => serde_yaml::to_string(&d),
+            Workload::StatefulSet(s) => serde_yaml::to_string(&s),
+        }
+        .map_err(|e| ApiError::Internal {
+            message: format!("cannot render YAML: {e}"),
+        })?;
+        let service = super::yaml::render(&form.build_service(namespace))?;
+        Ok(format!("{workload}---\n{service}"))
+    }
+
     async fn list_apps(&self, namespace: &str) -> Result<Vec<AppRow>, ApiError> {
         let (deployments, statefulsets, pods, services) = tokio::try_join!(
             async {
@@ -444,6 +456,12 @@ impl Apps for KubeCluster {
             }))
             .collect();
         rows.sort_by(|a, b| a.name.cmp(&b.name));
+        if rows.iter().any(|r| matches!(r.reach(), Reach::At(_))) {
+            let node = self.node_address().await;
+            for r in &mut rows {
+                r.node_address = node.clone();
+            }
+        }
         Ok(rows)
     }
 
@@ -605,6 +623,29 @@ impl Apps for KubeCluster {
 }
 
 impl KubeCluster {
+    /// A Ready node's address for NodePort access (ExternalIP before
+    /// InternalIP); none when the user may not list nodes.
+    pub(super) async fn node_address(&self) -> Option<String> {
+        let nodes = kube::Api::<Node>::all(self.client.clone())
+            .list(&ListParams::default().limit(50))
+            .await
+            .ok()?;
+        let ready = |n: &Node| {
+            n.status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .is_some_and(|c| c.iter().any(|c| c.type_ == "Ready" && c.status == "True"))
+        };
+        let node = nodes.items.iter().find(|n| ready(n))?;
+        let addresses = node.status.as_ref()?.addresses.as_ref()?;
+        ["ExternalIP", "InternalIP"].iter().find_map(|kind| {
+            addresses
+                .iter()
+                .find(|a| a.type_ == *kind)
+                .map(|a| a.address.clone())
+        })
+    }
+
     async fn delete_workload(&self, namespace: &str, app: &AppRef) -> Result<(), ApiError> {
         // Foreground: the pods go before the workload is reported gone.
         per_kind!(app.kind, K => self

@@ -105,6 +105,7 @@ fn row(
         service,
         age_seconds: age(meta, now_unix),
         upgrade,
+        node_address: None,
     }
 }
 

@@ -1,0 +1,591 @@
+//! 容器服务: the app list of a space, an app's detail page (lifecycle
+//! actions, upgrade state, revisions, pods) and 升级服务.
+
+use crate::api::{
+    AppAction, AppError, delete_apps, get_app, list_apps, run_app_action, upgrade_app,
+};
+use crate::components::form::{FormState, text_field};
+use crate::components::{ErrorNotice, Loading, poll, use_param, use_texts};
+use crate::i18n::Texts;
+use crate::pages::app_wizard::{Containers, containers_editor};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+use std::collections::BTreeMap;
+use std::time::Duration;
+use wharf_spec::app::{AppKind, UpgradeForm};
+use wharf_spec::view::{AppDetail, AppRef, AppRow, AppStatus, Reach, format_age};
+use wharf_spec::{ApiError, FieldErrors};
+
+/// Lists refresh this often while shown; a detail page (where rollouts are
+/// watched) more often.
+const LIST_POLL: Duration = Duration::from_secs(3);
+const DETAIL_POLL: Duration = Duration::from_secs(2);
+
+fn kind_text(t: &Texts, kind: AppKind) -> &'static str {
+    match kind {
+        AppKind::Stateless => t.stateless,
+        AppKind::Stateful => t.stateful,
+    }
+}
+
+fn reach_view(t: &'static Texts, row: &AppRow) -> AnyView {
+    match row.reach() {
+        Reach::Internal => view! { <span class="muted">{t.internal_only}</span> }.into_any(),
+        Reach::Pending => view! { <span class="pending">{t.pending}</span> }.into_any(),
+        Reach::At(points) => view! {
+            <span class="mono" data-reach="">{points.join(", ")}</span>
+        }
+        .into_any(),
+    }
+}
+
+/// The status word, the rollout's progress bar while updating, and a
+/// failure's reason in words.
+#[component]
+fn AppStatusView(row: AppRow) -> impl IntoView {
+    let t = use_texts();
+    let (class, word) = match row.status {
+        AppStatus::Running => ("badge badge-ok", t.status_running),
+        AppStatus::Updating => ("badge badge-info", t.status_updating),
+        AppStatus::Stopped => ("badge", t.status_stopped),
+        AppStatus::Degraded => ("badge badge-warn", t.status_degraded),
+        AppStatus::Failed => ("badge badge-error", t.status_failed),
+        AppStatus::Upgraded => ("badge badge-upgraded", t.status_upgraded),
+    };
+    let progress = (row.status == AppStatus::Updating && row.desired > 0).then(|| {
+        let pct = |n: i32| (n.clamp(0, row.desired) * 100 / row.desired).to_string();
+        view! {
+            <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=row.desired
+                aria-valuenow=row.updated title=(t.rollout_progress)(row.updated, row.ready, row.desired)>
+                <div class="progress-updated" style:width=format!("{}%", pct(row.updated))></div>
+                <div class="progress-ready" style:width=format!("{}%", pct(row.ready))></div>
+            </div>
+            <div class="small muted" data-progress="">{(t.rollout_progress)(row.updated, row.ready, row.desired)}</div>
+        }
+    });
+    let reason = row.reason.as_deref().map(|r| {
+        view! { <div class="small reason" data-reason=r.to_owned()>{t.pod_reason(r)}</div> }
+    });
+    view! {
+        <span class=class data-status=format!("{:?}", row.status)>{word}</span>
+        {progress}
+        {reason}
+    }
+}
+
+fn app_ref(row: &AppRow) -> AppRef {
+    AppRef {
+        kind: row.kind,
+        name: row.name.clone(),
+    }
+}
+
+/// `/spaces/:space/apps`.
+#[component]
+pub fn AppList() -> impl IntoView {
+    let t = use_texts();
+    let space = use_param("space");
+    let apps = Resource::new(move || space.get(), list_apps);
+    poll(move || apps.track(), move || apps.refetch(), LIST_POLL);
+    let selected = RwSignal::new(BTreeMap::<String, AppKind>::new());
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Result<String, Vec<(String, ApiError)>>>);
+    Effect::new(move |_| {
+        space.track();
+        selected.set(BTreeMap::new());
+    });
+
+    let batch = move |action: AppAction, done: &'static str| {
+        move |_| {
+            let chosen: Vec<AppRef> = selected
+                .get_untracked()
+                .into_iter()
+                .map(|(name, kind)| AppRef { kind, name })
+                .collect();
+            busy.set(true);
+            spawn_local(async move {
+                let mut failed = Vec::new();
+                for app in &chosen {
+                    if let Err(AppError(e)) =
+                        run_app_action(space.get_untracked(), app.clone(), action).await
+                    {
+                        failed.push((app.name.clone(), e));
+                    }
+                }
+                outcome.set(Some(if failed.is_empty() {
+                    Ok(format!("{done} ({})", chosen.len()))
+                } else {
+                    Err(failed)
+                }));
+                busy.set(false);
+                apps.refetch();
+            });
+        }
+    };
+
+    let rows = move || {
+        Suspend::new(async move {
+            let space = space.get_untracked();
+            match apps.await {
+                Ok(rows) if rows.is_empty() => view! {
+                    <div class="empty-state" id="apps-empty">
+                        <h2>{t.no_apps_title}</h2>
+                        <p class="muted">{t.no_apps_hint}</p>
+                    </div>
+                }
+                .into_any(),
+                Ok(rows) => view! {
+                    <table class="table" id="apps-table">
+                        <thead>
+                            <tr>
+                                <th class="select"></th>
+                                <th>{t.col_name}</th>
+                                <th>{t.col_image}</th>
+                                <th>{t.col_external}</th>
+                                <th class="num">{t.col_replicas}</th>
+                                <th>{t.col_kind}</th>
+                                <th>{t.col_status}</th>
+                                <th class="num">{t.col_age}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|row| {
+                                let href = format!("/spaces/{space}/apps/{}", row.name);
+                                let (name, kind) = (row.name.clone(), row.kind);
+                                let checked = {
+                                    let name = name.clone();
+                                    move || selected.with(|s| s.contains_key(&name))
+                                };
+                                let replicas = if row.status == AppStatus::Stopped {
+                                    t.status_stopped.to_owned()
+                                } else {
+                                    format!("{}/{}", row.ready, row.desired)
+                                };
+                                view! {
+                                    <tr data-app=row.name.clone()>
+                                        <td class="select">
+                                            <input type="checkbox" aria-label=row.name.clone() data-select=row.name.clone()
+                                                prop:checked=checked
+                                                on:change=move |ev| {
+                                                    let on = event_target_checked(&ev);
+                                                    let name = name.clone();
+                                                    selected.update(|s| { if on { s.insert(name, kind); } else { s.remove(&name); } });
+                                                } />
+                                        </td>
+                                        <td>
+                                            <a class="cell-link" href=href>{row.name.clone()}</a>
+                                            {row.alias.clone().map(|a| view! { <div class="muted small">{a}</div> })}
+                                        </td>
+                                        <td class="mono small">{row.images.join(", ")}</td>
+                                        <td>{reach_view(t, &row)}</td>
+                                        <td class="num" data-replicas="">{replicas}</td>
+                                        <td><span class="kind">{kind_text(t, row.kind)}</span></td>
+                                        <td><AppStatusView row=row.clone() /></td>
+                                        <td class="num">{row.age_seconds.map(format_age).unwrap_or_default()}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any(),
+                Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+            }
+        })
+    };
+
+    let none_selected = move || selected.with(BTreeMap::is_empty) || busy.get();
+    view! {
+        <div class="toolbar">
+            <h1>{t.apps}</h1>
+            <span class="spacer"></span>
+            <button id="start-selected" class="btn" disabled=none_selected on:click=batch(AppAction::Start, t.started)>{t.start}</button>
+            <button id="stop-selected" class="btn" disabled=none_selected on:click=batch(AppAction::Stop, t.stopped)>{t.stop}</button>
+            <button id="restart-selected" class="btn" disabled=none_selected on:click=batch(AppAction::Restart, t.restarted)>{t.restart}</button>
+            <button id="delete-selected" class="btn btn-danger-ghost" disabled=none_selected on:click=move |_| confirming.set(true)>
+                {t.delete_selected}
+                {move || selected.with(|s| (!s.is_empty()).then(|| format!(" ({})", s.len())))}
+            </button>
+            <button id="refresh" class="btn" on:click=move |_| apps.refetch()>{t.refresh}</button>
+            <a id="create-app" class="btn btn-primary" href=move || format!("/spaces/{}/new/app", space.get())>{t.new_app}</a>
+        </div>
+        {move || outcome.get().map(|o| match o {
+            Ok(text) => view! { <p class="notice notice-ok" id="action-result">{text}</p> }.into_any(),
+            Err(failed) => view! {
+                <ul class="notice notice-error" id="action-result">
+                    {failed.into_iter().map(|(name, e)| view! { <li>{name}": "{t.error(&e)}</li> }).collect_view()}
+                </ul>
+            }.into_any(),
+        })}
+        <Transition fallback=Loading>{rows}</Transition>
+        <Show when=move || confirming.get()>
+            <DeleteAppsDialog
+                space=space.get_untracked()
+                apps=selected.get_untracked().into_iter().map(|(name, kind)| AppRef { kind, name }).collect()
+                open=confirming
+                on_done=move || {
+                    selected.set(BTreeMap::new());
+                    apps.refetch();
+                }
+            />
+        </Show>
+    }
+}
+
+/// Deletes one or many apps (workload + Service), a stateful app's volume
+/// claims only if asked (default off: data outlives a mistaken delete).
+#[component]
+fn DeleteAppsDialog(
+    space: String,
+    apps: Vec<AppRef>,
+    open: RwSignal<bool>,
+    on_done: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let t = use_texts();
+    let pending = RwSignal::new(false);
+    let with_volumes = RwSignal::new(false);
+    let failures = RwSignal::new(Vec::<(String, ApiError)>::new());
+    let any_stateful = apps.iter().any(|a| a.kind == AppKind::Stateful);
+    let names: Vec<String> = apps.iter().map(|a| a.name.clone()).collect();
+    let confirm = move |_| {
+        let (space, apps, on_done) = (space.clone(), apps.clone(), on_done.clone());
+        pending.set(true);
+        spawn_local(async move {
+            match delete_apps(space, apps, with_volumes.get_untracked()).await {
+                Ok(failed) if failed.is_empty() => {
+                    open.set(false);
+                    on_done();
+                }
+                Ok(failed) => {
+                    failures.set(failed);
+                    on_done();
+                }
+                Err(AppError(e)) => failures.set(vec![(String::new(), e)]),
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <div class="modal-backdrop">
+            <div class="modal" role="dialog" aria-modal="true" id="delete-apps-dialog">
+                <h2>{(t.delete_apps_title)(names.len())}</h2>
+                <p>{t.delete_apps_warning}</p>
+                <ul class="mono">{names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                {any_stateful.then(|| view! {
+                    <label class="check">
+                        <input type="checkbox" id="delete-volumes" prop:checked=move || with_volumes.get()
+                            on:change=move |ev| with_volumes.set(event_target_checked(&ev)) />
+                        {t.delete_volumes}
+                    </label>
+                })}
+                {move || (!failures.with(Vec::is_empty)).then(|| view! {
+                    <ul class="notice notice-error" id="delete-failures">
+                        {failures.get().into_iter().map(|(n, e)| view! { <li>{n}" "{t.error(&e)}</li> }).collect_view()}
+                    </ul>
+                })}
+                <div class="form-actions">
+                    <button type="button" class="btn" on:click=move |_| open.set(false)>{t.cancel}</button>
+                    <button type="button" class="btn btn-danger" id="confirm-delete-apps" disabled=move || pending.get() on:click=confirm>
+                        {move || if pending.get() { t.deleting } else { t.delete }}
+                    </button>
+                </div>
+            </div>
+        </div>
+    }
+}
+
+/// `/spaces/:space/apps/:name`.
+#[component]
+pub fn AppDetailPage() -> impl IntoView {
+    let t = use_texts();
+    let space = use_param("space");
+    let name = use_param("name");
+    let detail = Resource::new(move || (space.get(), name.get()), |(s, n)| get_app(s, n));
+    poll(move || detail.track(), move || detail.refetch(), DETAIL_POLL);
+    view! {
+        <nav class="breadcrumb">
+            <a href=move || format!("/spaces/{}/apps", space.get())>{t.apps}</a>" / "<span>{move || name.get()}</span>
+        </nav>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <AppDetailView detail=d on_change=move || detail.refetch() /> }.into_any(),
+                    Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AppDetailView(
+    detail: AppDetail,
+    on_change: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let t = use_texts();
+    let space = use_param("space");
+    let navigate = use_navigate();
+    let row = detail.row.clone();
+    let app = app_ref(&row);
+    let busy = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Result<&'static str, ApiError>>);
+    let deleting = RwSignal::new(false);
+    let scale_to = RwSignal::new(row.desired.to_string());
+
+    let act = {
+        let (app, on_change) = (app.clone(), on_change.clone());
+        move |action: AppAction, done: &'static str| {
+            let (app, on_change) = (app.clone(), on_change.clone());
+            busy.set(true);
+            spawn_local(async move {
+                let result = run_app_action(space.get_untracked(), app, action).await;
+                outcome.set(Some(result.map(|_| done).map_err(|AppError(e)| e)));
+                busy.set(false);
+                on_change();
+            });
+        }
+    };
+    let button = {
+        let act = act.clone();
+        move |id: &'static str, label: &'static str, action: AppAction, done: &'static str, why_not: Option<&'static str>| {
+            let act = act.clone();
+            view! {
+                <button type="button" class="btn" id=id title=why_not.unwrap_or_default()
+                    disabled=move || busy.get() || why_not.is_some()
+                    on:click=move |_| act(action, done)>{label}</button>
+            }
+        }
+    };
+    let stopped = row.status == AppStatus::Stopped;
+    let upgraded = row.upgrade.clone();
+    let scale = {
+        let act = act.clone();
+        move |n: i32| act(AppAction::Scale(n), t.scaled)
+    };
+    let (scale_minus, scale_plus, scale_apply) = (scale.clone(), scale.clone(), scale);
+    let desired = row.desired;
+    let upgrade_href = format!("/spaces/{}/apps/{}/upgrade", space.get_untracked(), row.name);
+
+    let upgraded_view = upgraded.map(|mark| {
+        let (act_back, act_confirm) = (act.clone(), act.clone());
+        view! {
+            <section class="card upgraded" id="upgraded">
+                <h2>{t.status_upgraded}</h2>
+                <p class="muted">{t.upgraded_hint}</p>
+                <div class="side-by-side">
+                    <div><h3>{t.before_upgrade}</h3>
+                        <p class="mono" id="images-before">{mark.images.join(", ")}</p>
+                        <p class="small muted">{(t.replicas_n)(mark.replicas)}</p></div>
+                    <div><h3>{t.after_upgrade}</h3>
+                        <p class="mono" id="images-after">{row.images.join(", ")}</p>
+                        <p class="small muted">{(t.replicas_n)(row.desired)}</p></div>
+                </div>
+                <div class="form-actions">
+                    <button type="button" class="btn" id="rollback" disabled=move || busy.get()
+                        on:click=move |_| act_back(AppAction::Rollback(None), t.rolled_back)>{t.rollback}</button>
+                    <button type="button" class="btn btn-primary" id="confirm-upgrade"
+                        title=(row.status != AppStatus::Upgraded).then_some(t.wait_for_rollout)
+                        disabled=move || busy.get()
+                        on:click=move |_| act_confirm(AppAction::ConfirmUpgrade, t.confirmed)>{t.confirm_upgrade}</button>
+                </div>
+            </section>
+        }
+    });
+
+    let revisions = {
+        let act = act.clone();
+        detail.revisions.clone().into_iter().map(move |r| {
+            let act = act.clone();
+            let number = r.number;
+            view! {
+                <tr data-revision=r.number>
+                    <td class="num">{r.number}</td>
+                    <td class="mono small">{r.images.join(", ")}</td>
+                    <td class="num">{r.age_seconds.map(format_age).unwrap_or_default()}</td>
+                    <td>{if r.current {
+                        view! { <span class="badge badge-ok">{t.current_revision}</span> }.into_any()
+                    } else {
+                        view! {
+                            <button type="button" class="btn btn-small" data-rollback-to=r.number disabled=move || busy.get()
+                                on:click=move |_| act(AppAction::Rollback(Some(number)), t.rolled_back)>{t.rollback_to}</button>
+                        }.into_any()
+                    }}</td>
+                </tr>
+            }
+        }).collect_view()
+    };
+
+    let pods = detail.pods.clone().into_iter().map(|p| view! {
+        <tr data-pod=p.name.clone()>
+            <td class="mono">{p.name.clone()}</td>
+            <td><span class="kind" data-pod-status=p.status.clone()>{p.status.clone()}</span></td>
+            <td class="num">{format!("{}/{}", p.ready, p.containers)}</td>
+            <td class="num">{p.restarts}</td>
+            <td class="mono small">{p.node.clone().unwrap_or_default()}</td>
+            <td class="mono small">{p.ip.clone().unwrap_or_default()}</td>
+            <td class="num">{p.age_seconds.map(format_age).unwrap_or_default()}</td>
+        </tr>
+    }).collect_view();
+
+    let on_deleted = {
+        let navigate = navigate.clone();
+        move || navigate(&format!("/spaces/{}/apps", space.get_untracked()), Default::default())
+    };
+
+    view! {
+        <div class="toolbar">
+            <h1 id="app-name">{row.name.clone()}</h1>
+            {row.alias.clone().map(|a| view! { <span class="muted">{a}</span> })}
+            <span class="kind">{kind_text(t, row.kind)}</span>
+            <span id="app-status"><AppStatusView row=row.clone() /></span>
+            <span class="spacer"></span>
+            {button("start", t.start, AppAction::Start, t.started, (!stopped).then_some(t.why_not_start))}
+            {button("stop", t.stop, AppAction::Stop, t.stopped, stopped.then_some(t.why_not_stop))}
+            {button("restart", t.restart, AppAction::Restart, t.restarted, stopped.then_some(t.why_not_restart))}
+            <a class="btn" id="upgrade" href=upgrade_href>{t.upgrade}</a>
+            <button type="button" class="btn btn-danger-ghost" id="delete-app" on:click=move |_| deleting.set(true)>{t.delete}</button>
+        </div>
+        {move || outcome.get().map(|o| match o {
+            Ok(text) => view! { <p class="notice notice-ok" id="action-result">{text}</p> }.into_any(),
+            Err(e) => view! { <div id="action-result"><ErrorNotice error=e /></div> }.into_any(),
+        })}
+        {upgraded_view}
+        <section class="card">
+            <div class="grid-3">
+                <div><h3>{t.col_image}</h3><p class="mono" id="app-images">{row.images.join(", ")}</p></div>
+                <div><h3>{t.col_external}</h3><p>{reach_view(t, &row)}</p></div>
+                <div>
+                    <h3>{t.replicas}</h3>
+                    <div class="scale">
+                        <button type="button" class="btn btn-icon" id="scale-minus" title=t.scale_down
+                            disabled=move || busy.get() || desired == 0
+                            on:click=move |_| scale_minus(desired - 1)>"−"</button>
+                        <input id="scale-input" class="num" inputmode="numeric" aria-label=t.replicas
+                            prop:value=move || scale_to.get() on:input=move |ev| scale_to.set(event_target_value(&ev)) />
+                        <button type="button" class="btn btn-icon" id="scale-plus" title=t.scale_up
+                            disabled=move || busy.get()
+                            on:click=move |_| scale_plus(desired + 1)>"+"</button>
+                        <button type="button" class="btn btn-small" id="scale-apply" disabled=move || busy.get()
+                            on:click=move |_| match scale_to.get_untracked().trim().parse() {
+                                Ok(n) => scale_apply(n),
+                                Err(_) => outcome.set(Some(Err(FieldErrors::single("replicas", wharf_spec::Problem::NotANumber).into()))),
+                            }>{t.scale}</button>
+                    </div>
+                    <p class="small muted">{(t.rollout_progress)(row.updated, row.ready, row.desired)}</p>
+                </div>
+            </div>
+        </section>
+        <section class="card">
+            <h2>{t.pods}</h2>
+            <table class="table" id="pods-table">
+                <thead><tr>
+                    <th>{t.col_name}</th><th>{t.col_status}</th><th class="num">{t.col_ready}</th>
+                    <th class="num">{t.col_restarts}</th><th>{t.col_node}</th><th>{t.col_pod_ip}</th><th class="num">{t.col_age}</th>
+                </tr></thead>
+                <tbody>{pods}</tbody>
+            </table>
+        </section>
+        <section class="card">
+            <h2>{t.revisions}</h2>
+            <table class="table" id="revisions-table">
+                <thead><tr><th class="num">"#"</th><th>{t.col_image}</th><th class="num">{t.col_age}</th><th></th></tr></thead>
+                <tbody>{revisions}</tbody>
+            </table>
+        </section>
+        <Show when=move || deleting.get()>
+            <DeleteAppsDialog space=space.get_untracked() apps=vec![app.clone()] open=deleting on_done=on_deleted.clone() />
+        </Show>
+    }
+}
+
+const UPGRADE_CONTAINERS: Containers<UpgradeForm> = Containers {
+    read: |f| &f.containers,
+    write: |f| &mut f.containers,
+};
+
+/// `/spaces/:space/apps/:name/upgrade`: 升级服务.
+#[component]
+pub fn AppUpgradePage() -> impl IntoView {
+    let t = use_texts();
+    let space = use_param("space");
+    let name = use_param("name");
+    let detail = Resource::new(move || (space.get(), name.get()), |(s, n)| get_app(s, n));
+    view! {
+        <nav class="breadcrumb">
+            <a href=move || format!("/spaces/{}/apps", space.get())>{t.apps}</a>" / "
+            <a href=move || format!("/spaces/{}/apps/{}", space.get(), name.get())>{move || name.get()}</a>" / "
+            <span>{t.upgrade}</span>
+        </nav>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <UpgradeEditor detail=d /> }.into_any(),
+                    Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn UpgradeEditor(detail: AppDetail) -> impl IntoView {
+    let t = use_texts();
+    let space = use_param("space");
+    let navigate = use_navigate();
+    let app = app_ref(&detail.row);
+    let version = detail.resource_version.clone();
+    let s = FormState::new(detail.form.clone(), |f: &UpgradeForm| {
+        f.validate().err().unwrap_or_default()
+    });
+    let pending = RwSignal::new(false);
+    let failure = RwSignal::new(None::<ApiError>);
+    let detail_href = format!("/spaces/{}/apps/{}", space.get_untracked(), app.name);
+    let submit = {
+        let detail_href = detail_href.clone();
+        move |_| {
+            s.attempted.set(true);
+            failure.set(None);
+            if !s.is_valid() {
+                return;
+            }
+            let (app, version, navigate, href) =
+                (app.clone(), version.clone(), navigate.clone(), detail_href.clone());
+            pending.set(true);
+            spawn_local(async move {
+                match upgrade_app(space.get_untracked(), app, s.form.get_untracked(), version).await {
+                    Ok(()) => navigate(&href, Default::default()),
+                    Err(AppError(e)) => {
+                        let located = e.field_errors();
+                        if located.is_empty() {
+                            failure.set(Some(e));
+                        } else {
+                            s.server.set(located);
+                        }
+                    }
+                }
+                pending.set(false);
+            });
+        }
+    };
+    view! {
+        <div class="toolbar"><h1>{(t.upgrade_title)(&detail.row.name)}</h1></div>
+        <p class="muted">{t.upgrade_hint}</p>
+        <form class="service-form" id="upgrade-form" novalidate on:submit=|ev| ev.prevent_default()>
+            {containers_editor(s, UPGRADE_CONTAINERS)}
+            <section class="card">
+                {text_field(s, "replicas".into(), t.replicas, Some(t.replicas_hint), |f: &UpgradeForm| f.replicas.clone(), |f, v| f.replicas = v)}
+            </section>
+            <div id="form-failure">{move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}</div>
+            <Show when=move || s.attempted.get() && !s.is_valid()>
+                <p class="notice notice-error" id="fix-errors">{t.fix_errors}</p>
+            </Show>
+            <div class="form-actions">
+                <a class="btn" href=detail_href.clone()>{t.cancel}</a>
+                <button type="button" class="btn btn-primary" id="start-upgrade" disabled=move || pending.get()
+                    on:click=submit>{t.upgrade}</button>
+            </div>
+        </form>
+    }
+}
