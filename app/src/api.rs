@@ -311,19 +311,19 @@ pub async fn get_app(space: String, name: String) -> Result<AppDetail, AppError>
     respond(async { cluster()?.app_detail(&space, &name).await }.await)
 }
 
-/// 升级服务 with the form filled from the workload at `resource_version`.
+/// 升级服务 with the form filled from the workload's spec `generation`.
 #[server(endpoint = "upgrade_app", input = Json)]
 pub async fn upgrade_app(
     space: String,
     app: AppRef,
     form: UpgradeForm,
-    resource_version: String,
+    generation: i64,
 ) -> Result<(), AppError> {
     respond(
         async {
             form.validate()?;
             cluster()?
-                .upgrade_app(&space, &app, &form, &resource_version)
+                .upgrade_app(&space, &app, &form, generation)
                 .await
         }
         .await,

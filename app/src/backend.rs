@@ -122,15 +122,15 @@ pub trait Apps: Send + Sync {
     async fn scale_app(&self, space: &str, app: &AppRef, replicas: i32) -> Result<(), ApiError>;
     /// One app with its upgrade form, revisions and pods.
     async fn app_detail(&self, space: &str, name: &str) -> Result<AppDetail, ApiError>;
-    /// 升级服务: applies the (validated) form onto the workload read at
-    /// `resource_version` (Conflict if it changed since) and marks the app
-    /// upgraded, remembering what ran before.
+    /// 升级服务: applies the (validated) form onto the workload whose spec
+    /// was at `generation` when the form was filled (Conflict if the spec
+    /// changed since) and marks the app upgraded, remembering what ran before.
     async fn upgrade_app(
         &self,
         space: &str,
         app: &AppRef,
         form: &UpgradeForm,
-        resource_version: &str,
+        generation: i64,
     ) -> Result<(), ApiError>;
     /// 回滚服务: back to `revision`, or (None) to what ran before the upgrade,
     /// replica count included; clears the upgraded state.

@@ -1,7 +1,7 @@
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::pages::{
-    AppDetailPage, AppList, AppUpgradePage, AppWizardPage, CreateFromYamlPage, Home, NotFound, ServiceCreatePage, ServiceDetailPage, ServiceEditPage,
-    ServiceList, SpaceLayout,
+    AppDetailPage, AppList, AppUpgradePage, AppWizardPage, CreateFromYamlPage, Home, NotFound,
+    ServiceCreatePage, ServiceDetailPage, ServiceEditPage, ServiceList, SpaceLayout,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

@@ -591,7 +591,10 @@ mod apps {
             containers: vec![ContainerForm {
                 image: "busybox".into(),
                 tag: "1.35".into(),
-                command: "sh -c 'mkdir -p /www && echo hello > /www/index.html && exec httpd -f -p 8080 -h /www'".into(),
+                // A shell that exits on SIGTERM (a PID 1 without a handler
+                // ignores it, and each pod then takes the whole 30 s grace
+                // period to go), serving with httpd in the background.
+                command: r#"sh -c 'trap "exit 0" TERM; mkdir -p /www && echo hello > /www/index.html && httpd -f -p 8080 -h /www & wait'"#.into(),
                 ports: vec![ContainerPortForm {
                     name: "http".into(),
                     port: "8080".into(),
@@ -621,7 +624,7 @@ mod apps {
         what: &str,
         ok: impl Fn(&AppRow) -> bool,
     ) {
-        eventually(what, Duration::from_secs(90), || async {
+        eventually(what, Duration::from_secs(180), || async {
             row(cluster, space, name).await.is_some_and(|r| ok(&r))
         })
         .await;
@@ -649,8 +652,15 @@ mod apps {
         .await;
         let r = row(&cluster, space, &name).await.unwrap();
         assert_eq!(r.images, ["busybox:1.35"]);
-        let service = r.service.expect("its Service");
+        let service = r.service.clone().expect("its Service");
         assert_eq!(service.kind, wharf_spec::view::ServiceKind::NodePort);
+        // Reached at a node's address and the node port.
+        let wharf_spec::view::Reach::At(points) = r.reach() else {
+            panic!("a NodePort app is reachable: {r:?}")
+        };
+        let node_port = service.ports[0].node_port.unwrap();
+        assert!(r.node_address.is_some(), "the admin can read nodes");
+        assert!(points[0].ends_with(&format!(":{node_port}")), "{points:?}");
 
         cluster.scale_app(space, &app, 3).await.expect("scale");
         wait_for(&cluster, space, &name, "3 ready", |r| {
@@ -742,11 +752,11 @@ mod apps {
         up.validate().expect("valid");
         let started = Instant::now();
         cluster
-            .upgrade_app(space, &app, &up, &before.resource_version)
+            .upgrade_app(space, &app, &up, before.generation)
             .await
             .expect("upgrade");
         let stale = cluster
-            .upgrade_app(space, &app, &up, &before.resource_version)
+            .upgrade_app(space, &app, &up, before.generation)
             .await;
         assert!(matches!(stale, Err(ApiError::Conflict { .. })), "{stale:?}");
         wait_for(&cluster, space, &name, "upgraded, 2 ready", |r| {
@@ -786,7 +796,7 @@ mod apps {
             ..Default::default()
         });
         cluster
-            .upgrade_app(space, &app, &again, &now.resource_version)
+            .upgrade_app(space, &app, &again, now.generation)
             .await
             .expect("upgrade again");
         wait_for(&cluster, space, &name, "upgraded again", |r| {

@@ -331,12 +331,14 @@ pub struct PodRow {
 }
 
 /// An app's detail page: its row, the upgrade form filled from the
-/// workload (with the resourceVersion it was read at), its revisions and pods.
+/// workload (with the spec generation it was read at), its revisions and pods.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppDetail {
     pub row: AppRow,
     pub form: crate::app::UpgradeForm,
-    pub resource_version: String,
+    /// `metadata.generation`: moves with every spec change (not with status
+    /// writes), so an upgrade from a stale form is told apart from noise.
+    pub generation: i64,
     /// Newest first.
     pub revisions: Vec<RevisionRow>,
     pub pods: Vec<PodRow>,

@@ -271,4 +271,3 @@ pub fn key_value_rows<F: Send + Sync + 'static>(
         </div>
     }
 }
-

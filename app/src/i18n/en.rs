@@ -242,7 +242,9 @@ pub(super) static TEXTS: Texts = Texts {
     status_degraded: "Degraded",
     status_failed: "Failed",
     status_upgraded: "Upgraded",
-    rollout_progress: |updated, ready, desired| format!("{updated} updated, {ready} ready of {desired}"),
+    rollout_progress: |updated, ready, desired| {
+        format!("{updated} updated, {ready} ready of {desired}")
+    },
     start: "Start",
     stop: "Stop",
     restart: "Restart",
@@ -264,13 +266,20 @@ pub(super) static TEXTS: Texts = Texts {
     why_not_restart: "A stopped app has no pods to restart: start it",
     wait_for_rollout: "The upgrade is still rolling out",
     upgraded_hint: "The upgrade has rolled out. Keep it (confirm) or go back to what ran before (roll back: images, settings and replica count).",
+    upgrade_rolling_hint: "The upgrade is rolling out. You can roll back now; confirm once it has rolled out.",
     before_upgrade: "Before",
     after_upgrade: "Now",
     revisions: "Revisions",
     current_revision: "current",
     upgrade_title: |name| format!("Upgrade {name}"),
     upgrade_hint: "Change images and tags, container settings and the replica count. The rollout's progress shows on the app's page; then confirm or roll back.",
-    delete_apps_title: |n| if n == 1 { "Delete this app?".into() } else { format!("Delete {n} apps?") },
+    delete_apps_title: |n| {
+        if n == 1 {
+            "Delete this app?".into()
+        } else {
+            format!("Delete {n} apps?")
+        }
+    },
     delete_apps_warning: "Each app's workload, its pods and its Service are deleted.",
     delete_volumes: "Also delete the stateful apps' volume claims (their data)",
     reason_image_pull: "The image cannot be pulled (wrong name or tag, or no access to the registry)",

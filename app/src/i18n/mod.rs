@@ -334,6 +334,7 @@ pub struct Texts {
     pub why_not_restart: &'static str,
     pub wait_for_rollout: &'static str,
     pub upgraded_hint: &'static str,
+    pub upgrade_rolling_hint: &'static str,
     pub before_upgrade: &'static str,
     pub after_upgrade: &'static str,
     pub revisions: &'static str,

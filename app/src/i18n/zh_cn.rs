@@ -241,7 +241,9 @@ pub(super) static TEXTS: Texts = Texts {
     status_degraded: "部分异常",
     status_failed: "异常",
     status_upgraded: "升级完成",
-    rollout_progress: |updated, ready, desired| format!("已更新 {updated}，就绪 {ready}，共 {desired}"),
+    rollout_progress: |updated, ready, desired| {
+        format!("已更新 {updated}，就绪 {ready}，共 {desired}")
+    },
     start: "启动",
     stop: "停止",
     restart: "重启",
@@ -263,6 +265,7 @@ pub(super) static TEXTS: Texts = Texts {
     why_not_restart: "已停止的服务没有可重启的容器组，请先启动",
     wait_for_rollout: "升级仍在进行中",
     upgraded_hint: "升级已完成。确认升级，或回滚到之前的版本（镜像、配置和容器数量都会恢复）。",
+    upgrade_rolling_hint: "升级进行中。现在即可回滚；全部完成后才能确认升级。",
     before_upgrade: "升级前",
     after_upgrade: "当前",
     revisions: "版本记录",

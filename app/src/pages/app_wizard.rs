@@ -7,7 +7,7 @@
 
 use crate::api::{AppError, create_app, preview_app};
 use crate::components::form::{
-    FormState, cell_input, key_value_rows, radio, select_input, text_field,
+    FormState, cell_input, field_id, key_value_rows, radio, select_input, text_field,
 };
 use crate::components::{ErrorNotice, use_param, use_texts};
 use crate::i18n::Texts;
@@ -163,13 +163,23 @@ fn container_card<F: Send + Sync + 'static>(
                     list.peek(f, i, |c| {
                         c.ports
                             .get(j)
-                            .map(|p| if part == "name" { p.name.clone() } else { p.port.clone() })
+                            .map(|p| {
+                                if part == "name" {
+                                    p.name.clone()
+                                } else {
+                                    p.port.clone()
+                                }
+                            })
                             .unwrap_or_default()
                     })
                 },
                 move |f, v| {
                     if let Some(p) = list.get_mut(f, i).and_then(|c| c.ports.get_mut(j)) {
-                        if part == "name" { p.name = v } else { p.port = v }
+                        if part == "name" {
+                            p.name = v
+                        } else {
+                            p.port = v
+                        }
                     }
                 },
             )
@@ -292,16 +302,15 @@ fn container_card<F: Send + Sync + 'static>(
     }
 }
 
-
 /// The local errors of one step, listed at its foot once the user tried to
 /// leave it (some, like the Service's ports taken from the containers, have
 /// no input of their own).
-fn step_errors(t: &'static Texts, errors: &FieldErrors, step: usize) -> Vec<String> {
+fn step_errors(t: &'static Texts, errors: &FieldErrors, step: usize) -> Vec<(String, String)> {
     errors
         .0
         .iter()
         .filter(|e| step_of(&e.field) == step)
-        .map(|e| format!("{}: {}", e.field, t.problem(&e.problem)))
+        .map(|e| (e.field.clone(), t.problem(&e.problem)))
         .collect()
 }
 
@@ -331,14 +340,28 @@ pub fn AppWizardPage() -> impl IntoView {
     let kind = Memo::new(move |_| form.with(|f| f.kind));
     let access = Memo::new(move |_| form.with(|f| f.access));
 
-    let step_ok = move |i: usize| s.local.with(|e| !e.0.iter().any(|e| step_of(&e.field) == i));
+    // The step's messages show next to their fields, and in a summary.
+    let show_step_errors = move |i: usize| {
+        tried.update(|t| t[i] = true);
+        let fields: Vec<String> = s.local.with_untracked(|e| {
+            e.0.iter()
+                .filter(|e| step_of(&e.field) == i)
+                .map(|e| e.field.clone())
+                .collect()
+        });
+        s.touched.update(|t| t.extend(fields));
+    };
+    let step_ok = move |i: usize| {
+        s.local
+            .with(|e| !e.0.iter().any(|e| step_of(&e.field) == i))
+    };
     let go = move |to: usize| {
         // Forward only past steps without errors; back always.
         let from = step.get_untracked();
         if to > from {
             for i in from..to {
                 if !step_ok(i) {
-                    tried.update(|t| t[i] = true);
+                    show_step_errors(i);
                     step.set(i);
                     return;
                 }
@@ -363,7 +386,7 @@ pub fn AppWizardPage() -> impl IntoView {
             check_passed.set(false);
             failure.set(None);
             if let Some(bad) = (0..4).find(|i| !step_ok(*i)) {
-                tried.update(|t| t[bad] = true);
+                show_step_errors(bad);
                 step.set(bad);
                 return;
             }
@@ -395,7 +418,13 @@ pub fn AppWizardPage() -> impl IntoView {
         }
     };
 
-    let step_names = [t.step_basics, t.step_containers, t.step_service, t.step_scheduling, t.step_summary];
+    let step_names = [
+        t.step_basics,
+        t.step_containers,
+        t.step_service,
+        t.step_scheduling,
+        t.step_summary,
+    ];
     let stepper = move || {
         step_names
             .iter()
@@ -418,7 +447,10 @@ pub fn AppWizardPage() -> impl IntoView {
                 let list = s.local.with(|e| step_errors(t, e, i));
                 (!list.is_empty()).then(|| view! {
                     <ul class="notice notice-error step-errors" id=format!("step-{}-errors", i + 1)>
-                        {list.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}
+                        {list.into_iter().map(|(field, words)| {
+                            let href = format!("#{}", field_id(&field));
+                            view! { <li><a href=href>{field}</a>": "{words}</li> }
+                        }).collect_view()}
                     </ul>
                 })
             })

@@ -303,7 +303,11 @@ pub fn AppDetailPage() -> impl IntoView {
     let space = use_param("space");
     let name = use_param("name");
     let detail = Resource::new(move || (space.get(), name.get()), |(s, n)| get_app(s, n));
-    poll(move || detail.track(), move || detail.refetch(), DETAIL_POLL);
+    poll(
+        move || detail.track(),
+        move || detail.refetch(),
+        DETAIL_POLL,
+    );
     view! {
         <nav class="breadcrumb">
             <a href=move || format!("/spaces/{}/apps", space.get())>{t.apps}</a>" / "<span>{move || name.get()}</span>
@@ -349,7 +353,11 @@ fn AppDetailView(
     };
     let button = {
         let act = act.clone();
-        move |id: &'static str, label: &'static str, action: AppAction, done: &'static str, why_not: Option<&'static str>| {
+        move |id: &'static str,
+              label: &'static str,
+              action: AppAction,
+              done: &'static str,
+              why_not: Option<&'static str>| {
             let act = act.clone();
             view! {
                 <button type="button" class="btn" id=id title=why_not.unwrap_or_default()
@@ -366,14 +374,21 @@ fn AppDetailView(
     };
     let (scale_minus, scale_plus, scale_apply) = (scale.clone(), scale.clone(), scale);
     let desired = row.desired;
-    let upgrade_href = format!("/spaces/{}/apps/{}/upgrade", space.get_untracked(), row.name);
+    let upgrade_href = format!(
+        "/spaces/{}/apps/{}/upgrade",
+        space.get_untracked(),
+        row.name
+    );
 
+    // Confirm only once the new pods are all up; roll back any time (the
+    // way out of a stuck rollout).
+    let rolled_out = row.status == AppStatus::Upgraded;
     let upgraded_view = upgraded.map(|mark| {
         let (act_back, act_confirm) = (act.clone(), act.clone());
         view! {
             <section class="card upgraded" id="upgraded">
                 <h2>{t.status_upgraded}</h2>
-                <p class="muted">{t.upgraded_hint}</p>
+                <p class="muted">{if rolled_out { t.upgraded_hint } else { t.upgrade_rolling_hint }}</p>
                 <div class="side-by-side">
                     <div><h3>{t.before_upgrade}</h3>
                         <p class="mono" id="images-before">{mark.images.join(", ")}</p>
@@ -386,8 +401,8 @@ fn AppDetailView(
                     <button type="button" class="btn" id="rollback" disabled=move || busy.get()
                         on:click=move |_| act_back(AppAction::Rollback(None), t.rolled_back)>{t.rollback}</button>
                     <button type="button" class="btn btn-primary" id="confirm-upgrade"
-                        title=(row.status != AppStatus::Upgraded).then_some(t.wait_for_rollout)
-                        disabled=move || busy.get()
+                        title=(!rolled_out).then_some(t.wait_for_rollout)
+                        disabled=move || busy.get() || !rolled_out
                         on:click=move |_| act_confirm(AppAction::ConfirmUpgrade, t.confirmed)>{t.confirm_upgrade}</button>
                 </div>
             </section>
@@ -431,7 +446,12 @@ fn AppDetailView(
 
     let on_deleted = {
         let navigate = navigate.clone();
-        move || navigate(&format!("/spaces/{}/apps", space.get_untracked()), Default::default())
+        move || {
+            navigate(
+                &format!("/spaces/{}/apps", space.get_untracked()),
+                Default::default(),
+            )
+        }
     };
 
     view! {
@@ -535,7 +555,7 @@ fn UpgradeEditor(detail: AppDetail) -> impl IntoView {
     let space = use_param("space");
     let navigate = use_navigate();
     let app = app_ref(&detail.row);
-    let version = detail.resource_version.clone();
+    let generation = detail.generation;
     let s = FormState::new(detail.form.clone(), |f: &UpgradeForm| {
         f.validate().err().unwrap_or_default()
     });
@@ -550,11 +570,17 @@ fn UpgradeEditor(detail: AppDetail) -> impl IntoView {
             if !s.is_valid() {
                 return;
             }
-            let (app, version, navigate, href) =
-                (app.clone(), version.clone(), navigate.clone(), detail_href.clone());
+            let (app, navigate, href) = (app.clone(), navigate.clone(), detail_href.clone());
             pending.set(true);
             spawn_local(async move {
-                match upgrade_app(space.get_untracked(), app, s.form.get_untracked(), version).await {
+                match upgrade_app(
+                    space.get_untracked(),
+                    app,
+                    s.form.get_untracked(),
+                    generation,
+                )
+                .await
+                {
                     Ok(()) => navigate(&href, Default::default()),
                     Err(AppError(e)) => {
                         let located = e.field_errors();

@@ -161,52 +161,45 @@ impl KubeCluster {
             .map_err(map_error))
     }
 
-    /// The workload's replicas, annotations and resourceVersion.
-    async fn workload_state(
-        &self,
-        namespace: &str,
-        app: &AppRef,
-    ) -> Result<(i32, Option<String>, Option<String>), ApiError> {
-        let (meta, replicas) = per_kind!(app.kind, K => {
-            let w = self.namespaced::<K>(namespace).get(&app.name).await.map_err(map_error)?;
-            let replicas = w.replicas();
-            (w.metadata, replicas)
-        });
-        let remembered = meta
-            .annotations
-            .as_ref()
-            .and_then(|a| a.get(REPLICAS_BEFORE_STOP).cloned());
-        Ok((replicas, remembered, meta.resource_version))
-    }
-
-    /// Reads the workload, lets `change` edit it and replaces it. The replace
-    /// carries the resourceVersion read (or `expected`, the one the user's
-    /// form was filled from), so a concurrent change answers Conflict and is
-    /// never overwritten.
+    /// Reads the workload, lets `change` edit it and replaces it, carrying
+    /// the resourceVersion read: nothing written in between is overwritten.
+    /// Controllers write status all the time (each write is a new
+    /// resourceVersion), so a Conflict reads again and decides again, as
+    /// kubectl's retry-on-conflict does. `expected_generation` is the spec
+    /// generation the user's form was filled from: a spec changed since then
+    /// (generation moved) is the user's conflict, answered as such.
     async fn change_workload<K: AppWorkload>(
         &self,
         namespace: &str,
         name: &str,
-        expected: Option<&str>,
-        change: impl AsyncFnOnce(&mut K) -> Result<(), ApiError>,
+        expected_generation: Option<i64>,
+        change: impl Fn(&mut K) -> Result<(), ApiError> + Send + Sync,
     ) -> Result<(), ApiError> {
+        const ATTEMPTS: usize = 5;
         let api = self.namespaced::<K>(namespace);
-        let mut w = api.get(name).await.map_err(map_error)?;
-        if let Some(expected) = expected
-            && w.meta().resource_version.as_deref() != Some(expected)
-        {
-            return Err(ApiError::Conflict {
-                message: format!(
-                    "{} {name} was changed since the form was filled; reload to see the change",
-                    <K as k8s_openapi::Resource>::KIND
-                ),
-            });
+        let mut attempt = 1;
+        loop {
+            let mut w = api.get(name).await.map_err(map_error)?;
+            if let Some(expected) = expected_generation
+                && w.meta().generation != Some(expected)
+            {
+                return Err(ApiError::Conflict {
+                    message: format!(
+                        "{} {name} was changed since the form was filled; reload to see the change",
+                        <K as k8s_openapi::Resource>::KIND
+                    ),
+                });
+            }
+            change(&mut w)?;
+            match api
+                .replace(name, &PostParams::default(), &w)
+                .await
+                .map_err(map_error)
+            {
+                Err(ApiError::Conflict { .. }) if attempt < ATTEMPTS => attempt += 1,
+                result => return result.map(|_| ()),
+            }
         }
-        change(&mut w).await?;
-        api.replace(name, &PostParams::default(), &w)
-            .await
-            .map(|_| ())
-            .map_err(map_error)
     }
 
     async fn detail_of<K: AppWorkload>(
@@ -232,11 +225,14 @@ impl KubeCluster {
         )?;
         let now = now_unix();
         let pod_refs: Vec<&Pod> = pods.items.iter().collect();
-        let row = w.row(
+        let mut row = w.row(
             &pod_refs,
             service.map(|s| convert::service_row(&s, now)),
             now,
         );
+        if matches!(row.reach(), Reach::At(_)) {
+            row.node_address = self.node_address().await;
+        }
         let mut pod_rows: Vec<_> = pods
             .items
             .iter()
@@ -246,10 +242,25 @@ impl KubeCluster {
         Ok(AppDetail {
             row,
             form: UpgradeForm::from_workload(&w),
-            resource_version: w.meta().resource_version.clone().unwrap_or_default(),
+            generation: w.meta().generation.unwrap_or_default(),
             revisions: revisions.into_iter().map(|(r, _)| r).collect(),
             pods: pod_rows,
         })
+    }
+
+    /// The workload's revisions (read once, before the read-modify-write:
+    /// they are the controller's, and a retry does not need them fresher).
+    async fn revisions_of<K: AppWorkload>(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError> {
+        let w = self
+            .namespaced::<K>(namespace)
+            .get(name)
+            .await
+            .map_err(map_error)?;
+        w.revisions(self, namespace).await
     }
 
     async fn upgrade<K: AppWorkload>(
@@ -257,18 +268,19 @@ impl KubeCluster {
         namespace: &str,
         name: &str,
         form: &UpgradeForm,
-        resource_version: &str,
+        generation: i64,
     ) -> Result<(), ApiError> {
-        self.change_workload::<K>(namespace, name, Some(resource_version), async |w| {
+        let revisions = self.revisions_of::<K>(namespace, name).await?;
+        let current = revisions
+            .iter()
+            .find(|(r, _)| r.current)
+            .map_or(0, |(r, _)| r.number);
+        self.change_workload::<K>(namespace, name, Some(generation), |w| {
             // A second upgrade before confirming keeps the first mark: roll
             // back returns to what ran before the upgrades began.
             if upgrade_mark(w.meta()).is_none() {
-                let revisions = w.revisions(self, namespace).await?;
                 let mark = UpgradeMark {
-                    revision: revisions
-                        .iter()
-                        .find(|(r, _)| r.current)
-                        .map_or(0, |(r, _)| r.number),
+                    revision: current,
                     replicas: w.replicas(),
                     images: template_images(w),
                 };
@@ -287,7 +299,8 @@ impl KubeCluster {
         name: &str,
         revision: Option<i64>,
     ) -> Result<(), ApiError> {
-        self.change_workload::<K>(namespace, name, None, async |w| {
+        let revisions = self.revisions_of::<K>(namespace, name).await?;
+        self.change_workload::<K>(namespace, name, None, |w| {
             let mark = upgrade_mark(w.meta());
             let target = revision
                 .or(mark.as_ref().map(|m| m.revision))
@@ -295,15 +308,14 @@ impl KubeCluster {
                     message: "nothing to roll back to: the app was not upgraded".into(),
                     causes: vec![],
                 })?;
-            let revisions = w.revisions(self, namespace).await?;
             let (_, template) = revisions
-                .into_iter()
+                .iter()
                 .find(|(r, _)| r.number == target)
                 .ok_or_else(|| ApiError::NotFound {
                     kind: "revision".into(),
                     name: target.to_string(),
                 })?;
-            *w.template_mut() = template;
+            *w.template_mut() = template.clone();
             // Rolling back the upgrade restores its replica count too.
             if let Some(mark) = mark.filter(|m| m.revision == target) {
                 w.set_replicas(mark.replicas);
@@ -315,7 +327,7 @@ impl KubeCluster {
     }
 
     async fn confirm<K: AppWorkload>(&self, namespace: &str, name: &str) -> Result<(), ApiError> {
-        self.change_workload::<K>(namespace, name, None, async |w| {
+        self.change_workload::<K>(namespace, name, None, |w| {
             if annotations_mut(w.meta_mut())
                 .remove(UPGRADED_FROM)
                 .is_none()
@@ -494,9 +506,9 @@ impl Apps for KubeCluster {
         namespace: &str,
         app: &AppRef,
         form: &UpgradeForm,
-        resource_version: &str,
+        generation: i64,
     ) -> Result<(), ApiError> {
-        per_kind!(app.kind, K => self.upgrade::<K>(namespace, &app.name, form, resource_version).await)
+        per_kind!(app.kind, K => self.upgrade::<K>(namespace, &app.name, form, generation).await)
     }
 
     async fn rollback_app(
@@ -533,43 +545,28 @@ impl Apps for KubeCluster {
     }
 
     async fn stop_app(&self, namespace: &str, app: &AppRef) -> Result<(), ApiError> {
-        let (replicas, _, version) = self.workload_state(namespace, app).await?;
-        if replicas == 0 {
-            return Ok(());
-        }
-        // Conditional on the version read: a concurrent scale is not lost.
-        self.patch_workload(
-            namespace,
-            app,
-            json!({
-                "metadata": {
-                    "resourceVersion": version,
-                    "annotations": { REPLICAS_BEFORE_STOP: replicas.to_string() },
-                },
-                "spec": { "replicas": 0 },
-            }),
-        )
-        .await
+        per_kind!(app.kind, K => self.change_workload::<K>(namespace, &app.name, None, |w| {
+            let replicas = w.replicas();
+            if replicas > 0 {
+                annotations_mut(w.meta_mut())
+                    .insert(REPLICAS_BEFORE_STOP.into(), replicas.to_string());
+                w.set_replicas(0);
+            }
+            Ok(())
+        })
+        .await)
     }
 
     async fn start_app(&self, namespace: &str, app: &AppRef) -> Result<(), ApiError> {
-        let (replicas, remembered, version) = self.workload_state(namespace, app).await?;
-        if replicas > 0 {
-            return Ok(());
-        }
-        let restore: i32 = remembered.and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
-        self.patch_workload(
-            namespace,
-            app,
-            json!({
-                "metadata": {
-                    "resourceVersion": version,
-                    "annotations": { REPLICAS_BEFORE_STOP: null },
-                },
-                "spec": { "replicas": restore },
-            }),
-        )
-        .await
+        per_kind!(app.kind, K => self.change_workload::<K>(namespace, &app.name, None, |w| {
+            if w.replicas() > 0 {
+                return Ok(());
+            }
+            let remembered = annotations_mut(w.meta_mut()).remove(REPLICAS_BEFORE_STOP);
+            w.set_replicas(remembered.and_then(|n| n.parse().ok()).unwrap_or(1).max(1));
+            Ok(())
+        })
+        .await)
     }
 
     async fn restart_app(&self, namespace: &str, app: &AppRef) -> Result<(), ApiError> {
