@@ -112,6 +112,10 @@ pub struct ContainerForm {
     pub cpu_limit: String,
     pub memory_request: String,
     pub memory_limit: String,
+    /// Volumes of the pod seen by this container.
+    pub mounts: Vec<MountForm>,
+    pub readiness: ProbeForm,
+    pub liveness: ProbeForm,
 }
 
 impl Default for ContainerForm {
@@ -129,6 +133,9 @@ impl Default for ContainerForm {
             cpu_limit: String::new(),
             memory_request: String::new(),
             memory_limit: String::new(),
+            mounts: vec![],
+            readiness: ProbeForm::default(),
+            liveness: ProbeForm::default(),
         }
     }
 }
@@ -151,7 +158,10 @@ pub struct AppForm {
     pub lb_kind: LoadBalancerKind,
     pub lb_pool: String,
     pub lb_address: String,
+    /// The pods' volumes (and a stateful app's claim templates).
+    pub volumes: Vec<VolumeForm>,
     pub node_selector: Vec<KeyValue>,
+    pub tolerations: Vec<TolerationForm>,
     pub labels: Vec<KeyValue>,
     pub annotations: Vec<KeyValue>,
 }
@@ -174,7 +184,9 @@ impl Default for AppForm {
             lb_kind: LoadBalancerKind::MetalLb,
             lb_pool: String::new(),
             lb_address: String::new(),
+            volumes: vec![],
             node_selector: vec![],
+            tolerations: vec![],
             labels: vec![],
             annotations: vec![],
         }
@@ -524,9 +536,16 @@ impl AppForm {
         if self.containers.is_empty() {
             errors.push("containers", Problem::AtLeastOne);
         }
+        pod::check_volumes(&mut errors, &self.volumes, self.kind == AppKind::Stateful);
+        pod::check_tolerations(&mut errors, &self.tolerations);
+        let volumes = self
+            .volumes
+            .iter()
+            .map(|v| v.name.trim().to_owned())
+            .collect();
         let mut names = HashSet::new();
         for (i, c) in self.containers.iter().enumerate() {
-            check_container(&mut errors, i, c, &mut names);
+            check_container(&mut errors, i, c, &mut names, &volumes);
         }
 
         for (list, rows) in [
@@ -575,13 +594,17 @@ impl AppForm {
 }
 
 /// The rules of one container (`containers.{i}.*`); `names` collects the
-/// containers' names to find duplicates.
+/// containers' names to find duplicates; mounts may name `volumes`.
 fn check_container<'a>(
     errors: &mut FieldErrors,
     i: usize,
     c: &'a ContainerForm,
     names: &mut HashSet<&'a str>,
+    volumes: &HashSet<String>,
 ) {
+    pod::check_mounts(errors, i, &c.mounts, volumes);
+    pod::check_probe(errors, i, "readiness", &c.readiness);
+    pod::check_probe(errors, i, "liveness", &c.liveness);
     let f = |part: &str| row("containers", i, part);
     match check_dns1123_label(c.name.trim()) {
         Err(p) => errors.push(&f("name"), p),
@@ -718,11 +741,16 @@ pub fn check_version(version: &str) -> Result<(), Problem> {
 mod build;
 #[cfg(feature = "k8s")]
 mod edit;
+mod pod;
 mod upgrade;
 #[cfg(feature = "k8s")]
 pub use build::Workload;
 #[cfg(feature = "k8s")]
 pub use edit::{WorkloadObject, split_image};
+pub use pod::{
+    AccessMode, MountForm, ProbeForm, ProbeKind, TaintEffect, TolerationForm, TolerationOperator,
+    VolumeForm, VolumeSource,
+};
 pub use upgrade::{UpgradeForm, UpgradeMark};
 
 #[cfg(test)]

@@ -68,6 +68,14 @@ pub enum Problem {
     /// Not an environment variable name (letters, digits, '_', '-', '.',
     /// not starting with a digit).
     InvalidEnvName,
+    /// A path that must start with '/'.
+    NotAnAbsolutePath,
+    /// A mount names a volume the app does not have.
+    UnknownVolume,
+    /// A volume claim template on a stateless app.
+    OnlyForStateful,
+    /// A toleration with operator Exists carries no value.
+    ValueWithExists,
     /// The apiserver's own words for a rule Wharf does not check itself
     /// (`Status.details.causes[].message`).
     Server(String),

@@ -239,6 +239,10 @@ pub struct Texts {
     pub p_request_above_limit: &'static str,
     pub p_unclosed_quote: &'static str,
     pub p_invalid_env_name: &'static str,
+    pub p_not_absolute: &'static str,
+    pub p_unknown_volume: &'static str,
+    pub p_only_stateful: &'static str,
+    pub p_value_with_exists: &'static str,
     pub apps: &'static str,
     pub new_app: &'static str,
     pub no_apps_title: &'static str,
@@ -396,6 +400,10 @@ impl Texts {
             Problem::RequestAboveLimit => self.p_request_above_limit.into(),
             Problem::UnclosedQuote => self.p_unclosed_quote.into(),
             Problem::InvalidEnvName => self.p_invalid_env_name.into(),
+            Problem::NotAnAbsolutePath => self.p_not_absolute.into(),
+            Problem::UnknownVolume => self.p_unknown_volume.into(),
+            Problem::OnlyForStateful => self.p_only_stateful.into(),
+            Problem::ValueWithExists => self.p_value_with_exists.into(),
             // The apiserver's own words (English): better than a vague summary.
             Problem::Server(message) => message.clone(),
         }

@@ -5,11 +5,15 @@
 use super::*;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec, StatefulSet, StatefulSetSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMapKeySelector, Container, ContainerPort, EnvVar, EnvVarSource, PodSpec, PodTemplateSpec,
-    ResourceRequirements, SecretKeySelector, Service,
+    ConfigMapKeySelector, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource,
+    EnvVar, EnvVarSource, ExecAction, HTTPGetAction, HostPathVolumeSource, PersistentVolumeClaim,
+    PersistentVolumeClaimSpec, PersistentVolumeClaimVolumeSource, PodSpec, PodTemplateSpec, Probe,
+    ResourceRequirements, SecretKeySelector, SecretVolumeSource, Service, TCPSocketAction,
+    Toleration, Volume, VolumeMount, VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
 fn map(rows: &[KeyValue]) -> BTreeMap<String, String> {
@@ -98,6 +102,17 @@ impl ContainerForm {
             }
             non_empty(m)
         };
+        let mounts: Vec<VolumeMount> = self
+            .mounts
+            .iter()
+            .filter(|m| !m.is_blank())
+            .map(|m| VolumeMount {
+                name: m.volume.trim().to_owned(),
+                mount_path: m.path.trim().to_owned(),
+                read_only: m.read_only.then_some(true),
+                ..Default::default()
+            })
+            .collect();
         let requests = quantities(&self.cpu_request, &self.memory_request);
         let limits = quantities(&self.cpu_limit, &self.memory_limit);
         Container {
@@ -113,8 +128,119 @@ impl ContainerForm {
                 limits,
                 ..Default::default()
             }),
+            volume_mounts: (!mounts.is_empty()).then_some(mounts),
+            readiness_probe: self.readiness.build(),
+            liveness_probe: self.liveness.build(),
             ..Default::default()
         }
+    }
+}
+
+impl ProbeForm {
+    pub(super) fn build(&self) -> Option<Probe> {
+        let port = || {
+            let p = self.port.trim();
+            match p.parse() {
+                Ok(n) => IntOrString::Int(n),
+                Err(_) => IntOrString::String(p.to_owned()),
+            }
+        };
+        let seconds = |t: &str| t.trim().parse().ok();
+        let mut probe = Probe {
+            initial_delay_seconds: seconds(&self.initial_delay),
+            period_seconds: seconds(&self.period),
+            ..Default::default()
+        };
+        match self.kind {
+            ProbeKind::None => return None,
+            ProbeKind::Http => {
+                probe.http_get = Some(HTTPGetAction {
+                    path: Some(self.path.trim().to_owned()),
+                    port: port(),
+                    ..Default::default()
+                })
+            }
+            ProbeKind::Tcp => {
+                probe.tcp_socket = Some(TCPSocketAction {
+                    port: port(),
+                    host: None,
+                })
+            }
+            ProbeKind::Command => {
+                probe.exec = Some(ExecAction {
+                    command: split_command(&self.command).ok(),
+                })
+            }
+        }
+        Some(probe)
+    }
+}
+
+impl VolumeForm {
+    /// The pod's volume; `None` for a claim template (a StatefulSet field).
+    fn build(&self) -> Option<Volume> {
+        let reference = self.reference.trim().to_owned();
+        let mut volume = Volume {
+            name: self.name.trim().to_owned(),
+            ..Default::default()
+        };
+        match self.source {
+            VolumeSource::EmptyDir => volume.empty_dir = Some(EmptyDirVolumeSource::default()),
+            VolumeSource::HostPath => {
+                volume.host_path = Some(HostPathVolumeSource {
+                    path: reference,
+                    type_: None,
+                })
+            }
+            VolumeSource::ConfigMap => {
+                volume.config_map = Some(ConfigMapVolumeSource {
+                    name: reference,
+                    ..Default::default()
+                })
+            }
+            VolumeSource::Secret => {
+                volume.secret = Some(SecretVolumeSource {
+                    secret_name: Some(reference),
+                    ..Default::default()
+                })
+            }
+            VolumeSource::Claim => {
+                volume.persistent_volume_claim = Some(PersistentVolumeClaimVolumeSource {
+                    claim_name: reference,
+                    read_only: None,
+                })
+            }
+            VolumeSource::ClaimTemplate => return None,
+        }
+        Some(volume)
+    }
+
+    fn build_claim_template(
+        &self,
+        labels: BTreeMap<String, String>,
+    ) -> Option<PersistentVolumeClaim> {
+        (self.source == VolumeSource::ClaimTemplate).then(|| PersistentVolumeClaim {
+            metadata: ObjectMeta {
+                name: Some(self.name.trim().to_owned()),
+                // Labelled with the app, so deleting the app can find them.
+                labels: Some(labels),
+                ..Default::default()
+            },
+            spec: Some(PersistentVolumeClaimSpec {
+                access_modes: Some(vec![self.access_mode.api().to_owned()]),
+                storage_class_name: Some(self.storage_class.trim().to_owned())
+                    .filter(|c| !c.is_empty()),
+                resources: Some(VolumeResourceRequirements {
+                    requests: Some(BTreeMap::from([(
+                        "storage".to_owned(),
+                        Quantity(self.size.trim().to_owned()),
+                    )])),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            status: None,
+        })
     }
 }
 
@@ -156,7 +282,29 @@ impl AppForm {
             }),
             spec: Some(PodSpec {
                 containers: self.containers.iter().map(ContainerForm::build).collect(),
+                volumes: Some(self.volumes.iter().filter_map(VolumeForm::build).collect())
+                    .filter(|v: &Vec<Volume>| !v.is_empty()),
                 node_selector: non_empty(map(&self.node_selector)),
+                tolerations: Some(
+                    self.tolerations
+                        .iter()
+                        .filter(|t| !t.is_blank())
+                        .map(|t| Toleration {
+                            key: Some(t.key.trim().to_owned()).filter(|k| !k.is_empty()),
+                            operator: Some(
+                                match t.operator {
+                                    TolerationOperator::Equal => "Equal",
+                                    TolerationOperator::Exists => "Exists",
+                                }
+                                .to_owned(),
+                            ),
+                            value: Some(t.value.trim().to_owned()).filter(|v| !v.is_empty()),
+                            effect: t.effect.api().map(str::to_owned),
+                            toleration_seconds: None,
+                        })
+                        .collect(),
+                )
+                .filter(|t: &Vec<Toleration>| !t.is_empty()),
                 ..Default::default()
             }),
         }
@@ -184,6 +332,18 @@ impl AppForm {
                     selector: self.selector(),
                     service_name: Some(self.name.trim().to_owned()),
                     template: self.template(),
+                    volume_claim_templates: Some(
+                        self.volumes
+                            .iter()
+                            .filter_map(|v| {
+                                v.build_claim_template(BTreeMap::from([(
+                                    crate::labels_wharf::NAME.to_owned(),
+                                    self.name.trim().to_owned(),
+                                )]))
+                            })
+                            .collect(),
+                    )
+                    .filter(|c: &Vec<PersistentVolumeClaim>| !c.is_empty()),
                     ..Default::default()
                 }),
                 status: None,

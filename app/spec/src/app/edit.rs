@@ -6,8 +6,9 @@
 use super::*;
 use k8s_openapi::Metadata;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
-use k8s_openapi::api::core::v1::{Container, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{Container, PodTemplateSpec, Probe};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// What Wharf's lifecycle actions need from a Deployment or a StatefulSet.
 pub trait WorkloadObject: Metadata<Ty = ObjectMeta> {
@@ -16,6 +17,10 @@ pub trait WorkloadObject: Metadata<Ty = ObjectMeta> {
     /// `spec.replicas` (1 when unset, as the apiserver defaults it).
     fn replicas(&self) -> i32;
     fn set_replicas(&mut self, replicas: i32);
+    /// A StatefulSet's volume claim templates (volumes mounts may name).
+    fn claim_template_names(&self) -> Vec<String> {
+        vec![]
+    }
 }
 
 impl WorkloadObject for Deployment {
@@ -34,6 +39,13 @@ impl WorkloadObject for Deployment {
 }
 
 impl WorkloadObject for StatefulSet {
+    fn claim_template_names(&self) -> Vec<String> {
+        self.spec
+            .iter()
+            .flat_map(|s| s.volume_claim_templates.iter().flatten())
+            .filter_map(|c| c.metadata.name.clone())
+            .collect()
+    }
     fn template(&self) -> Option<&PodTemplateSpec> {
         self.spec.as_ref().map(|s| &s.template)
     }
@@ -156,6 +168,18 @@ impl ContainerForm {
             cpu_limit: quantity(&c.resources, true, "cpu"),
             memory_request: quantity(&c.resources, false, "memory"),
             memory_limit: quantity(&c.resources, true, "memory"),
+            mounts: c
+                .volume_mounts
+                .iter()
+                .flatten()
+                .map(|m| MountForm {
+                    volume: m.name.clone(),
+                    path: m.mount_path.clone(),
+                    read_only: m.read_only == Some(true),
+                })
+                .collect(),
+            readiness: ProbeForm::from_probe(c.readiness_probe.as_ref()),
+            liveness: ProbeForm::from_probe(c.liveness_probe.as_ref()),
         }
     }
 
@@ -201,7 +225,88 @@ impl ContainerForm {
             }
         }
         c.resources = (resources != Default::default()).then_some(resources);
+        // A mount the form still has keeps what the form does not show
+        // (subPath, propagation).
+        let mounts: Vec<_> = built
+            .volume_mounts
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mine| {
+                stored
+                    .volume_mounts
+                    .iter()
+                    .flatten()
+                    .find(|m| m.name == mine.name && m.mount_path == mine.mount_path)
+                    .map(|m| k8s_openapi::api::core::v1::VolumeMount {
+                        read_only: mine.read_only,
+                        ..m.clone()
+                    })
+                    .unwrap_or(mine)
+            })
+            .collect();
+        c.volume_mounts = (!mounts.is_empty()).then_some(mounts);
+        c.readiness_probe = keep_probe(
+            &stored.readiness_probe,
+            &self.readiness,
+            built.readiness_probe,
+        );
+        c.liveness_probe = keep_probe(&stored.liveness_probe, &self.liveness, built.liveness_probe);
         c
+    }
+}
+
+/// A probe the form cannot show (gRPC) reads as none; it stays unless the
+/// user chose another. A probe the form shows gets the form's fields on top
+/// of the stored one (thresholds and timeouts stay).
+fn keep_probe(stored: &Option<Probe>, form: &ProbeForm, built: Option<Probe>) -> Option<Probe> {
+    let shown = |p: &Probe| p.http_get.is_some() || p.tcp_socket.is_some() || p.exec.is_some();
+    match (stored, built) {
+        (Some(s), None) if !shown(s) => Some(s.clone()),
+        (_, None) => None,
+        (Some(s), Some(mine)) if form.kind != ProbeKind::None => Some(Probe {
+            http_get: mine.http_get,
+            tcp_socket: mine.tcp_socket,
+            exec: mine.exec,
+            grpc: None,
+            initial_delay_seconds: mine.initial_delay_seconds,
+            period_seconds: mine.period_seconds,
+            ..s.clone()
+        }),
+        (_, mine) => mine,
+    }
+}
+
+impl ProbeForm {
+    fn from_probe(p: Option<&Probe>) -> ProbeForm {
+        let Some(p) = p else {
+            return ProbeForm::default();
+        };
+        let port = |port: &IntOrString| match port {
+            IntOrString::Int(n) => n.to_string(),
+            IntOrString::String(s) => s.clone(),
+        };
+        let mut form = ProbeForm {
+            initial_delay: p
+                .initial_delay_seconds
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            period: p.period_seconds.map(|n| n.to_string()).unwrap_or_default(),
+            ..Default::default()
+        };
+        if let Some(h) = &p.http_get {
+            form.kind = ProbeKind::Http;
+            form.path = h.path.clone().unwrap_or_default();
+            form.port = port(&h.port);
+        } else if let Some(t) = &p.tcp_socket {
+            form.kind = ProbeKind::Tcp;
+            form.port = port(&t.port);
+        } else if let Some(e) = &p.exec {
+            form.kind = ProbeKind::Command;
+            form.command = join_command(&e.command);
+        } else {
+            return ProbeForm::default();
+        }
+        form
     }
 }
 
@@ -220,6 +325,14 @@ impl UpgradeForm {
                 })
                 .unwrap_or_default(),
             replicas: w.replicas().to_string(),
+            volumes: w
+                .template()
+                .and_then(|t| t.spec.as_ref())
+                .into_iter()
+                .flat_map(|s| s.volumes.iter().flatten())
+                .map(|v| v.name.clone())
+                .chain(w.claim_template_names())
+                .collect(),
         }
     }
 

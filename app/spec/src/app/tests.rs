@@ -326,6 +326,181 @@ mod build {
         );
     }
 
+    fn with_storage() -> AppForm {
+        let mut f = web();
+        f.kind = AppKind::Stateful;
+        f.volumes = vec![
+            VolumeForm {
+                name: "data".into(),
+                source: VolumeSource::ClaimTemplate,
+                size: "1Gi".into(),
+                ..Default::default()
+            },
+            VolumeForm {
+                name: "conf".into(),
+                source: VolumeSource::ConfigMap,
+                reference: "web-conf".into(),
+                ..Default::default()
+            },
+        ];
+        let c = &mut f.containers[0];
+        c.mounts = vec![
+            MountForm {
+                volume: "data".into(),
+                path: "/www".into(),
+                read_only: false,
+            },
+            MountForm {
+                volume: "conf".into(),
+                path: "/etc/web".into(),
+                read_only: true,
+            },
+        ];
+        c.readiness = ProbeForm {
+            kind: ProbeKind::Http,
+            path: "/".into(),
+            port: "http".into(),
+            period: "5".into(),
+            ..Default::default()
+        };
+        c.liveness = ProbeForm {
+            kind: ProbeKind::Command,
+            command: "sh -c 'test -d /www'".into(),
+            ..Default::default()
+        };
+        f.tolerations = vec![TolerationForm {
+            key: "dedicated".into(),
+            value: "web".into(),
+            effect: TaintEffect::NoSchedule,
+            ..Default::default()
+        }];
+        f
+    }
+
+    #[test]
+    fn pods_carry_volumes_probes_and_tolerations() {
+        let f = with_storage();
+        f.validate(NodePortRange::default()).unwrap();
+        let Workload::StatefulSet(s) = f.build_workload("dev") else {
+            panic!("a StatefulSet")
+        };
+        let spec = s.spec.clone().unwrap();
+        let claims = spec.volume_claim_templates.unwrap();
+        assert_eq!(claims[0].metadata.name.as_deref(), Some("data"));
+        assert_eq!(
+            claims[0]
+                .spec
+                .as_ref()
+                .unwrap()
+                .resources
+                .as_ref()
+                .unwrap()
+                .requests
+                .as_ref()
+                .unwrap()["storage"]
+                .0,
+            "1Gi"
+        );
+        let pod = spec.template.spec.unwrap();
+        let volumes = pod.volumes.unwrap();
+        assert_eq!(volumes.len(), 1, "the claim template is not a pod volume");
+        assert_eq!(volumes[0].config_map.as_ref().unwrap().name, "web-conf");
+        assert_eq!(
+            pod.tolerations.unwrap()[0].effect.as_deref(),
+            Some("NoSchedule")
+        );
+        let c = &pod.containers[0];
+        assert_eq!(c.volume_mounts.as_ref().unwrap()[1].read_only, Some(true));
+        let http = c
+            .readiness_probe
+            .as_ref()
+            .unwrap()
+            .http_get
+            .as_ref()
+            .unwrap();
+        assert_eq!(
+            http.port,
+            k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::String("http".into())
+        );
+        assert_eq!(
+            c.liveness_probe
+                .as_ref()
+                .unwrap()
+                .exec
+                .as_ref()
+                .unwrap()
+                .command
+                .as_deref()
+                .unwrap(),
+            ["sh", "-c", "test -d /www"]
+        );
+
+        // Read back for an upgrade: the same containers, the volume names known.
+        let form = UpgradeForm::from_workload(&s);
+        assert_eq!(form.containers, f.containers);
+        assert_eq!(form.volumes, ["conf", "data"]);
+        form.validate().unwrap();
+        let mut again = s.clone();
+        form.apply_to(&mut again);
+        assert_eq!(again, s);
+    }
+
+    #[test]
+    fn storage_probe_and_toleration_rules() {
+        let mut f = with_storage();
+        f.kind = AppKind::Stateless;
+        f.volumes[1].reference = "Web_Conf".into();
+        f.volumes.push(VolumeForm {
+            name: "logs".into(),
+            source: VolumeSource::HostPath,
+            reference: "var/log".into(),
+            ..Default::default()
+        });
+        let c = &mut f.containers[0];
+        c.mounts.push(MountForm {
+            volume: "nope".into(),
+            path: "/www".into(),
+            read_only: false,
+        });
+        c.readiness.path = "healthz".into();
+        c.liveness.command = "sh -c 'oops".into();
+        c.readiness.period = "0".into();
+        f.tolerations.push(TolerationForm {
+            key: "a".into(),
+            operator: TolerationOperator::Exists,
+            value: "x".into(),
+            ..Default::default()
+        });
+        let e = f.validate(NodePortRange::default()).unwrap_err();
+        assert_eq!(e.get("volumes.0.source"), Some(&Problem::OnlyForStateful));
+        assert!(e.get("volumes.1.reference").is_some());
+        assert_eq!(
+            e.get("volumes.2.reference"),
+            Some(&Problem::NotAnAbsolutePath)
+        );
+        assert_eq!(
+            e.get("containers.0.mounts.2.volume"),
+            Some(&Problem::UnknownVolume)
+        );
+        assert_eq!(
+            e.get("containers.0.mounts.2.path"),
+            Some(&Problem::Duplicate)
+        );
+        assert_eq!(
+            e.get("containers.0.readiness.path"),
+            Some(&Problem::NotAnAbsolutePath)
+        );
+        assert!(e.get("containers.0.readiness.period").is_some());
+        assert_eq!(
+            e.get("containers.0.liveness.command"),
+            Some(&Problem::UnclosedQuote)
+        );
+        assert_eq!(
+            e.get("tolerations.1.value"),
+            Some(&Problem::ValueWithExists)
+        );
+    }
+
     #[test]
     fn upgrade_rules() {
         let mut form = UpgradeForm::from_workload(&deployment());

@@ -16,6 +16,8 @@ use std::collections::HashSet;
 pub struct UpgradeForm {
     pub containers: Vec<ContainerForm>,
     pub replicas: String,
+    /// The pod's volume names (not edited here): what mounts may name.
+    pub volumes: Vec<String>,
 }
 
 impl UpgradeForm {
@@ -28,9 +30,10 @@ impl UpgradeForm {
         if self.containers.is_empty() {
             errors.push("containers", Problem::AtLeastOne);
         }
+        let volumes = self.volumes.iter().cloned().collect();
         let mut names = HashSet::new();
         for (i, c) in self.containers.iter().enumerate() {
-            check_container(&mut errors, i, c, &mut names);
+            check_container(&mut errors, i, c, &mut names, &volumes);
         }
         errors.into_result()
     }
