@@ -37,7 +37,7 @@ async function openWizard(locale = 'en-US') {
 }
 
 /// Fills the wizard: basics, one busybox container, replicas and access.
-async function fillWizard(page, { name, stateful = false, replicas = '2', access = 'node-port', command = HTTPD, port = '8080' }) {
+async function fillWizard(page, { name, stateful = false, replicas = '2', access = 'node-port', command = HTTPD, port = '8080', containerExtra = null, storage = null }) {
   if (stateful) await page.click('label.kind-option:has(input[data-kind="Stateful"])');
   await page.fill('#f-name', name);
   await page.fill('#f-alias', `${name} 别名`);
@@ -50,6 +50,9 @@ async function fillWizard(page, { name, stateful = false, replicas = '2', access
     await page.fill('#f-containers-0-ports-0-port', port);
     await page.fill('#f-containers-0-ports-0-name', 'http');
   }
+  if (containerExtra) await containerExtra(page);
+  await page.click('#wizard-next');
+  if (storage) await storage(page);
   await page.click('#wizard-next');
   await page.fill('#f-replicas', replicas);
   if (!stateful) await page.check(`#access-${access}`);
@@ -135,7 +138,24 @@ test('a stateless app by the wizard: busybox httpd, 2 replicas, NodePort', async
 
 test('a stateful app by the wizard: 2 replicas behind a headless Service', async () => {
   const page = await openWizard('zh-CN');
-  await fillWizard(page, { name: 'db', stateful: true, command: SLEEP, port: '5432' });
+  // A volume mounted into the container, and a readiness check on it.
+  await fillWizard(page, {
+    name: 'db', stateful: true, command: SLEEP, port: '5432',
+    containerExtra: async (p) => {
+      await p.selectOption('#f-containers-0-readiness-kind', { label: '命令' });
+      await p.fill('#f-containers-0-readiness-command', 'test -d /data');
+    },
+    storage: async (p) => {
+      await p.click('[data-add-mount="0"]');
+      await p.fill('#f-containers-0-mounts-0-volume', 'data');
+      await p.fill('#f-containers-0-mounts-0-path', '/data');
+      // The mount names a volume that does not exist yet: Next is refused.
+      await p.click('#wizard-next');
+      assert.match(await p.textContent('#f-containers-0-mounts-0-volume-error'), /存储卷/);
+      await p.click('#add-volume');
+      await p.fill('#f-volumes-0-name', 'data');
+    },
+  });
   assert.match(await page.textContent('#app-yaml'), /kind: StatefulSet/);
   await page.click('#create-app');
   await page.waitForURL(`**/spaces/${ns}/apps/db`, { timeout: 15_000 });
@@ -145,6 +165,10 @@ test('a stateful app by the wizard: 2 replicas behind a headless Service', async
   assert.equal(s.spec.replicas, 2);
   assert.equal(s.spec.serviceName, 'db');
   assert.equal(get('service', 'db').spec.clusterIP, 'None');
+  const pod = s.spec.template.spec;
+  assert.deepEqual(pod.volumes, [{ name: 'data', emptyDir: {} }]);
+  assert.deepEqual(pod.containers[0].volumeMounts, [{ name: 'data', mountPath: '/data' }]);
+  assert.deepEqual(pod.containers[0].readinessProbe.exec.command, ['test', '-d', '/data']);
   await eventually('stable pod names', async () => (await page.locator('#pods-table').textContent()).includes('db-1'));
   assert.match(await page.textContent('#pods-table'), /db-0/);
   await page.screenshot({ path: join(ARTIFACTS, 'app-stateful-zh.png'), fullPage: true });

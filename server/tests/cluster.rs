@@ -208,30 +208,30 @@ fn kubectl(args: &[&str], stdin: Option<&str>) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// A small deterministic generator (no dependency, same cases every run).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() as usize) % items.len()]
+    }
+    fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
+        items[(self.next() as usize) % items.len()]
+    }
+}
+
 mod services {
     use super::*;
     use wharf_spec::service::{
         KeyValue, LoadBalancerKind, NodePortRange, PortForm, Protocol, ServiceForm, TrafficPolicy,
     };
     use wharf_spec::view::ServiceKind;
-
-    /// A small deterministic generator (no dependency, same cases every run).
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 = self
-                .0
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            self.0 >> 33
-        }
-        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-            &items[(self.next() as usize) % items.len()]
-        }
-        fn pick_str(&mut self, items: &[&'static str]) -> &'static str {
-            items[(self.next() as usize) % items.len()]
-        }
-    }
 
     /// Varied forms, edge values included (63-character names, ports 1 and
     /// 65535, node ports at both ends of the range, named target ports).
@@ -854,6 +854,160 @@ mod apps {
     #[ignore = "needs the local cluster: bash end2end/test.sh"]
     async fn a_stateful_app_upgrades_rolls_back_and_confirms() {
         upgrade_roll_back_and_confirm(AppKind::Stateful).await;
+    }
+
+    /// Varied wizard forms: every volume source, mounts, probes of each
+    /// kind, tolerations, env from ConfigMap/Secret, quoted commands,
+    /// registry images with ports, edge quantities.
+    fn wizard_form(rng: &mut Rng, i: usize) -> AppForm {
+        use wharf_spec::app::*;
+        use wharf_spec::service::{KeyValue, Protocol};
+        // Mostly good values and a few bad ones, so both sides are exercised.
+        let kind = *rng.pick(&[AppKind::Stateless, AppKind::Stateful, AppKind::Stateful]);
+        let volumes: Vec<VolumeForm> = (0..rng.next() % 3)
+            .map(|j| {
+                let source = *rng.pick(&[
+                    VolumeSource::EmptyDir,
+                    VolumeSource::HostPath,
+                    VolumeSource::ConfigMap,
+                    VolumeSource::Secret,
+                    VolumeSource::Claim,
+                    VolumeSource::ClaimTemplate,
+                ]);
+                let good = match source {
+                    VolumeSource::HostPath => "/var/lib/x",
+                    _ => "conf-1.data",
+                };
+                VolumeForm {
+                    name: format!("v{j}"),
+                    source,
+                    reference: rng.pick(&[good, good, good, "Bad_Name"]).to_string(),
+                    size: rng.pick(&["1Gi", "500Mi", "1e3", "1Gi", "x"]).to_string(),
+                    storage_class: rng.pick(&["", "fast", "", "Fast"]).to_string(),
+                    access_mode: *rng.pick(&[AccessMode::ReadWriteOnce, AccessMode::ReadWriteMany]),
+                }
+            })
+            .collect();
+        let probe = |rng: &mut Rng| ProbeForm {
+            kind: *rng.pick(&[
+                ProbeKind::None,
+                ProbeKind::Http,
+                ProbeKind::Tcp,
+                ProbeKind::Command,
+            ]),
+            path: rng
+                .pick(&["/", "/healthz?x=1", "/ready", "/", "healthz"])
+                .to_string(),
+            port: rng
+                .pick(&["8080", "http", "web-1", "65535", "8080", "0"])
+                .to_string(),
+            command: rng
+                .pick(&["test -f /tmp/ok", "sh -c 'exit 0'", "true", "true", ""])
+                .to_string(),
+            initial_delay: rng.pick(&["", "0", "3600"]).to_string(),
+            period: rng.pick(&["", "1", "10"]).to_string(),
+        };
+        let container = ContainerForm {
+            name: rng.pick(&["main", "web-1", "c"]).to_string(),
+            image: rng
+                .pick(&[
+                    "busybox",
+                    "registry.example.com:5000/team/web",
+                    "localhost/a_b/c",
+                ])
+                .to_string(),
+            tag: rng.pick(&["", "1.35", "v2.0-rc.1", "latest"]).to_string(),
+            pull_policy: *rng.pick(&[PullPolicy::IfNotPresent, PullPolicy::Always]),
+            command: rng
+                .pick(&["", "sh -c 'echo \"a b\"; sleep 1d'", "httpd -f"])
+                .to_string(),
+            args: rng.pick(&["", "--port=8080 'two words'"]).to_string(),
+            ports: vec![ContainerPortForm {
+                name: "http".into(),
+                port: rng.pick(&["8080", "1", "65535"]).to_string(),
+                protocol: Protocol::Tcp,
+            }],
+            env: vec![EnvForm {
+                name: rng.pick(&["A", "my.var-1", "_X"]).to_string(),
+                source: *rng.pick(&[
+                    EnvSource::Value,
+                    EnvSource::ConfigMapKey,
+                    EnvSource::SecretKey,
+                ]),
+                value: "任何 value".into(),
+                ref_name: "conf-1".into(),
+                ref_key: rng.pick(&["key", "a.b_c-d"]).to_string(),
+            }],
+            cpu_request: rng.pick(&["", "100m", "0.5"]).to_string(),
+            cpu_limit: rng.pick(&["", "1", "2000m"]).to_string(),
+            memory_request: rng.pick(&["", "64Mi", "1e6"]).to_string(),
+            memory_limit: rng.pick(&["", "128Mi", "1Gi"]).to_string(),
+            mounts: volumes
+                .iter()
+                .enumerate()
+                .map(|(j, v)| MountForm {
+                    volume: v.name.clone(),
+                    path: format!("/mnt/{j}"),
+                    read_only: j % 2 == 0,
+                })
+                .collect(),
+            readiness: probe(rng),
+            liveness: probe(rng),
+        };
+        AppForm {
+            kind,
+            name: format!("w{i}-{}", rng.pick_str(&["a", "web", "x1"])),
+            alias: rng.pick(&["", "前端"]).to_string(),
+            version: rng.pick(&["v1", "2024x", "v2", "v1", "V1"]).to_string(),
+            containers: vec![container],
+            replicas: rng.pick(&["0", "1"]).to_string(),
+            access: *rng.pick(&[Access::None, Access::NodePort]),
+            volumes,
+            node_selector: vec![KeyValue::new("kubernetes.io/os", "linux")],
+            tolerations: vec![TolerationForm {
+                key: rng.pick(&["", "dedicated", "example.com/gpu"]).to_string(),
+                operator: *rng.pick(&[TolerationOperator::Equal, TolerationOperator::Exists]),
+                value: rng.pick(&["", "web"]).to_string(),
+                effect: *rng.pick(&[
+                    TaintEffect::Any,
+                    TaintEffect::NoSchedule,
+                    TaintEffect::NoExecute,
+                ]),
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[tokio::test]
+    #[ignore = "needs the local cluster: bash end2end/test.sh"]
+    async fn whatever_the_wizard_accepts_the_apiserver_accepts() {
+        let cluster = admin().await;
+        let mut rng = Rng(0xa995);
+        let (mut accepted, mut refused_locally) = (0, 0);
+        let mut reasons = std::collections::BTreeMap::<String, usize>::new();
+        for i in 0..300 {
+            let f = wizard_form(&mut rng, i);
+            if let Err(e) = f.validate(NodePortRange::default()) {
+                refused_locally += 1;
+                for c in e.0 {
+                    let field: String = c.field.chars().filter(|c| !c.is_ascii_digit()).collect();
+                    *reasons.entry(field).or_default() += 1;
+                }
+                continue;
+            }
+            // dryRun=All: both objects checked completely, nothing stored.
+            if let Err(e) = cluster.create_app("default", &f, true).await {
+                panic!("form {i} passed Wharf's rules but the apiserver refused it: {e:?}\n{f:#?}");
+            }
+            accepted += 1;
+        }
+        eprintln!(
+            "wizard sample: {accepted} accepted by both, {refused_locally} refused locally ({reasons:?})"
+        );
+        assert!(
+            accepted >= 40 && refused_locally >= 20,
+            "{accepted}/{refused_locally}: the sample must exercise both sides"
+        );
     }
 
     /// Pod names of an app, running ones only.

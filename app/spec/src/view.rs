@@ -220,7 +220,7 @@ pub struct AppRef {
 }
 
 /// What an app is doing, as the list shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppStatus {
     /// Every desired replica is ready on the current template.
     Running,

@@ -15,21 +15,29 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use wharf_spec::app::{
-    Access, AppForm, AppKind, ContainerForm, ContainerPortForm, EnvForm, EnvSource, PullPolicy,
+    Access, AccessMode, AppForm, AppKind, ContainerForm, ContainerPortForm, EnvForm, EnvSource,
+    MountForm, ProbeForm, ProbeKind, PullPolicy, TaintEffect, TolerationForm, TolerationOperator,
+    VolumeForm, VolumeSource,
 };
 use wharf_spec::service::{LoadBalancerKind, NodePortRange, PortForm, Protocol, TrafficPolicy};
 use wharf_spec::{ApiError, FieldErrors};
 
 /// The steps, and which fields each one owns (by prefix).
-const STEPS: [&[&str]; 5] = [
+const STEPS: [&[&str]; 6] = [
     &["name", "alias", "description", "version", "kind"],
     &["containers"],
+    &["volumes"],
     &["replicas", "service", "access"],
-    &["node_selector", "labels", "annotations"],
+    &["node_selector", "tolerations", "labels", "annotations"],
     &[],
 ];
+const SUMMARY: usize = STEPS.len() - 1;
 
 fn step_of(field: &str) -> usize {
+    // Mounts are chosen on the storage step, next to the volumes.
+    if field.starts_with("containers.") && field.contains(".mounts") {
+        return 2;
+    }
     STEPS
         .iter()
         .position(|prefixes| {
@@ -108,15 +116,18 @@ fn container_text_ref(c: &ContainerForm, part: &str) -> String {
 
 /// The containers step, shared by the wizard and 升级服务: each container's
 /// image and tag, pull policy, command, ports, env and resources.
+/// `mounts_here`: each card also edits its container's mounts (the upgrade
+/// page; the wizard has them on its storage step).
 pub(crate) fn containers_editor<F: Send + Sync + 'static>(
     s: FormState<F>,
     list: Containers<F>,
+    mounts_here: bool,
 ) -> impl IntoView {
     let t = use_texts();
     let count = Memo::new(move |_| s.form.with(|f| (list.read)(f).len()));
     view! {
         <div id="containers">
-            {move || (0..count.get()).map(|i| container_card(s, list, i, count)).collect_view()}
+            {move || (0..count.get()).map(|i| container_card(s, list, i, count, mounts_here)).collect_view()}
             <button type="button" class="btn btn-small" id="add-container"
                 on:click=move |_| s.edit("containers", |f| {
                     let containers = (list.write)(f);
@@ -135,6 +146,7 @@ fn container_card<F: Send + Sync + 'static>(
     list: Containers<F>,
     i: usize,
     count: Memo<usize>,
+    mounts_here: bool,
 ) -> impl IntoView {
     let t = use_texts();
     let field = move |part: &'static str, label: &'static str, hint: Option<&'static str>| {
@@ -298,6 +310,10 @@ fn container_card<F: Send + Sync + 'static>(
                 {field("memory_request", t.memory_request, Some("64Mi"))}
                 {field("memory_limit", t.memory_limit, Some("256Mi"))}
             </div>
+            {mounts_here.then(|| view! { <h3>{t.mounts}</h3>{mount_rows(s, list, i)} })}
+            <h3>{t.health_checks}</h3>
+            {probe_editor(s, list, i, Probe::Readiness)}
+            {probe_editor(s, list, i, Probe::Liveness)}
         </section>
     }
 }
@@ -332,7 +348,7 @@ pub fn AppWizardPage() -> impl IntoView {
     });
     let form = s.form;
     let step = RwSignal::new(0usize);
-    let tried = RwSignal::new([false; 5]);
+    let tried = RwSignal::new([false; STEPS.len()]);
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiError>);
     let check_passed = RwSignal::new(false);
@@ -368,7 +384,7 @@ pub fn AppWizardPage() -> impl IntoView {
             }
         }
         step.set(to);
-        if to == 4 {
+        if to == SUMMARY {
             yaml.set(None);
             spawn_local(async move {
                 match preview_app(space.get_untracked(), form.get_untracked()).await {
@@ -385,7 +401,7 @@ pub fn AppWizardPage() -> impl IntoView {
             s.attempted.set(true);
             check_passed.set(false);
             failure.set(None);
-            if let Some(bad) = (0..4).find(|i| !step_ok(*i)) {
+            if let Some(bad) = (0..SUMMARY).find(|i| !step_ok(*i)) {
                 show_step_errors(bad);
                 step.set(bad);
                 return;
@@ -421,6 +437,7 @@ pub fn AppWizardPage() -> impl IntoView {
     let step_names = [
         t.step_basics,
         t.step_containers,
+        t.step_storage,
         t.step_service,
         t.step_scheduling,
         t.step_summary,
@@ -590,11 +607,38 @@ pub fn AppWizardPage() -> impl IntoView {
     }
     .into_any();
 
+    let container_names = Memo::new(move |_| {
+        form.with(|f| {
+            f.containers
+                .iter()
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let storage = view! {
+        <section class="card">
+            <h2>{t.volumes}</h2>
+            <p class="field-hint">{t.volumes_hint}</p>
+            {volume_rows(s)}
+        </section>
+        <section class="card">
+            <h2>{t.mounts}</h2>
+            {move || container_names.get().into_iter().enumerate().map(|(i, name)| view! {
+                <h3>{(t.mounts_of)(&name)}</h3>
+                {mount_rows(s, APP_CONTAINERS, i)}
+            }).collect_view()}
+        </section>
+    }
+    .into_any();
+
     let scheduling = view! {
         <section class="card">
             <h2>{t.node_selector}</h2>
             <p class="field-hint">{t.node_selector_hint}</p>
             {key_value_rows(s, "node_selector", |f: &mut AppForm| &mut f.node_selector, |f: &AppForm| &f.node_selector)}
+            <h2>{t.tolerations}</h2>
+            <p class="field-hint">{t.tolerations_hint}</p>
+            {toleration_rows(s)}
             <h2>{t.labels}</h2>
             {key_value_rows(s, "labels", |f: &mut AppForm| &mut f.labels, |f: &AppForm| &f.labels)}
             <h2>{t.annotations}</h2>
@@ -625,12 +669,13 @@ pub fn AppWizardPage() -> impl IntoView {
         <form class="service-form" id="app-form" novalidate on:submit=|ev| ev.prevent_default()>
             <div class:hidden=move || step.get() != 0>{basics}{errors_of(0)}</div>
             <div class:hidden=move || step.get() != 1>
-                {containers_editor(s, APP_CONTAINERS)}
+                {containers_editor(s, APP_CONTAINERS, false)}
                 {errors_of(1)}
             </div>
-            <div class:hidden=move || step.get() != 2>{service}{errors_of(2)}</div>
-            <div class:hidden=move || step.get() != 3>{scheduling}{errors_of(3)}</div>
-            <Show when=move || step.get() == 4>{summary}</Show>
+            <div class:hidden=move || step.get() != 2>{storage}{errors_of(2)}</div>
+            <div class:hidden=move || step.get() != 3>{service}{errors_of(3)}</div>
+            <div class:hidden=move || step.get() != 4>{scheduling}{errors_of(4)}</div>
+            <Show when=move || step.get() == SUMMARY>{summary}</Show>
             <div id="form-failure">{move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}</div>
             <Show when=move || check_passed.get()>
                 <p class="notice notice-ok" id="check-ok">{t.check_ok}</p>
@@ -639,11 +684,11 @@ pub fn AppWizardPage() -> impl IntoView {
                 <a class="btn" href=move || format!("/spaces/{}/apps", space.get())>{t.cancel}</a>
                 <button type="button" class="btn" id="wizard-prev" disabled=move || step.get() == 0
                     on:click=move |_| go(step.get_untracked().saturating_sub(1))>{t.previous}</button>
-                <Show when=move || step.get() < 4>
+                <Show when=move || step.get() < SUMMARY>
                     <button type="button" class="btn btn-primary" id="wizard-next"
                         on:click=move |_| go(step.get_untracked() + 1)>{t.next}</button>
                 </Show>
-                <Show when=move || step.get() == 4>
+                <Show when=move || step.get() == SUMMARY>
                     <button type="button" class="btn" id="check-app" disabled=move || pending.get()
                         on:click=submit(true)>{t.check}</button>
                     <button type="button" class="btn btn-primary" id="create-app" disabled=move || pending.get()
@@ -651,5 +696,312 @@ pub fn AppWizardPage() -> impl IntoView {
                 </Show>
             </div>
         </form>
+    }
+}
+
+/// The mounts of container `i`: volume, path, read-only.
+pub(crate) fn mount_rows<F: Send + Sync + 'static>(
+    s: FormState<F>,
+    list: Containers<F>,
+    i: usize,
+) -> impl IntoView {
+    let t = use_texts();
+    let mounts = Memo::new(move |_| s.form.with(|f| list.peek(f, i, |c| c.mounts.len())));
+    let mount_row = move |j: usize| {
+        let cell = move |part: &'static str, placeholder: &'static str| {
+            cell_input(
+                s,
+                format!("containers.{i}.mounts.{j}.{part}"),
+                placeholder,
+                move |f| {
+                    list.peek(f, i, |c| {
+                        c.mounts
+                            .get(j)
+                            .map(|m| {
+                                if part == "volume" {
+                                    m.volume.clone()
+                                } else {
+                                    m.path.clone()
+                                }
+                            })
+                            .unwrap_or_default()
+                    })
+                },
+                move |f, v| {
+                    if let Some(m) = list.get_mut(f, i).and_then(|c| c.mounts.get_mut(j)) {
+                        if part == "volume" {
+                            m.volume = v
+                        } else {
+                            m.path = v
+                        }
+                    }
+                },
+            )
+        };
+        view! {
+            <div class="row" data-row=j>
+                {cell("volume", t.volume_name)}
+                {cell("path", t.mount_path)}
+                <label class="check">
+                    <input type="checkbox" id=format!("f-containers-{i}-mounts-{j}-read_only")
+                        prop:checked=move || s.form.with(|f| list.peek(f, i, |c| c.mounts.get(j).is_some_and(|m| m.read_only)))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            s.edit("containers", |f| if let Some(m) = list.get_mut(f, i).and_then(|c| c.mounts.get_mut(j)) { m.read_only = on });
+                        } />
+                    {t.read_only}
+                </label>
+                <button type="button" class="btn btn-icon" title=t.remove
+                    on:click=move |_| s.edit("containers", |f| { if let Some(c) = list.get_mut(f, i) { c.mounts.remove(j); } })>"×"</button>
+            </div>
+        }
+    };
+    view! {
+        <div class="rows" data-mounts=i>
+            {move || (0..mounts.get()).map(mount_row).collect_view()}
+            <button type="button" class="btn btn-small" data-add-mount=i
+                on:click=move |_| s.edit("containers", |f| if let Some(c) = list.get_mut(f, i) { c.mounts.push(MountForm::default()) })>
+                {t.add_row}
+            </button>
+        </div>
+    }
+}
+
+/// Which health check of a container.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Probe {
+    Readiness,
+    Liveness,
+}
+
+impl Probe {
+    fn field(self) -> &'static str {
+        match self {
+            Probe::Readiness => "readiness",
+            Probe::Liveness => "liveness",
+        }
+    }
+
+    fn of(self, c: &ContainerForm) -> &ProbeForm {
+        match self {
+            Probe::Readiness => &c.readiness,
+            Probe::Liveness => &c.liveness,
+        }
+    }
+
+    fn of_mut(self, c: &mut ContainerForm) -> &mut ProbeForm {
+        match self {
+            Probe::Readiness => &mut c.readiness,
+            Probe::Liveness => &mut c.liveness,
+        }
+    }
+}
+
+fn probe_text<'a>(p: &'a mut ProbeForm, part: &str) -> Option<&'a mut String> {
+    Some(match part {
+        "path" => &mut p.path,
+        "port" => &mut p.port,
+        "command" => &mut p.command,
+        "initial_delay" => &mut p.initial_delay,
+        "period" => &mut p.period,
+        _ => return None,
+    })
+}
+
+/// A readiness or liveness check: its kind, then the fields that kind needs.
+fn probe_editor<F: Send + Sync + 'static>(
+    s: FormState<F>,
+    list: Containers<F>,
+    i: usize,
+    which: Probe,
+) -> impl IntoView {
+    let t = use_texts();
+    let prefix = format!("containers.{i}.{}", which.field());
+    let kind = Memo::new(move |_| s.form.with(|f| list.peek(f, i, |c| which.of(c).kind)));
+    let cell = {
+        let prefix = prefix.clone();
+        move |part: &'static str, placeholder: &'static str| {
+            cell_input(
+                s,
+                format!("{prefix}.{part}"),
+                placeholder,
+                move |f| {
+                    list.peek(f, i, |c| {
+                        let mut p = which.of(c).clone();
+                        probe_text(&mut p, part).cloned().unwrap_or_default()
+                    })
+                },
+                move |f, v| {
+                    if let Some(text) = list
+                        .get_mut(f, i)
+                        .and_then(|c| probe_text(which.of_mut(c), part))
+                    {
+                        *text = v;
+                    }
+                },
+            )
+        }
+    };
+    let label = match which {
+        Probe::Readiness => t.readiness,
+        Probe::Liveness => t.liveness,
+    };
+    view! {
+        <div class="row probe" data-probe=which.field()>
+            <span class="probe-label">{label}</span>
+            {select_input(s, format!("{prefix}.kind"),
+                vec![(ProbeKind::None, t.probe_none), (ProbeKind::Http, "HTTP GET"), (ProbeKind::Tcp, "TCP"), (ProbeKind::Command, t.probe_command)],
+                move |f| list.peek(f, i, |c| Some(which.of(c).kind)),
+                move |f, k| if let Some(c) = list.get_mut(f, i) { which.of_mut(c).kind = k })}
+            {move || {
+                let cell = cell.clone();
+                match kind.get() {
+                    ProbeKind::None => ().into_any(),
+                    ProbeKind::Http => view! { {cell("path", "/healthz")}{cell("port", t.probe_port)}{cell("initial_delay", t.initial_delay)}{cell("period", t.period)} }.into_any(),
+                    ProbeKind::Tcp => view! { {cell("port", t.probe_port)}{cell("initial_delay", t.initial_delay)}{cell("period", t.period)} }.into_any(),
+                    ProbeKind::Command => view! { {cell("command", t.command)}{cell("initial_delay", t.initial_delay)}{cell("period", t.period)} }.into_any(),
+                }
+            }}
+        </div>
+    }
+}
+
+fn volume_rows(s: FormState<AppForm>) -> impl IntoView {
+    let t = use_texts();
+    let count = Memo::new(move |_| s.form.with(|f| f.volumes.len()));
+    let row = move |i: usize| {
+        let source = Memo::new(move |_| {
+            s.form
+                .with(|f| f.volumes.get(i).map(|v| v.source))
+                .unwrap_or_default()
+        });
+        let cell = move |part: &'static str, placeholder: &'static str| {
+            cell_input(
+                s,
+                format!("volumes.{i}.{part}"),
+                placeholder,
+                move |f: &AppForm| {
+                    f.volumes
+                        .get(i)
+                        .map(|v| match part {
+                            "name" => v.name.clone(),
+                            "reference" => v.reference.clone(),
+                            "size" => v.size.clone(),
+                            _ => v.storage_class.clone(),
+                        })
+                        .unwrap_or_default()
+                },
+                move |f, value| {
+                    if let Some(v) = f.volumes.get_mut(i) {
+                        match part {
+                            "name" => v.name = value,
+                            "reference" => v.reference = value,
+                            "size" => v.size = value,
+                            _ => v.storage_class = value,
+                        }
+                    }
+                },
+            )
+        };
+        let sources = vec![
+            (VolumeSource::EmptyDir, t.volume_empty_dir),
+            (VolumeSource::HostPath, t.volume_host_path),
+            (VolumeSource::ConfigMap, t.env_config_map_name),
+            (VolumeSource::Secret, t.env_secret_name),
+            (VolumeSource::Claim, t.volume_claim),
+            (VolumeSource::ClaimTemplate, t.volume_claim_template),
+        ];
+        view! {
+            <div class="row" data-row=i>
+                {cell("name", t.volume_name)}
+                <div class="cell">
+                    {select_input(s, format!("volumes.{i}.source"), sources,
+                        move |f: &AppForm| f.volumes.get(i).map(|v| v.source),
+                        move |f, v| if let Some(vol) = f.volumes.get_mut(i) { vol.source = v })}
+                    <p class="field-error" id=format!("f-volumes-{i}-source-error")>{s.message(format!("volumes.{i}.source"))}</p>
+                </div>
+                {move || match source.get() {
+                    VolumeSource::EmptyDir => ().into_any(),
+                    VolumeSource::HostPath => cell("reference", t.node_path).into_any(),
+                    VolumeSource::ClaimTemplate => view! {
+                        {cell("size", t.volume_size)}
+                        {cell("storage_class", t.storage_class)}
+                        {select_input(s, format!("volumes.{i}.access_mode"),
+                            vec![(AccessMode::ReadWriteOnce, "ReadWriteOnce"), (AccessMode::ReadOnlyMany, "ReadOnlyMany"), (AccessMode::ReadWriteMany, "ReadWriteMany")],
+                            move |f: &AppForm| f.volumes.get(i).map(|v| v.access_mode),
+                            move |f, m| if let Some(v) = f.volumes.get_mut(i) { v.access_mode = m })}
+                    }.into_any(),
+                    _ => cell("reference", t.object_name).into_any(),
+                }}
+                <button type="button" class="btn btn-icon" title=t.remove
+                    on:click=move |_| s.edit("volumes", |f| { f.volumes.remove(i); })>"×"</button>
+            </div>
+        }
+    };
+    view! {
+        <div class="rows" id="volumes">
+            {move || (0..count.get()).map(row).collect_view()}
+            <button type="button" class="btn btn-small" id="add-volume"
+                on:click=move |_| s.edit("volumes", |f| f.volumes.push(VolumeForm::default()))>{t.add_row}</button>
+        </div>
+    }
+}
+
+fn toleration_rows(s: FormState<AppForm>) -> impl IntoView {
+    let t = use_texts();
+    let count = Memo::new(move |_| s.form.with(|f| f.tolerations.len()));
+    let row = move |i: usize| {
+        let cell = move |part: &'static str, placeholder: &'static str| {
+            cell_input(
+                s,
+                format!("tolerations.{i}.{part}"),
+                placeholder,
+                move |f: &AppForm| {
+                    f.tolerations
+                        .get(i)
+                        .map(|x| {
+                            if part == "key" {
+                                x.key.clone()
+                            } else {
+                                x.value.clone()
+                            }
+                        })
+                        .unwrap_or_default()
+                },
+                move |f, v| {
+                    if let Some(x) = f.tolerations.get_mut(i) {
+                        if part == "key" {
+                            x.key = v
+                        } else {
+                            x.value = v
+                        }
+                    }
+                },
+            )
+        };
+        view! {
+            <div class="row" data-row=i>
+                {cell("key", t.key)}
+                {select_input(s, format!("tolerations.{i}.operator"),
+                    vec![(TolerationOperator::Equal, "="), (TolerationOperator::Exists, "exists")],
+                    move |f: &AppForm| f.tolerations.get(i).map(|x| x.operator),
+                    move |f, v| if let Some(x) = f.tolerations.get_mut(i) { x.operator = v })}
+                {cell("value", t.value)}
+                {select_input(s, format!("tolerations.{i}.effect"),
+                    vec![(TaintEffect::Any, t.any_effect), (TaintEffect::NoSchedule, "NoSchedule"),
+                         (TaintEffect::PreferNoSchedule, "PreferNoSchedule"), (TaintEffect::NoExecute, "NoExecute")],
+                    move |f: &AppForm| f.tolerations.get(i).map(|x| x.effect),
+                    move |f, v| if let Some(x) = f.tolerations.get_mut(i) { x.effect = v })}
+                <button type="button" class="btn btn-icon" title=t.remove
+                    on:click=move |_| s.edit("tolerations", |f| { f.tolerations.remove(i); })>"×"</button>
+            </div>
+        }
+    };
+    view! {
+        <div class="rows" id="tolerations">
+            {move || (0..count.get()).map(row).collect_view()}
+            <button type="button" class="btn btn-small" id="add-toleration"
+                on:click=move |_| s.edit("tolerations", |f| f.tolerations.push(TolerationForm::default()))>{t.add_row}</button>
+        </div>
     }
 }

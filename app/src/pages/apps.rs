@@ -599,7 +599,7 @@ fn UpgradeEditor(detail: AppDetail) -> impl IntoView {
         <div class="toolbar"><h1>{(t.upgrade_title)(&detail.row.name)}</h1></div>
         <p class="muted">{t.upgrade_hint}</p>
         <form class="service-form" id="upgrade-form" novalidate on:submit=|ev| ev.prevent_default()>
-            {containers_editor(s, UPGRADE_CONTAINERS)}
+            {containers_editor(s, UPGRADE_CONTAINERS, true)}
             <section class="card">
                 {text_field(s, "replicas".into(), t.replicas, Some(t.replicas_hint), |f: &UpgradeForm| f.replicas.clone(), |f, v| f.replicas = v)}
             </section>

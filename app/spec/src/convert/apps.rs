@@ -24,6 +24,9 @@ const FAILURE_REASONS: &[&str] = &[
 /// [`FAILURE_REASONS`], or last terminated with an error).
 pub fn pod_failure(pods: &[&Pod]) -> Option<String> {
     pods.iter()
+        // A pod on its way out (a rolled-back template's) is not the app's
+        // problem any more.
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
         .flat_map(|p| {
             p.status
                 .iter()
@@ -90,13 +93,21 @@ fn row(
 ) -> AppRow {
     let failure = pod_failure(pods);
     let upgrade = annotation(meta, UPGRADED_FROM).and_then(|a| UpgradeMark::parse(&a));
+    let status = status(&counts, &failure, upgrade.is_some());
     AppRow {
         name: meta.name.clone().unwrap_or_default(),
         alias: annotation(meta, ALIAS),
         kind,
         images: images(template),
-        status: status(&counts, &failure, upgrade.is_some()),
-        reason: failure,
+        status,
+        // A healthy app's stray failing pod (an old template's, going away)
+        // is not shown as the app's reason.
+        reason: failure.filter(|_| {
+            matches!(
+                status,
+                AppStatus::Updating | AppStatus::Degraded | AppStatus::Failed
+            )
+        }),
         desired: counts.desired,
         ready: counts.ready,
         updated: counts.updated,
