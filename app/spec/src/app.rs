@@ -12,7 +12,7 @@ use crate::labels::{check_dns1123_subdomain, check_iana_svc_name, check_qualifie
 use crate::names::{check_dns1035_label, check_dns1123_label};
 use crate::service::{
     KeyValue, LoadBalancerKind, NodePortRange, PortForm, Protocol, ServiceForm, TrafficPolicy,
-    parse_int,
+    check_chars, parse_int,
 };
 use crate::view::ServiceKind;
 use serde::{Deserialize, Serialize};
@@ -416,15 +416,6 @@ fn check_env_name(name: &str) -> Result<(), Problem> {
         Ok(())
     } else {
         Err(Problem::InvalidEnvName)
-    }
-}
-
-fn check_chars(text: &str, max: usize) -> Result<(), Problem> {
-    let n = text.chars().count();
-    if n > max {
-        Err(Problem::TooLong { max, actual: n })
-    } else {
-        Ok(())
     }
 }
 

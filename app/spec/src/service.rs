@@ -247,7 +247,25 @@ fn is_number(text: &str) -> bool {
     !t.is_empty() && t.chars().all(|c| c.is_ascii_digit())
 }
 
-fn check_chars(text: &str, max: usize) -> Result<(), Problem> {
+/// Key/value rows as a map (blank rows left out, keys and values trimmed).
+#[cfg(feature = "k8s")]
+pub(crate) fn key_map(rows: &[KeyValue]) -> std::collections::BTreeMap<String, String> {
+    rows.iter()
+        .filter(|r| !r.is_blank())
+        .map(|r| (r.key.trim().to_owned(), r.value.trim().to_owned()))
+        .collect()
+}
+
+/// `None` for an empty map: Kubernetes objects leave empty maps out.
+#[cfg(feature = "k8s")]
+pub(crate) fn non_empty<K: Ord, V>(
+    map: std::collections::BTreeMap<K, V>,
+) -> Option<std::collections::BTreeMap<K, V>> {
+    (!map.is_empty()).then_some(map)
+}
+
+/// At most `max` characters (not bytes: aliases are often Chinese).
+pub(crate) fn check_chars(text: &str, max: usize) -> Result<(), Problem> {
     let n = text.chars().count();
     if n > max {
         Err(Problem::TooLong { max, actual: n })
@@ -457,24 +475,13 @@ impl ServiceForm {
 
 #[cfg(feature = "k8s")]
 mod build {
+    use super::key_map as map;
     use super::*;
     use k8s_openapi::api::core::v1::{
         ClientIPConfig, Service, ServicePort, ServiceSpec, SessionAffinityConfig,
     };
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
     use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-    use std::collections::BTreeMap;
-
-    fn map(rows: &[KeyValue]) -> BTreeMap<String, String> {
-        rows.iter()
-            .filter(|r| !r.is_blank())
-            .map(|r| (r.key.trim().to_owned(), r.value.trim().to_owned()))
-            .collect()
-    }
-
-    fn non_empty(map: BTreeMap<String, String>) -> Option<BTreeMap<String, String>> {
-        (!map.is_empty()).then_some(map)
-    }
 
     impl ServiceForm {
         /// The Service this form creates in `namespace`. Call

@@ -16,16 +16,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
-fn map(rows: &[KeyValue]) -> BTreeMap<String, String> {
-    rows.iter()
-        .filter(|r| !r.is_blank())
-        .map(|r| (r.key.trim().to_owned(), r.value.trim().to_owned()))
-        .collect()
-}
-
-fn non_empty<K: Ord, V>(map: BTreeMap<K, V>) -> Option<BTreeMap<K, V>> {
-    (!map.is_empty()).then_some(map)
-}
+use crate::service::{key_map as map, non_empty};
 
 /// The workload an app is made of.
 #[derive(Clone, Debug, PartialEq)]
