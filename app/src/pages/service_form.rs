@@ -16,7 +16,7 @@ use crate::components::form::{
     FormState, editable_text_field, field_id, key_value_rows, radio, text_field,
 };
 use crate::components::{Breadcrumb, CodeEditor, ErrorNotice, Loading, use_param, use_texts};
-use crate::pages::yaml::DiffView;
+use crate::pages::yaml::{ConflictView, DiffView};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -380,7 +380,7 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
     let check = submit(true);
     let reapply = {
         let save = save.clone();
-        move |_| {
+        move |_: ()| {
             if let Some((theirs, rebased, _)) = conflict.get_untracked() {
                 original.set(theirs.form);
                 form.set(rebased);
@@ -580,25 +580,10 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
 
     let conflict_view = move || {
         conflict.get().map(|(theirs, _, mine)| {
-            let theirs_yaml = theirs.base.clone().unwrap_or_default();
+            let reapply = reapply.clone();
             view! {
-                <div class="conflict" id="conflict">
-                    <p class="notice notice-warn">{t.conflict_title}</p>
-                    <div class="side-by-side">
-                        <div>
-                            <h3>{t.conflict_theirs}</h3>
-                            <pre class="yaml" id="conflict-theirs">{theirs_yaml.clone()}</pre>
-                        </div>
-                        <div>
-                            <h3>{t.conflict_mine}</h3>
-                            <pre class="yaml" id="conflict-mine">{mine.clone()}</pre>
-                        </div>
-                    </div>
-                    <DiffView id="conflict-diff" lines=diff_lines(&theirs_yaml, &mine) />
-                    <button type="button" class="btn btn-primary" id="reapply" disabled=move || pending.get() on:click=reapply.clone()>
-                        {t.reapply}
-                    </button>
-                </div>
+                <ConflictView theirs=theirs.base.unwrap_or_default() mine pending
+                    on_reapply=move || reapply(()) />
             }
         })
     };

@@ -41,6 +41,39 @@ pub(crate) fn failure_view(e: ApiError, error_id: &'static str) -> AnyView {
     }
 }
 
+/// Someone changed the object since it was read: their version next to
+/// mine (what "re-apply" would write), a diff between them, and re-apply.
+#[component]
+pub fn ConflictView(
+    theirs: String,
+    mine: String,
+    pending: RwSignal<bool>,
+    on_reapply: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let t = use_texts();
+    let lines = diff_lines(&theirs, &mine);
+    view! {
+        <div class="conflict" id="conflict">
+            <p class="notice notice-warn">{t.conflict_title}</p>
+            <div class="side-by-side">
+                <div>
+                    <h3>{t.conflict_theirs}</h3>
+                    <pre class="yaml" id="conflict-theirs">{theirs}</pre>
+                </div>
+                <div>
+                    <h3>{t.conflict_mine}</h3>
+                    <pre class="yaml" id="conflict-mine">{mine}</pre>
+                </div>
+            </div>
+            <DiffView id="conflict-diff" lines />
+            <button type="button" class="btn btn-primary" id="reapply" disabled=move || pending.get()
+                on:click=move |_| on_reapply()>
+                {t.reapply}
+            </button>
+        </div>
+    }
+}
+
 #[component]
 pub fn DiffView(#[prop(into)] id: String, lines: Vec<DiffLine>) -> impl IntoView {
     view! {
@@ -128,24 +161,8 @@ pub fn EditServiceYaml(
                 let version = current.resource_version.clone();
                 let save_on_top = save_on_top.clone();
                 view! {
-                    <div class="conflict" id="conflict">
-                        <p class="notice notice-warn">{t.conflict_title}</p>
-                        <div class="side-by-side">
-                            <div>
-                                <h3>{t.conflict_theirs}</h3>
-                                <pre class="yaml" id="conflict-theirs">{current.yaml.clone()}</pre>
-                            </div>
-                            <div>
-                                <h3>{t.conflict_mine}</h3>
-                                <pre class="yaml" id="conflict-mine">{text.get_untracked()}</pre>
-                            </div>
-                        </div>
-                        <DiffView id="conflict-diff" lines=diff_lines(&current.yaml, &text.get_untracked()) />
-                        <button type="button" class="btn btn-primary" id="reapply" disabled=move || pending.get()
-                            on:click=move |_| save_on_top(version.clone())>
-                            {t.reapply}
-                        </button>
-                    </div>
+                    <ConflictView theirs=current.yaml.clone() mine=text.get_untracked() pending
+                        on_reapply=move || save_on_top(version.clone()) />
                 }
             })}
             <div class="form-actions">
