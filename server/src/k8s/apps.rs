@@ -1,6 +1,6 @@
 //! Apps: a workload and its Service made and managed as one.
 
-use super::{KubeCluster, PAGE, map_error, now_unix};
+use super::{KubeCluster, map_error, now_unix};
 use async_trait::async_trait;
 use k8s_openapi::NamespaceResourceScope;
 use k8s_openapi::api::apps::v1::{ControllerRevision, Deployment, ReplicaSet, StatefulSet};
@@ -22,9 +22,7 @@ use wharf_spec::view::{AppDetail, AppRef, AppRow, Reach, RevisionRow, ServiceRow
 use wharf_spec::{ApiError, convert};
 
 fn wharf_apps() -> ListParams {
-    ListParams::default()
-        .labels(&format!("{MANAGED_BY}={WHARF}"))
-        .limit(PAGE)
+    ListParams::default().labels(&format!("{MANAGED_BY}={WHARF}"))
 }
 
 fn rfc3339_now() -> String {
@@ -412,60 +410,42 @@ impl Apps for KubeCluster {
 
     async fn list_apps(&self, namespace: &str) -> Result<Vec<AppRow>, ApiError> {
         let (deployments, statefulsets, pods, services) = tokio::try_join!(
-            async {
-                self.namespaced::<Deployment>(namespace)
-                    .list(&wharf_apps())
-                    .await
-                    .map_err(map_error)
-            },
-            async {
-                self.namespaced::<StatefulSet>(namespace)
-                    .list(&wharf_apps())
-                    .await
-                    .map_err(map_error)
-            },
-            async {
-                self.namespaced::<Pod>(namespace)
-                    .list(&wharf_apps())
-                    .await
-                    .map_err(map_error)
-            },
-            async {
-                self.namespaced::<Service>(namespace)
-                    .list(&wharf_apps())
-                    .await
-                    .map_err(map_error)
-            },
+            self.wharf_objects::<Deployment>(namespace),
+            self.wharf_objects::<StatefulSet>(namespace),
+            self.wharf_objects::<Pod>(namespace),
+            self.wharf_objects::<Service>(namespace),
         )?;
         let now = now_unix();
         let app_of = |labels: &Option<std::collections::BTreeMap<String, String>>| {
             labels.as_ref().and_then(|l| l.get(NAME).cloned())
         };
+        // Indexed once: thousands of apps stay linear.
         let mut pods_of: HashMap<String, Vec<&Pod>> = HashMap::new();
-        for p in &pods.items {
+        for p in &pods {
             if let Some(app) = app_of(&p.metadata.labels) {
                 pods_of.entry(app).or_default().push(p);
             }
         }
-        let service_of = |name: &str| {
-            services
-                .items
-                .iter()
-                .find(|s| s.metadata.name.as_deref() == Some(name))
-                .map(|s| convert::service_row(s, now))
-        };
-        let pods_for = |name: &str| pods_of.get(name).cloned().unwrap_or_default();
-        let mut rows: Vec<AppRow> = deployments
-            .items
+        let services_by_name: HashMap<&str, &Service> = services
             .iter()
-            .map(|d| {
-                let name = d.metadata.name.clone().unwrap_or_default();
-                convert::deployment_row(d, &pods_for(&name), service_of(&name), now)
-            })
-            .chain(statefulsets.items.iter().map(|s| {
-                let name = s.metadata.name.clone().unwrap_or_default();
-                convert::statefulset_row(s, &pods_for(&name), service_of(&name), now)
-            }))
+            .filter_map(|s| Some((s.metadata.name.as_deref()?, s)))
+            .collect();
+        let row_of = |w: &dyn Fn(&[&Pod], Option<ServiceRow>) -> AppRow, name: &str| {
+            let pods = pods_of.get(name).map(Vec::as_slice).unwrap_or_default();
+            let service = services_by_name
+                .get(name)
+                .map(|s| convert::service_row(s, now));
+            w(pods, service)
+        };
+        let name_of = |meta: &ObjectMeta| meta.name.clone().unwrap_or_default();
+        let mut rows: Vec<AppRow> = deployments
+            .iter()
+            .map(|d| row_of(&|p, s| d.row(p, s, now), &name_of(&d.metadata)))
+            .chain(
+                statefulsets
+                    .iter()
+                    .map(|w| row_of(&|p, s| w.row(p, s, now), &name_of(&w.metadata))),
+            )
             .collect();
         rows.sort_by(|a, b| a.name.cmp(&b.name));
         if rows.iter().any(|r| matches!(r.reach(), Reach::At(_))) {
@@ -620,6 +600,17 @@ impl Apps for KubeCluster {
 }
 
 impl KubeCluster {
+    /// Every object of kind `K` Wharf made in the space, page by page.
+    async fn wharf_objects<K>(&self, namespace: &str) -> Result<Vec<K>, ApiError>
+    where
+        K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+            + Clone
+            + DeserializeOwned
+            + Debug,
+    {
+        Self::list_matching(&self.namespaced::<K>(namespace), wharf_apps()).await
+    }
+
     /// A Ready node's address for NodePort access (ExternalIP before
     /// InternalIP); none when the user may not list nodes.
     pub(super) async fn node_address(&self) -> Option<String> {

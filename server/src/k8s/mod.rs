@@ -63,8 +63,17 @@ impl KubeCluster {
     where
         K: Clone + DeserializeOwned + Debug,
     {
+        Self::list_matching(api, ListParams::default()).await
+    }
+
+    /// Every object `params` selects, page by page (`PAGE` at a time, so
+    /// memory per request stays bounded however large the space).
+    async fn list_matching<K>(api: &Api<K>, params: ListParams) -> Result<Vec<K>, ApiError>
+    where
+        K: Clone + DeserializeOwned + Debug,
+    {
         let mut items = Vec::new();
-        let mut params = ListParams::default().limit(PAGE);
+        let mut params = params.limit(PAGE);
         loop {
             let page = api.list(&params).await.map_err(map_error)?;
             items.extend(page.items);
