@@ -289,6 +289,24 @@ pub async fn create_app(space: String, form: AppForm, check_only: bool) -> Resul
     )
 }
 
+/// The wizard's summary YAML, edited by the user, created as written (or
+/// only checked, with `check_only`); answers the app's name.
+#[server(endpoint = "create_app_yaml", input = Json)]
+pub async fn create_app_yaml(
+    space: String,
+    yaml: String,
+    check_only: bool,
+) -> Result<String, AppError> {
+    respond(
+        async {
+            cluster()?
+                .create_app_from_yaml(&space, &yaml, check_only)
+                .await
+        }
+        .await,
+    )
+}
+
 /// The wizard's summary: both objects as YAML.
 #[server(endpoint = "preview_app", input = Json)]
 pub async fn preview_app(space: String, form: AppForm) -> Result<String, AppError> {

@@ -114,6 +114,15 @@ pub trait Apps: Send + Sync {
     /// workload is deleted again, so nothing is half-created (the error
     /// says so if even that failed). With `dry_run` nothing is stored.
     async fn create_app(&self, space: &str, form: &AppForm, dry_run: bool) -> Result<(), ApiError>;
+    /// The wizard's summary as the user edited it: one Deployment or
+    /// StatefulSet and its Service (same name), created like `create_app`
+    /// (atomically); returns the app's name.
+    async fn create_app_from_yaml(
+        &self,
+        space: &str,
+        yaml: &str,
+        dry_run: bool,
+    ) -> Result<String, ApiError>;
     /// The workload and the Service the (validated) form makes, as YAML
     /// (the wizard's summary step).
     async fn preview_app(&self, space: &str, form: &AppForm) -> Result<String, ApiError>;

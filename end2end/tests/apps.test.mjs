@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ARTIFACTS, BASE, eventually, hydrated, kubectl, launch, openPage, unique } from './helpers.mjs';
+import { ARTIFACTS, BASE, eventually, hydrated, kubectl, launch, openPage, setEditor, unique } from './helpers.mjs';
 
 let browser;
 const ns = unique('e2e-app');
@@ -58,7 +58,7 @@ async function fillWizard(page, { name, stateful = false, replicas = '2', access
   if (!stateful) await page.check(`#access-${access}`);
   await page.click('#wizard-next');
   await page.click('#wizard-next');
-  await page.locator('#app-yaml').waitFor({ timeout: 15_000 });
+  await page.waitForFunction(() => document.getElementById('app-yaml')?.value?.includes('kind: Service'), null, { timeout: 15_000 });
 }
 
 async function status(page) {
@@ -104,7 +104,7 @@ test('the wizard shows every rule next to its field and will not move on', async
 test('a stateless app by the wizard: busybox httpd, 2 replicas, NodePort', async () => {
   const page = await openWizard();
   await fillWizard(page, { name: 'web' });
-  const yaml = await page.textContent('#app-yaml');
+  const yaml = await page.inputValue('#app-yaml');
   assert.match(yaml, /kind: Deployment/);
   assert.match(yaml, /type: NodePort/);
   await page.click('#check-app');
@@ -156,7 +156,7 @@ test('a stateful app by the wizard: 2 replicas behind a headless Service', async
       await p.fill('#f-volumes-0-name', 'data');
     },
   });
-  assert.match(await page.textContent('#app-yaml'), /kind: StatefulSet/);
+  assert.match(await page.inputValue('#app-yaml'), /kind: StatefulSet/);
   await page.click('#create-app');
   await page.waitForURL(`**/spaces/${ns}/apps/db`, { timeout: 15_000 });
   await waitStatus(page, 'Running');
@@ -172,6 +172,28 @@ test('a stateful app by the wizard: 2 replicas behind a headless Service', async
   await eventually('stable pod names', async () => (await page.locator('#pods-table').textContent()).includes('db-1'));
   assert.match(await page.textContent('#pods-table'), /db-0/);
   await page.screenshot({ path: join(ARTIFACTS, 'app-stateful-zh.png'), fullPage: true });
+  await page.context().close();
+});
+
+test('the summary YAML can be edited for what the steps do not offer', async () => {
+  const page = await openWizard();
+  await fillWizard(page, { name: 'edited', replicas: '1', access: 'none' });
+  const yaml = await page.inputValue('#app-yaml');
+  // A Service under another name is refused, with the reason.
+  const [workload, service] = yaml.split('---\n');
+  assert.match(service, /\n  name: edited\n  namespace/);
+  await setEditor(page, 'app-yaml', `${workload}---\n${service.replace('\n  name: edited\n  namespace', '\n  name: other\n  namespace')}`);
+  await page.locator('#yaml-edited').waitFor();
+  await page.click('#create-app');
+  await page.locator('#app-yaml-error').waitFor();
+  assert.match(await page.textContent('#app-yaml-error'), /same name/);
+  // A field the form does not have (minReadySeconds), created as written.
+  await setEditor(page, 'app-yaml', yaml.replace('spec:\n  replicas: 1', 'spec:\n  minReadySeconds: 2\n  replicas: 1'));
+  await page.click('#create-app');
+  await page.waitForURL(`**/spaces/${ns}/apps/edited`, { timeout: 15_000 });
+  assert.equal(get('deployment', 'edited').spec.minReadySeconds, 2);
+  assert.equal(get('service', 'edited').metadata.labels['app.kubernetes.io/managed-by'], 'wharf');
+  assert.deepEqual(page.problems, []);
   await page.context().close();
 });
 
@@ -270,6 +292,7 @@ test('batch delete from the list leaves nothing behind', async () => {
   await page.screenshot({ path: join(ARTIFACTS, 'apps-list.png'), fullPage: true });
   await page.check('input[data-select="web"]');
   await page.check('input[data-select="db"]');
+  await page.check('input[data-select="edited"]');
   await page.click('#delete-selected');
   assert.equal(await page.isChecked('#delete-volumes'), false, 'volume claims are kept unless asked');
   await page.click('#confirm-delete-apps');

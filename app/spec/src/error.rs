@@ -76,6 +76,8 @@ pub enum Problem {
     OnlyForStateful,
     /// A toleration with operator Exists carries no value.
     ValueWithExists,
+    /// An app's Service must have its workload's name.
+    ServiceNameDiffers,
     /// The apiserver's own words for a rule Wharf does not check itself
     /// (`Status.details.causes[].message`).
     Server(String),

@@ -243,6 +243,7 @@ pub struct Texts {
     pub p_unknown_volume: &'static str,
     pub p_only_stateful: &'static str,
     pub p_value_with_exists: &'static str,
+    pub p_service_name_differs: &'static str,
     pub apps: &'static str,
     pub new_app: &'static str,
     pub no_apps_title: &'static str,
@@ -270,6 +271,8 @@ pub struct Texts {
     pub step_scheduling: &'static str,
     pub step_summary: &'static str,
     pub summary_hint: &'static str,
+    pub summary_edited: &'static str,
+    pub discard_edits: &'static str,
     pub previous: &'static str,
     pub next: &'static str,
     pub add_container: &'static str,
@@ -433,6 +436,7 @@ impl Texts {
             Problem::UnknownVolume => self.p_unknown_volume.into(),
             Problem::OnlyForStateful => self.p_only_stateful.into(),
             Problem::ValueWithExists => self.p_value_with_exists.into(),
+            Problem::ServiceNameDiffers => self.p_service_name_differs.into(),
             // The apiserver's own words (English): better than a vague summary.
             Problem::Server(message) => message.clone(),
         }

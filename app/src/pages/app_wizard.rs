@@ -5,11 +5,11 @@
 //! access (容器规格: replicas; ports; external access), scheduling and
 //! metadata, summary (both objects as YAML, checked by the apiserver).
 
-use crate::api::{AppError, create_app, preview_app};
+use crate::api::{AppError, create_app, create_app_yaml, preview_app};
 use crate::components::form::{
     FormState, cell_input, field_id, key_value_rows, radio, select_input, text_field,
 };
-use crate::components::{ErrorNotice, use_param, use_texts};
+use crate::components::{CodeEditor, ErrorNotice, use_param, use_texts};
 use crate::i18n::Texts;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -352,7 +352,26 @@ pub fn AppWizardPage() -> impl IntoView {
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiError>);
     let check_passed = RwSignal::new(false);
+    // The summary's YAML: rendered from the form, or (once the user edits
+    // it) created as written.
     let yaml = RwSignal::new(None::<String>);
+    let yaml_text = RwSignal::new(String::new());
+    let yaml_edited = RwSignal::new(false);
+    let yaml_failure = RwSignal::new(None::<ApiError>);
+    let render_yaml = move || {
+        yaml.set(None);
+        yaml_edited.set(false);
+        yaml_failure.set(None);
+        spawn_local(async move {
+            match preview_app(space.get_untracked(), form.get_untracked()).await {
+                Ok(text) => {
+                    yaml_text.set(text.clone());
+                    yaml.set(Some(text));
+                }
+                Err(AppError(e)) => failure.set(Some(e)),
+            }
+        });
+    };
     let kind = Memo::new(move |_| form.with(|f| f.kind));
     let access = Memo::new(move |_| form.with(|f| f.access));
 
@@ -384,23 +403,37 @@ pub fn AppWizardPage() -> impl IntoView {
             }
         }
         step.set(to);
-        if to == SUMMARY {
-            yaml.set(None);
-            spawn_local(async move {
-                match preview_app(space.get_untracked(), form.get_untracked()).await {
-                    Ok(text) => yaml.set(Some(text)),
-                    Err(AppError(e)) => failure.set(Some(e)),
-                }
-            });
+        if to == SUMMARY && !yaml_edited.get_untracked() {
+            render_yaml();
         }
     };
     let submit = move |check_only: bool| {
         let navigate = navigate.clone();
         move |_| {
             let navigate = navigate.clone();
-            s.attempted.set(true);
             check_passed.set(false);
             failure.set(None);
+            yaml_failure.set(None);
+            if yaml_edited.get_untracked() {
+                // The edited YAML is the app now; the apiserver judges it.
+                let navigate = navigate.clone();
+                pending.set(true);
+                spawn_local(async move {
+                    let space = space.get_untracked();
+                    match create_app_yaml(space.clone(), yaml_text.get_untracked(), check_only)
+                        .await
+                    {
+                        Ok(_) if check_only => check_passed.set(true),
+                        Ok(name) => {
+                            navigate(&format!("/spaces/{space}/apps/{name}"), Default::default())
+                        }
+                        Err(AppError(e)) => yaml_failure.set(Some(e)),
+                    }
+                    pending.set(false);
+                });
+                return;
+            }
+            s.attempted.set(true);
             if let Some(bad) = (0..SUMMARY).find(|i| !step_ok(*i)) {
                 show_step_errors(bad);
                 step.set(bad);
@@ -652,10 +685,22 @@ pub fn AppWizardPage() -> impl IntoView {
             <section class="card">
                 <h2>{t.step_summary}</h2>
                 <p class="muted">{t.summary_hint}</p>
+                <Show when=move || yaml_edited.get()>
+                    <p class="notice notice-info" id="yaml-edited">
+                        {t.summary_edited}" "
+                        <button type="button" class="btn btn-small" id="discard-yaml" on:click=move |_| render_yaml()>
+                            {t.discard_edits}
+                        </button>
+                    </p>
+                </Show>
                 {move || match yaml.get() {
-                    Some(text) => view! { <pre class="yaml" id="app-yaml">{text}</pre> }.into_any(),
+                    Some(_) => view! {
+                        <CodeEditor id="app-yaml" text=yaml_text rows=30
+                            on_edit=Callback::new(move |_| yaml_edited.set(true)) />
+                    }.into_any(),
                     None => view! { <p class="loading">{t.loading}</p> }.into_any(),
                 }}
+                {move || yaml_failure.get().map(|e| crate::pages::yaml::failure_view(e, "app-yaml-error"))}
             </section>
         }
     };

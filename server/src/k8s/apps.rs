@@ -104,6 +104,13 @@ impl AppWorkload for StatefulSet {
     }
 }
 
+/// Where the apiserver's causes (`spec.ports[0].nodePort`) land on the form
+/// that made the objects (none: left as the apiserver says them).
+struct FieldsOf {
+    workload: fn(&str) -> Option<String>,
+    service: fn(&str) -> Option<String>,
+}
+
 /// Calls `$body` with `$ty` the workload type of `$kind`.
 macro_rules! per_kind {
     ($kind:expr, $ty:ident => $body:expr) => {
@@ -349,51 +356,34 @@ impl Apps for KubeCluster {
         form: &AppForm,
         dry_run: bool,
     ) -> Result<(), ApiError> {
-        let params = PostParams {
-            dry_run,
-            ..Default::default()
+        // The apiserver's causes land on the wizard's fields.
+        let fields = FieldsOf {
+            workload: AppForm::form_field,
+            service: |path| ServiceForm::form_field(path).map(|f| format!("service.{f}")),
         };
-        let workload = form.build_workload(namespace);
-        let kind = workload.kind();
-        let created = match &workload {
-            Workload::Deployment(d) => self
-                .namespaced::<Deployment>(namespace)
-                .create(&params, d)
-                .await
-                .map(|_| ()),
-            Workload::StatefulSet(s) => self
-                .namespaced::<StatefulSet>(namespace)
-                .create(&params, s)
-                .await
-                .map(|_| ()),
-        };
-        created.map_err(|e| map_error(e).relocate(AppForm::form_field))?;
+        let (workload, service) = (
+            form.build_workload(namespace),
+            form.build_service(namespace),
+        );
+        self.create_pair(namespace, workload, service, dry_run, fields)
+            .await
+    }
 
-        let service = self
-            .namespaced::<Service>(namespace)
-            .create(&params, &form.build_service(namespace))
-            .await;
-        let Err(e) = service else { return Ok(()) };
-        let service_error = map_error(e)
-            .relocate(|path| ServiceForm::form_field(path).map(|f| format!("service.{f}")));
-        if dry_run {
-            return Err(service_error);
-        }
-        // Undo step 1 so nothing is half-created.
-        let app = AppRef {
-            kind: form.kind,
-            name: form.name.trim().to_owned(),
+    async fn create_app_from_yaml(
+        &self,
+        namespace: &str,
+        yaml: &str,
+        dry_run: bool,
+    ) -> Result<String, ApiError> {
+        let (workload, service) = super::yaml::parse_app(yaml, namespace)?;
+        let name = service.metadata.name.clone().unwrap_or_default();
+        let as_is = FieldsOf {
+            workload: |_| None,
+            service: |_| None,
         };
-        match self.delete_workload(namespace, &app).await {
-            Ok(()) => Err(service_error),
-            Err(undo) => Err(ApiError::Internal {
-                message: format!(
-                    "the {kind} {} was created but its Service was refused ({service_error}); \
-                     deleting the {kind} again failed too ({undo}): delete it by hand",
-                    app.name
-                ),
-            }),
-        }
+        self.create_pair(namespace, workload, service, dry_run, as_is)
+            .await?;
+        Ok(name)
     }
 
     async fn preview_app(&self, namespace: &str, form: &AppForm) -> Result<String, ApiError> {
@@ -600,6 +590,67 @@ impl Apps for KubeCluster {
 }
 
 impl KubeCluster {
+    /// Creates the workload, then its Service; if the Service is refused the
+    /// workload is deleted again, so nothing is half-created (and if even
+    /// that fails, the error says exactly what exists).
+    async fn create_pair(
+        &self,
+        namespace: &str,
+        workload: Workload,
+        service: Service,
+        dry_run: bool,
+        fields: FieldsOf,
+    ) -> Result<(), ApiError> {
+        let params = PostParams {
+            dry_run,
+            ..Default::default()
+        };
+        let kind = workload.kind();
+        let app = AppRef {
+            kind: match workload {
+                Workload::Deployment(_) => AppKind::Stateless,
+                Workload::StatefulSet(_) => AppKind::Stateful,
+            },
+            name: service.metadata.name.clone().unwrap_or_default(),
+        };
+        match &workload {
+            Workload::Deployment(d) => self
+                .namespaced::<Deployment>(namespace)
+                .create(&params, d)
+                .await
+                .map(|_| ()),
+            Workload::StatefulSet(s) => self
+                .namespaced::<StatefulSet>(namespace)
+                .create(&params, s)
+                .await
+                .map(|_| ()),
+        }
+        .map_err(|e| map_error(e).relocate(fields.workload))?;
+
+        let Err(e) = self
+            .namespaced::<Service>(namespace)
+            .create(&params, &service)
+            .await
+        else {
+            return Ok(());
+        };
+        let service_error = map_error(e).relocate(fields.service);
+        if dry_run {
+            return Err(service_error);
+        }
+        // Undo step 1 so nothing is half-created.
+        match self.delete_workload(namespace, &app).await {
+            Ok(()) => Err(service_error),
+            Err(undo) => Err(ApiError::Internal {
+                message: format!(
+                    "the {kind} {} was created but its Service was refused ({service_error}); \
+                     deleting the {kind} again failed too ({undo}): delete it by hand",
+                    app.name
+                ),
+            }),
+        }
+    }
+
     /// Every object of kind `K` Wharf made in the space, page by page.
     async fn wharf_objects<K>(&self, namespace: &str) -> Result<Vec<K>, ApiError>
     where

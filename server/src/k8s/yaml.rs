@@ -86,6 +86,124 @@ pub fn parse_documents(
     Ok(out)
 }
 
+/// The wizard's summary, edited: exactly one Deployment or StatefulSet and
+/// one Service of the same name, in this space. Wharf's labels are put back
+/// where the edit dropped them (on the workload, its pod template and the
+/// Service), so the app still shows in Wharf.
+pub fn parse_app(
+    text: &str,
+    namespace: &str,
+) -> Result<(wharf_spec::app::Workload, Service), ApiError> {
+    use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+    use wharf_spec::app::{Workload, WorkloadObject};
+    use wharf_spec::labels_wharf::{MANAGED_BY, NAME, WHARF};
+    if text.len() > MAX_YAML_BYTES {
+        return Err(invalid(Problem::TooLong {
+            max: MAX_YAML_BYTES,
+            actual: text.len(),
+        }));
+    }
+    let expected = || "Deployment or StatefulSet, and Service".to_owned();
+    let (mut workload, mut service) = (None, None);
+    for document in serde_yaml::Deserializer::from_str(text) {
+        let value = serde_yaml::Value::deserialize(document).map_err(|e| syntax(&e))?;
+        if value.is_null() {
+            continue;
+        }
+        let kind = value
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        fn object<T: serde::de::DeserializeOwned>(v: serde_yaml::Value) -> Result<T, ApiError> {
+            serde_yaml::from_value(v).map_err(|e| syntax(&e))
+        }
+        let duplicate = || {
+            invalid(Problem::WrongKind {
+                expected: expected(),
+                found: format!("a second {kind}"),
+            })
+        };
+        match kind.as_str() {
+            "Deployment" if workload.is_none() => {
+                workload = Some(Workload::Deployment(object(value)?))
+            }
+            "StatefulSet" if workload.is_none() => {
+                workload = Some(Workload::StatefulSet(object(value)?))
+            }
+            "Service" if service.is_none() => service = Some(service_from_value(value, namespace)?),
+            "Deployment" | "StatefulSet" | "Service" => return Err(duplicate()),
+            _ => {
+                return Err(invalid(Problem::WrongKind {
+                    expected: expected(),
+                    found: if kind.is_empty() {
+                        "document without kind".into()
+                    } else {
+                        kind
+                    },
+                }));
+            }
+        }
+    }
+    let (Some(mut workload), Some(mut service)) = (workload, service) else {
+        return Err(invalid(Problem::WrongKind {
+            expected: expected(),
+            found: "a missing document".into(),
+        }));
+    };
+    fn own(
+        meta: &mut k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+        namespace: &str,
+        name: &str,
+    ) -> Result<(), ApiError> {
+        match meta.namespace.as_deref() {
+            Some(ns) if !ns.is_empty() && ns != namespace => {
+                return Err(invalid(Problem::OtherNamespace {
+                    found: ns.to_owned(),
+                }));
+            }
+            _ => meta.namespace = Some(namespace.to_owned()),
+        }
+        let labels = meta.labels.get_or_insert_with(Default::default);
+        labels
+            .entry(MANAGED_BY.into())
+            .or_insert_with(|| WHARF.into());
+        labels.entry(NAME.into()).or_insert_with(|| name.into());
+        meta.managed_fields = None;
+        Ok(())
+    }
+    fn prepare<W: WorkloadObject>(w: &mut W, namespace: &str) -> Result<String, ApiError> {
+        let name = w.metadata().name.clone().unwrap_or_default();
+        own(k8s_openapi::Metadata::metadata_mut(w), namespace, &name)?;
+        let template = w
+            .template_mut()
+            .metadata
+            .get_or_insert_with(Default::default);
+        let labels = template.labels.get_or_insert_with(Default::default);
+        labels
+            .entry(MANAGED_BY.into())
+            .or_insert_with(|| WHARF.into());
+        labels.entry(NAME.into()).or_insert_with(|| name.clone());
+        Ok(name)
+    }
+    let name = match &mut workload {
+        Workload::Deployment(d) => {
+            d.status = None;
+            prepare::<Deployment>(d, namespace)?
+        }
+        Workload::StatefulSet(s) => {
+            s.status = None;
+            prepare::<StatefulSet>(s, namespace)?
+        }
+    };
+    if service.metadata.name.as_deref() != Some(name.as_str()) {
+        return Err(invalid(Problem::ServiceNameDiffers));
+    }
+    own(&mut service.metadata, namespace, &name)?;
+    prepare_for_create(&mut service);
+    Ok((workload, service))
+}
+
 /// A new object must not carry what the server owns (a downloaded YAML does).
 pub fn prepare_for_create(svc: &mut Service) {
     let m = &mut svc.metadata;
@@ -198,5 +316,47 @@ mod tests {
         let mut created = svc.clone();
         prepare_for_create(&mut created);
         assert_eq!(created.metadata.resource_version, None);
+    }
+
+    const APP: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: main\n        image: busybox:1.35\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n";
+
+    #[test]
+    fn an_edited_app_is_one_workload_and_its_service() {
+        let (w, svc) = parse_app(APP, "dev").unwrap();
+        let wharf_spec::app::Workload::Deployment(d) = w else {
+            panic!("a Deployment")
+        };
+        // Wharf's labels are put back, so the app still shows in Wharf.
+        let labels = d.spec.unwrap().template.metadata.unwrap().labels.unwrap();
+        assert_eq!(labels["app.kubernetes.io/managed-by"], "wharf");
+        assert_eq!(labels["app.kubernetes.io/name"], "web");
+        assert_eq!(svc.metadata.namespace.as_deref(), Some("dev"));
+
+        let renamed = APP.replace(
+            "kind: Service\nmetadata:\n  name: web",
+            "kind: Service\nmetadata:\n  name: www",
+        );
+        assert_eq!(
+            problem(parse_app(&renamed, "dev").unwrap_err()),
+            Problem::ServiceNameDiffers
+        );
+        let no_service = APP.split("---").next().unwrap();
+        assert!(matches!(
+            problem(parse_app(no_service, "dev").unwrap_err()),
+            Problem::WrongKind { .. }
+        ));
+        let elsewhere = APP.replace(
+            "  name: web\nspec:\n  selector:\n    matchLabels",
+            "  name: web\n  namespace: prod\nspec:\n  selector:\n    matchLabels",
+        );
+        assert!(matches!(
+            problem(parse_app(&elsewhere, "dev").unwrap_err()),
+            Problem::OtherNamespace { .. }
+        ));
+        let extra = format!("{APP}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n");
+        assert!(matches!(
+            problem(parse_app(&extra, "dev").unwrap_err()),
+            Problem::WrongKind { .. }
+        ));
     }
 }
