@@ -193,7 +193,8 @@ test('the summary YAML can be edited for what the steps do not offer', async () 
   await page.waitForURL(`**/spaces/${ns}/apps/edited`, { timeout: 15_000 });
   assert.equal(get('deployment', 'edited').spec.minReadySeconds, 2);
   assert.equal(get('service', 'edited').metadata.labels['app.kubernetes.io/managed-by'], 'wharf');
-  assert.deepEqual(page.problems, []);
+  // The one refused create answered 422, which Chromium logs; nothing else.
+  assert.deepEqual(page.problems.filter((p) => !/status of 422 \(Unprocessable Entity\)/.test(p)), []);
   await page.context().close();
 });
 
