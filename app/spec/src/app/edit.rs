@@ -23,22 +23,29 @@ pub trait WorkloadObject: Metadata<Ty = ObjectMeta> {
     }
 }
 
-impl WorkloadObject for Deployment {
-    fn template(&self) -> Option<&PodTemplateSpec> {
-        self.spec.as_ref().map(|s| &s.template)
-    }
-    fn template_mut(&mut self) -> &mut PodTemplateSpec {
-        &mut self.spec.get_or_insert_with(Default::default).template
-    }
-    fn replicas(&self) -> i32 {
-        self.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)
-    }
-    fn set_replicas(&mut self, replicas: i32) {
-        self.spec.get_or_insert_with(Default::default).replicas = Some(replicas);
-    }
+/// Deployment and StatefulSet keep replicas and template at the same place.
+macro_rules! workload_object {
+    ($kind:ty { $($extra:item)* }) => {
+        impl WorkloadObject for $kind {
+            fn template(&self) -> Option<&PodTemplateSpec> {
+                self.spec.as_ref().map(|s| &s.template)
+            }
+            fn template_mut(&mut self) -> &mut PodTemplateSpec {
+                &mut self.spec.get_or_insert_with(Default::default).template
+            }
+            fn replicas(&self) -> i32 {
+                self.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)
+            }
+            fn set_replicas(&mut self, replicas: i32) {
+                self.spec.get_or_insert_with(Default::default).replicas = Some(replicas);
+            }
+            $($extra)*
+        }
+    };
 }
 
-impl WorkloadObject for StatefulSet {
+workload_object!(Deployment {});
+workload_object!(StatefulSet {
     fn claim_template_names(&self) -> Vec<String> {
         self.spec
             .iter()
@@ -46,19 +53,7 @@ impl WorkloadObject for StatefulSet {
             .filter_map(|c| c.metadata.name.clone())
             .collect()
     }
-    fn template(&self) -> Option<&PodTemplateSpec> {
-        self.spec.as_ref().map(|s| &s.template)
-    }
-    fn template_mut(&mut self) -> &mut PodTemplateSpec {
-        &mut self.spec.get_or_insert_with(Default::default).template
-    }
-    fn replicas(&self) -> i32 {
-        self.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1)
-    }
-    fn set_replicas(&mut self, replicas: i32) {
-        self.spec.get_or_insert_with(Default::default).replicas = Some(replicas);
-    }
-}
+});
 
 /// `registry:5000/team/web:1.2` → (`registry:5000/team/web`, `1.2`). A ':'
 /// before the last '/' is a registry port, not a tag.

@@ -215,56 +215,74 @@ fn revision_number(meta: &ObjectMeta) -> Option<i64> {
     annotation(meta, DEPLOYMENT_REVISION)?.parse().ok()
 }
 
-/// A Deployment's revisions (its ReplicaSets), newest first, with the
-/// templates to roll back to.
-pub fn deployment_revisions(
-    d: &Deployment,
-    replica_sets: &[ReplicaSet],
+/// One revision of a workload: its owner-held object's metadata, number,
+/// template, and whether the workload runs it now.
+struct Revision<'a> {
+    meta: &'a ObjectMeta,
+    number: i64,
+    template: PodTemplateSpec,
+    current: bool,
+}
+
+/// The revisions `owner` owns, newest first, each with its template.
+fn revision_rows<'a>(
+    owner: &ObjectMeta,
+    revisions: impl Iterator<Item = Revision<'a>>,
     now_unix: i64,
 ) -> Vec<(RevisionRow, PodTemplateSpec)> {
-    let current = revision_number(&d.metadata);
-    let mut rows: Vec<_> = replica_sets
-        .iter()
-        .filter(|rs| owned_by(&rs.metadata, &d.metadata))
-        .filter_map(|rs| {
-            let number = revision_number(&rs.metadata)?;
-            let template = replica_set_template(rs);
+    let mut rows: Vec<_> = revisions
+        .filter(|r| owned_by(r.meta, owner))
+        .map(|r| {
             let row = RevisionRow {
-                number,
-                images: images(&template),
-                current: Some(number) == current,
-                age_seconds: age(&rs.metadata, now_unix),
+                number: r.number,
+                images: images(&r.template),
+                current: r.current,
+                age_seconds: age(r.meta, now_unix),
             };
-            Some((row, template))
+            (row, r.template)
         })
         .collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r.0.number));
     rows
 }
 
-/// A StatefulSet's revisions (its ControllerRevisions), newest first.
+/// A Deployment's revisions (its ReplicaSets, numbered by the controller's
+/// annotation), newest first, with the templates to roll back to.
+pub fn deployment_revisions(
+    d: &Deployment,
+    replica_sets: &[ReplicaSet],
+    now_unix: i64,
+) -> Vec<(RevisionRow, PodTemplateSpec)> {
+    let current = revision_number(&d.metadata);
+    let revisions = replica_sets.iter().filter_map(|rs| {
+        let number = revision_number(&rs.metadata)?;
+        Some(Revision {
+            meta: &rs.metadata,
+            number,
+            template: replica_set_template(rs),
+            current: Some(number) == current,
+        })
+    });
+    revision_rows(&d.metadata, revisions, now_unix)
+}
+
+/// A StatefulSet's revisions (its ControllerRevisions; the current one is
+/// `status.updateRevision`), newest first.
 pub fn statefulset_revisions(
     s: &StatefulSet,
     revisions: &[ControllerRevision],
     now_unix: i64,
 ) -> Vec<(RevisionRow, PodTemplateSpec)> {
-    let update = s.status.as_ref().and_then(|st| st.update_revision.clone());
-    let mut rows: Vec<_> = revisions
-        .iter()
-        .filter(|cr| owned_by(&cr.metadata, &s.metadata))
-        .filter_map(|cr| {
-            let template = controller_revision_template(cr)?;
-            let row = RevisionRow {
-                number: cr.revision,
-                images: images(&template),
-                current: cr.metadata.name.is_some() && cr.metadata.name == update,
-                age_seconds: age(&cr.metadata, now_unix),
-            };
-            Some((row, template))
+    let update = s.status.as_ref().and_then(|st| st.update_revision.as_ref());
+    let revisions = revisions.iter().filter_map(|cr| {
+        Some(Revision {
+            meta: &cr.metadata,
+            number: cr.revision,
+            template: controller_revision_template(cr)?,
+            current: cr.metadata.name.is_some() && cr.metadata.name.as_ref() == update,
         })
-        .collect();
-    rows.sort_by_key(|r| std::cmp::Reverse(r.0.number));
-    rows
+    });
+    revision_rows(&s.metadata, revisions, now_unix)
 }
 
 /// A pod as the app's detail page lists it; the status reads like
