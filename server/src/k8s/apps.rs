@@ -42,14 +42,21 @@ pub(super) trait AppWorkload:
     + Sync
     + 'static
 {
+    /// The objects the controller keeps its revisions in.
+    type Revision: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
+        + Clone
+        + Debug
+        + DeserializeOwned
+        + Send;
+
     fn row(&self, pods: &[&Pod], service: Option<ServiceRow>, now_unix: i64) -> AppRow;
 
     /// Newest first, each with the template to roll back to.
-    fn revisions<'a>(
-        &'a self,
-        cluster: &'a KubeCluster,
-        namespace: &'a str,
-    ) -> impl Future<Output = Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError>> + Send + 'a;
+    fn revision_rows(
+        &self,
+        revisions: &[Self::Revision],
+        now_unix: i64,
+    ) -> Vec<(RevisionRow, PodTemplateSpec)>;
 }
 
 fn same_app(name: &str) -> ListParams {
@@ -57,50 +64,34 @@ fn same_app(name: &str) -> ListParams {
 }
 
 impl AppWorkload for Deployment {
+    type Revision = ReplicaSet;
+
     fn row(&self, pods: &[&Pod], service: Option<ServiceRow>, now_unix: i64) -> AppRow {
         convert::deployment_row(self, pods, service, now_unix)
     }
 
-    async fn revisions(
+    fn revision_rows(
         &self,
-        cluster: &KubeCluster,
-        namespace: &str,
-    ) -> Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError> {
-        {
-            let name = self.metadata.name.as_deref().unwrap_or_default();
-            let sets = cluster
-                .namespaced::<ReplicaSet>(namespace)
-                .list(&same_app(name))
-                .await
-                .map_err(map_error)?;
-            Ok(convert::deployment_revisions(self, &sets.items, now_unix()))
-        }
+        sets: &[ReplicaSet],
+        now_unix: i64,
+    ) -> Vec<(RevisionRow, PodTemplateSpec)> {
+        convert::deployment_revisions(self, sets, now_unix)
     }
 }
 
 impl AppWorkload for StatefulSet {
+    type Revision = ControllerRevision;
+
     fn row(&self, pods: &[&Pod], service: Option<ServiceRow>, now_unix: i64) -> AppRow {
         convert::statefulset_row(self, pods, service, now_unix)
     }
 
-    async fn revisions(
+    fn revision_rows(
         &self,
-        cluster: &KubeCluster,
-        namespace: &str,
-    ) -> Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError> {
-        {
-            let name = self.metadata.name.as_deref().unwrap_or_default();
-            let revisions = cluster
-                .namespaced::<ControllerRevision>(namespace)
-                .list(&same_app(name))
-                .await
-                .map_err(map_error)?;
-            Ok(convert::statefulset_revisions(
-                self,
-                &revisions.items,
-                now_unix(),
-            ))
-        }
+        revisions: &[ControllerRevision],
+        now_unix: i64,
+    ) -> Vec<(RevisionRow, PodTemplateSpec)> {
+        convert::statefulset_revisions(self, revisions, now_unix)
     }
 }
 
@@ -226,7 +217,7 @@ impl KubeCluster {
                     .await
                     .map_err(map_error)
             },
-            w.revisions(self, namespace),
+            self.revisions(namespace, &w),
         )?;
         let now = now_unix();
         let pod_refs: Vec<&Pod> = pods.items.iter().collect();
@@ -253,6 +244,21 @@ impl KubeCluster {
         })
     }
 
+    /// A workload's revisions, newest first, with their templates.
+    async fn revisions<K: AppWorkload>(
+        &self,
+        namespace: &str,
+        w: &K,
+    ) -> Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError> {
+        let name = w.meta().name.as_deref().unwrap_or_default();
+        let list = self
+            .namespaced::<K::Revision>(namespace)
+            .list(&same_app(name))
+            .await
+            .map_err(map_error)?;
+        Ok(w.revision_rows(&list.items, now_unix()))
+    }
+
     /// The workload's revisions (read once, before the read-modify-write:
     /// they are the controller's, and a retry does not need them fresher).
     async fn revisions_of<K: AppWorkload>(
@@ -265,7 +271,7 @@ impl KubeCluster {
             .get(name)
             .await
             .map_err(map_error)?;
-        w.revisions(self, namespace).await
+        self.revisions(namespace, &w).await
     }
 
     async fn upgrade<K: AppWorkload>(
