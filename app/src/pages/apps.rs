@@ -268,11 +268,14 @@ fn DeleteAppsDialog(
         });
     };
     view! {
-        <div class="modal-backdrop">
-            <div class="modal" role="dialog" aria-modal="true" id="delete-apps-dialog">
-                <h2>{(t.delete_apps_title)(names.len())}</h2>
+        <div class="modal-backdrop" on:click=move |_| open.set(false)>
+            <div class="modal modal-danger" role="dialog" aria-modal="true" id="delete-apps-dialog"
+                aria-labelledby="delete-apps-title" on:click=|ev| ev.stop_propagation()>
+                <h2 id="delete-apps-title">{(t.delete_apps_title)(names.len())}</h2>
                 <p>{t.delete_apps_warning}</p>
-                <ul class="mono">{names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                <ul class="contents-list" id="delete-apps-list">
+                    {names.into_iter().map(|n| view! { <li class="mono">{n}</li> }).collect_view()}
+                </ul>
                 {any_stateful.then(|| view! {
                     <label class="check">
                         <input type="checkbox" id="delete-volumes" prop:checked=move || with_volumes.get()
@@ -285,7 +288,7 @@ fn DeleteAppsDialog(
                         {failures.get().into_iter().map(|(n, e)| view! { <li>{n}" "{t.error(&e)}</li> }).collect_view()}
                     </ul>
                 })}
-                <div class="form-actions">
+                <div class="modal-actions">
                     <button type="button" class="btn" on:click=move |_| open.set(false)>{t.cancel}</button>
                     <button type="button" class="btn btn-danger" id="confirm-delete-apps" disabled=move || pending.get() on:click=confirm>
                         {move || if pending.get() { t.deleting } else { t.delete }}
