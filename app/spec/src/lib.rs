@@ -13,6 +13,8 @@ pub mod labels;
 pub mod names;
 pub mod service;
 pub mod space;
+pub mod stream;
+pub mod ansi;
 pub mod view;
 
 #[cfg(feature = "k8s")]
