@@ -39,7 +39,7 @@ install_tools() {
     (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --silent)
   fi
   if [ ! -x "$ROOT/app/js/node_modules/.bin/esbuild" ] || [ "$ROOT/app/js/package-lock.json" -nt "$ROOT/app/js/node_modules/.package-lock.json" ]; then
-    step "npm ci (the YAML editor: CodeMirror 6, esbuild)"
+    step "npm ci (the editor and terminal: CodeMirror 6, xterm.js, esbuild)"
     (cd "$ROOT/app/js" && npm ci --no-audit --no-fund --silent)
   fi
 }
@@ -69,19 +69,20 @@ build_wharf() {
       --enable-reference-types --enable-multivalue --enable-sign-ext \
       "$SITE/pkg/$NAME.wasm" -o "$SITE/pkg/$NAME.wasm"
   fi
-  step "bundle the YAML editor (esbuild)"
-  (cd "$ROOT/app/js" && ./node_modules/.bin/esbuild editor.mjs --bundle --format=esm --minify \
-    --target=es2020 --log-level=warning --outfile="$SITE/pkg/editor.js")
+  step "bundle the YAML editor and the terminal (esbuild)"
+  (cd "$ROOT/app/js" && ./node_modules/.bin/esbuild editor.mjs terminal.mjs --bundle --format=esm --minify \
+    --target=es2020 --loader:.css=text --log-level=warning --outdir="$SITE/pkg")
   cp style/main.css "$SITE/pkg/$NAME.css"
   cp -r public/. "$SITE/" 2>/dev/null || true
   # Served precompressed (ServeDir picks .gz when the browser accepts it).
-  for f in "$SITE/pkg/$NAME.wasm" "$SITE/pkg/$NAME.js" "$SITE/pkg/$NAME.css" "$SITE/pkg/editor.js"; do gzip -9 -k -f "$f"; done
+  for f in "$SITE/pkg/$NAME.wasm" "$SITE/pkg/$NAME.js" "$SITE/pkg/$NAME.css" "$SITE/pkg/editor.js" "$SITE/pkg/terminal.js"; do gzip -9 -k -f "$f"; done
   step "build the server ($sprof)"
   cargo build -p wharf-server --bin wharf-server --profile "$sprof"
   SERVER_BIN=$ROOT/target/$([ "$sprof" = dev ] && echo debug || echo release)/wharf-server
-  printf 'wasm: %s bytes, gzip -9: %s bytes; editor.js (loaded by editor pages only): %s bytes, gzip -9: %s bytes\n' \
+  printf 'wasm: %s bytes, gzip -9: %s bytes; editor.js (editor pages only): %s, gzip -9: %s; terminal.js (terminal pages only): %s, gzip -9: %s\n' \
     "$(stat -c %s "$SITE/pkg/$NAME.wasm")" "$(stat -c %s "$SITE/pkg/$NAME.wasm.gz")" \
-    "$(stat -c %s "$SITE/pkg/editor.js")" "$(stat -c %s "$SITE/pkg/editor.js.gz")" >&2
+    "$(stat -c %s "$SITE/pkg/editor.js")" "$(stat -c %s "$SITE/pkg/editor.js.gz")" \
+    "$(stat -c %s "$SITE/pkg/terminal.js")" "$(stat -c %s "$SITE/pkg/terminal.js.gz")" >&2
 }
 
 # Starts the server in the background on $1 (host:port) with kubeconfig $2;

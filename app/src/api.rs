@@ -11,8 +11,8 @@ use std::fmt;
 use wharf_spec::app::{AppForm, UpgradeForm};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::view::{
-    AppDetail, AppRef, AppRow, DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents,
-    SpaceSummary, WorkloadLabels, WorkloadRef,
+    AppDetail, AppRef, AppRow, DocumentOutcome, PodBrief, PodDetail, ServiceDetail, ServiceRow,
+    SpaceContents, SpaceSummary, WorkloadLabels, WorkloadRef,
 };
 use wharf_spec::{ApiError, FieldErrors};
 
@@ -322,6 +322,11 @@ pub async fn preview_app(space: String, form: AppForm) -> Result<String, AppErro
 #[server(endpoint = "list_apps")]
 pub async fn list_apps(space: String) -> Result<Vec<AppRow>, AppError> {
     respond(async { cluster()?.list_apps(&space).await }.await)
+}
+
+#[server(endpoint = "pod_detail")]
+pub async fn get_pod(space: String, pod: String) -> Result<PodDetail, AppError> {
+    respond(async { cluster()?.pod_detail(&space, &pod).await }.await)
 }
 
 #[server(endpoint = "app_detail")]

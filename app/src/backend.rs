@@ -14,13 +14,18 @@ use wharf_spec::app::{AppForm, UpgradeForm};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::space::NewSpace;
 use wharf_spec::view::{
-    AppDetail, AppRef, AppRow, DocumentOutcome, PodBrief, ServiceDetail, ServiceRow, SpaceContents,
-    SpaceSummary, WorkloadLabels, WorkloadRef,
+    AppDetail, AppRef, AppRow, DocumentOutcome, PodBrief, PodDetail, ServiceDetail, ServiceRow,
+    SpaceContents, SpaceSummary, WorkloadLabels, WorkloadRef,
 };
+
+/// The origins allowed to embed Wharf (`--embed-origin`): the page reports
+/// its state to these with `postMessage` (and to no one else).
+#[derive(Clone, Debug, Default)]
+pub struct EmbedOrigins(pub Vec<String>);
 
 /// The cluster as one signed-in user sees it.
 #[async_trait]
-pub trait Cluster: Apps + Send + Sync {
+pub trait Cluster: Apps + Pods + Send + Sync {
     async fn list_spaces(&self) -> Result<Vec<SpaceSummary>, ApiError>;
     /// Creates the namespace with its description. `space` is validated.
     async fn create_space(&self, space: &NewSpace) -> Result<SpaceSummary, ApiError>;
@@ -105,6 +110,14 @@ pub trait Cluster: Apps + Send + Sync {
         yaml: &str,
         on_top_of: Option<String>,
     ) -> Result<ServiceDetail, ApiError>;
+}
+
+/// Pods (the terminal and log streams are websockets, outside server functions).
+#[async_trait]
+pub trait Pods: Send + Sync {
+    /// The pod page: its row (with CPU/memory where readable), containers,
+    /// events newest first, and its YAML.
+    async fn pod_detail(&self, space: &str, pod: &str) -> Result<PodDetail, ApiError>;
 }
 
 /// Apps: a workload (Deployment/StatefulSet) and its Service, as one.

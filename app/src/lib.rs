@@ -10,6 +10,8 @@ pub mod components;
 pub mod i18n;
 pub mod pages;
 mod root;
+#[cfg(feature = "hydrate")]
+mod streams;
 
 pub use root::{App, shell};
 

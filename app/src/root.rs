@@ -1,11 +1,13 @@
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::pages::{
-    AppDetailPage, AppList, AppUpgradePage, AppWizardPage, CreateFromYamlPage, Home, NotFound,
-    ServiceCreatePage, ServiceDetailPage, ServiceEditPage, ServiceList, SpaceLayout,
+    AppDetailPage, AppList, AppUpgradePage, AppWizardPage, CreateFromYamlPage, Home, LogsPage,
+    NotFound, PodPage, ServiceCreatePage, ServiceDetailPage, ServiceEditPage, ServiceList,
+    SpaceLayout, TerminalPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::{SsrMode, path};
 
 /// The HTML document around the app (server only).
@@ -21,12 +23,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="data:," />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
+                <meta name="wharf-embed-origins" content=embed_origins() />
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The configured embedding origins, for the page's `postMessage` reports.
+fn embed_origins() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::backend::EmbedOrigins>()
+            .map(|o| o.0.join(" "))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
     }
 }
 
@@ -95,14 +112,41 @@ pub fn App() -> impl IntoView {
                         view=ServiceDetailPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("spaces/:space/pods/:pod") view=PodPage ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/pods/:pod/terminal/:container") view=TerminalPage />
+                    <Route path=path!("spaces/:space/pods/:pod/logs/:container") view=LogsPage />
+                    <Route path=path!("spaces/:space/apps/:name/logs") view=LogsPage />
+                </ParentRoute>
+                // One thing each, without header and tabs, for iframes.
+                <ParentRoute path=path!("embed") view=EmbedLayout ssr=SsrMode::Async>
+                    <Route path=path!("spaces/:space/pods/:pod/terminal/:container") view=TerminalPage />
+                    <Route path=path!("spaces/:space/pods/:pod/logs/:container") view=LogsPage />
+                    <Route path=path!("spaces/:space/apps/:name/logs") view=LogsPage />
+                    <Route path=path!("spaces/:space/apps/:name") view=AppDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
     }
 }
 
+/// The frame of `/embed/…` pages: the page alone, reporting to the parent.
+#[component]
+fn EmbedLayout() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    crate::streams::embed::report_navigation();
+    view! {
+        <main class="embed">
+            <Outlet />
+        </main>
+    }
+}
+
 #[component]
 fn Header() -> impl IntoView {
+    if use_location().pathname.get_untracked().starts_with("/embed/") {
+        return ().into_any();
+    }
     let lang = expect_context::<Lang>();
     let t = lang.texts();
     let switch_language = move |_| {
@@ -135,4 +179,5 @@ fn Header() -> impl IntoView {
             </button>
         </header>
     }
+    .into_any()
 }

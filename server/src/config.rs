@@ -29,12 +29,42 @@ pub struct Args {
     #[arg(long, env = "WHARF_IN_CLUSTER", conflicts_with_all = ["kubeconfig", "context"])]
     pub in_cluster: bool,
 
+    /// Origins allowed to show Wharf in a frame and to receive its
+    /// `postMessage` reports, comma-separated (`https://portal.example.com`).
+    /// Default: none besides Wharf itself.
+    #[arg(long, env = "WHARF_EMBED_ORIGINS", value_delimiter = ',')]
+    pub embed_origin: Vec<String>,
+
     /// Directory with the built site (pkg/wharf.js, .wasm, .css).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
 }
 
 impl Args {
+    /// The embedding origins, each checked to be a bare origin
+    /// (`scheme://host[:port]`, no path), as CSP and postMessage need.
+    pub fn embed_origins(&self) -> Result<Vec<String>, String> {
+        self.embed_origin
+            .iter()
+            .map(|o| o.trim().trim_end_matches('/').to_string())
+            .filter(|o| !o.is_empty())
+            .map(|o| {
+                let ok = o
+                    .split_once("://")
+                    .is_some_and(|(scheme, rest)| {
+                        matches!(scheme, "http" | "https")
+                            && !rest.is_empty()
+                            && !rest.contains(['/', ' ', ';', ',', '\'', '"'])
+                    });
+                if ok {
+                    Ok(o)
+                } else {
+                    Err(format!("--embed-origin {o:?} is not an origin like https://portal.example.com"))
+                }
+            })
+            .collect()
+    }
+
     pub fn connection(&self) -> ConnectionSource {
         if self.in_cluster {
             ConnectionSource::InCluster
@@ -62,6 +92,24 @@ mod tests {
                 context: None
             }
         ));
+    }
+
+    #[test]
+    fn embed_origins_are_bare_origins() {
+        let args = Args::try_parse_from([
+            "wharf-server",
+            "--embed-origin",
+            "https://portal.example.com/,http://127.0.0.1:4100",
+        ])
+        .unwrap();
+        assert_eq!(
+            args.embed_origins().unwrap(),
+            vec!["https://portal.example.com", "http://127.0.0.1:4100"]
+        );
+        for bad in ["portal.example.com", "https://a.example/path", "https://a 'unsafe-inline'"] {
+            let args = Args::try_parse_from(["wharf-server", "--embed-origin", bad]).unwrap();
+            assert!(args.embed_origins().is_err(), "{bad}");
+        }
     }
 
     #[test]

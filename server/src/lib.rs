@@ -4,3 +4,4 @@
 pub mod config;
 pub mod k8s;
 pub mod router;
+pub mod sockets;

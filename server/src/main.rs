@@ -5,7 +5,7 @@ use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
 use wharf_server::config::Args;
 use wharf_server::k8s::{LocalSessions, connect};
-use wharf_server::router::app_router;
+use wharf_server::router::{Settings, app_router};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -31,7 +31,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let client = connect(&args.connection()).await?;
     let sessions = Arc::new(LocalSessions::new(client));
-    let app = app_router(options, sessions);
+    let settings = Settings {
+        embed_origins: args.embed_origins()?,
+    };
+    let app = app_router(options, sessions, settings);
 
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;

@@ -16,17 +16,46 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// Largest request body accepted (YAML uploads are capped at 1 MiB of text;
 /// JSON escaping can add to that). Larger bodies get 413 before any handler.
 pub const MAX_BODY_BYTES: usize = 2 << 20;
-use wharf_app::backend::{Sessions, SessionsContext};
+use crate::k8s::StreamSessions;
+use wharf_app::backend::{EmbedOrigins, Sessions, SessionsContext};
 use wharf_app::{App, shell};
 
-pub fn app_router(options: LeptosOptions, sessions: Arc<dyn Sessions>) -> Router {
+/// What the router needs besides the sessions.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Origins (`https://portal.example.com`) that may show Wharf in a frame
+    /// and receive its `postMessage` reports. Wharf itself always may.
+    pub embed_origins: Vec<String>,
+}
+
+/// `Content-Security-Policy: frame-ancestors …` for these settings.
+pub fn frame_ancestors(settings: &Settings) -> String {
+    let mut policy = String::from("frame-ancestors 'self'");
+    for origin in &settings.embed_origins {
+        policy.push(' ');
+        policy.push_str(origin);
+    }
+    policy
+}
+
+pub fn app_router(
+    options: LeptosOptions,
+    sessions: Arc<dyn StreamSessions>,
+    settings: Settings,
+) -> Router {
     let routes = generate_route_list(App);
-    let context = SessionsContext(sessions);
+    let context = SessionsContext(sessions.clone() as Arc<dyn Sessions>);
+    let embed = EmbedOrigins(settings.embed_origins.clone());
+    let csp = HeaderValue::from_str(&frame_ancestors(&settings))
+        .unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'self'"));
     Router::new()
         .leptos_routes_with_context(
             &options,
             routes,
-            move || provide_context(context.clone()),
+            move || {
+                provide_context(context.clone());
+                provide_context(embed.clone());
+            },
             {
                 let options = options.clone();
                 move || shell(options.clone())
@@ -34,6 +63,7 @@ pub fn app_router(options: LeptosOptions, sessions: Arc<dyn Sessions>) -> Router
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
+        .merge(crate::sockets::routes(sessions))
         .layer(middleware::from_fn(same_origin_writes))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -44,10 +74,10 @@ pub fn app_router(options: LeptosOptions, sessions: Arc<dyn Sessions>) -> Router
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        // Framing only by Wharf itself until embedding origins are configurable.
+        // Framing by Wharf itself and the configured embedding origins only.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("frame-ancestors 'self'"),
+            csp,
         ))
 }
 
@@ -58,18 +88,19 @@ async fn same_origin_writes(request: Request<Body>, next: Next) -> Response {
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if writes && !origin_matches_host(&request) {
+    if writes && !origin_is_own(request.headers(), false) {
         return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
     }
     next.run(request).await
 }
 
-fn origin_matches_host(request: &Request<Body>) -> bool {
-    let headers = request.headers();
+/// Whether `Origin` is this server's own. Without an `Origin` the answer is
+/// `!required`: browsers send it on every cross-origin POST and on every
+/// websocket handshake, so a POST without it is same-origin or not from a
+/// browser, while a websocket without it is not from a page at all.
+pub fn origin_is_own(headers: &http::HeaderMap, required: bool) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
-        // Browsers send Origin on every cross-origin POST; a request without
-        // it is same-origin or not from a browser.
-        return true;
+        return !required;
     };
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let origin_host = origin
@@ -84,12 +115,37 @@ fn origin_matches_host(request: &Request<Body>) -> bool {
 mod tests {
     use super::*;
 
-    fn request(origin: Option<&str>, host: &str) -> Request<Body> {
+    fn request(origin: Option<&str>, host: &str) -> http::HeaderMap {
         let mut b = Request::post("/api/create_space").header(header::HOST, host);
         if let Some(o) = origin {
             b = b.header(header::ORIGIN, o);
         }
-        b.body(Body::empty()).unwrap()
+        b.body(Body::empty()).unwrap().headers().clone()
+    }
+
+    fn origin_matches_host(headers: &http::HeaderMap) -> bool {
+        origin_is_own(headers, false)
+    }
+
+    #[test]
+    fn websockets_need_an_origin() {
+        assert!(!origin_is_own(&request(None, "127.0.0.1:3000"), true));
+        assert!(origin_is_own(
+            &request(Some("http://127.0.0.1:3000"), "127.0.0.1:3000"),
+            true
+        ));
+    }
+
+    #[test]
+    fn framing_is_limited_to_configured_origins() {
+        assert_eq!(frame_ancestors(&Settings::default()), "frame-ancestors 'self'");
+        let settings = Settings {
+            embed_origins: vec!["https://portal.example.com".into()],
+        };
+        assert_eq!(
+            frame_ancestors(&settings),
+            "frame-ancestors 'self' https://portal.example.com"
+        );
     }
 
     #[test]

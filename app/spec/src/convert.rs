@@ -8,6 +8,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use std::collections::BTreeMap;
 
 mod apps;
+mod pods;
+pub use pods::{event_rows, pod_containers, pod_usage};
 pub use apps::{
     controller_revision_template, deployment_revisions, deployment_row, pod_failure, pod_row,
     replica_set_template, statefulset_revisions, statefulset_row,
@@ -16,7 +18,11 @@ pub use apps::{
 fn age(meta: &ObjectMeta, now_unix: i64) -> Option<i64> {
     meta.creation_timestamp
         .as_ref()
-        .map(|Time(t)| now_unix - t.as_second())
+        .map(|t| age_of(t, now_unix))
+}
+
+fn age_of(Time(t): &Time, now_unix: i64) -> i64 {
+    now_unix - t.as_second()
 }
 
 fn annotation(meta: &ObjectMeta, key: &str) -> Option<String> {

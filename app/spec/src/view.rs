@@ -328,6 +328,88 @@ pub struct PodRow {
     pub node: Option<String>,
     pub ip: Option<String>,
     pub age_seconds: Option<i64>,
+    /// From the kubelet's summary stats (through the apiserver's node
+    /// proxy); None when not known or not readable by this user.
+    #[serde(default)]
+    pub usage: Option<Usage>,
+}
+
+/// CPU and memory in use by a pod (all its containers).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Usage {
+    /// Millicores (1000 = one core).
+    pub cpu_millis: u64,
+    /// Working set, bytes.
+    pub memory_bytes: u64,
+}
+
+impl Usage {
+    /// `12m` / `1.25` cores, as kubectl top shows CPU.
+    pub fn cpu_text(&self) -> String {
+        format!("{}m", self.cpu_millis)
+    }
+
+    /// `14.2 MiB`.
+    pub fn memory_text(&self) -> String {
+        let mib = self.memory_bytes as f64 / (1024.0 * 1024.0);
+        if mib >= 1024.0 {
+            format!("{:.2} GiB", mib / 1024.0)
+        } else {
+            format!("{mib:.1} MiB")
+        }
+    }
+}
+
+/// One container of the pod page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerDetail {
+    pub name: String,
+    pub image: String,
+    /// An init container (runs to completion before the others).
+    pub init: bool,
+    pub ready: bool,
+    pub restarts: i32,
+    pub state: ContainerState,
+    /// The state before the last restart (why it restarted).
+    pub last_state: Option<ContainerState>,
+    /// `8080/TCP (http)`.
+    pub ports: Vec<String>,
+    /// `/data ← data (ro)`.
+    pub mounts: Vec<String>,
+    /// Names only: values may be secrets.
+    pub env_names: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContainerState {
+    Waiting { reason: Option<String>, message: Option<String> },
+    Running { started_seconds_ago: Option<i64> },
+    Terminated { exit_code: i32, reason: Option<String>, message: Option<String> },
+    Unknown,
+}
+
+/// An event about an object (`kubectl describe`'s Events).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRow {
+    pub warning: bool,
+    pub reason: String,
+    pub message: String,
+    pub count: i32,
+    /// Since the last time it happened.
+    pub age_seconds: Option<i64>,
+    pub source: String,
+}
+
+/// The pod page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PodDetail {
+    pub row: PodRow,
+    /// The Wharf app it belongs to (its `app.kubernetes.io/name`), if any.
+    pub app: Option<String>,
+    pub containers: Vec<ContainerDetail>,
+    /// Newest first.
+    pub events: Vec<EventRow>,
+    pub yaml: String,
 }
 
 /// An app's detail page: its row, the upgrade form filled from the

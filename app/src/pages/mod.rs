@@ -2,6 +2,7 @@
 
 mod app_wizard;
 mod apps;
+mod pods;
 mod service_form;
 mod services;
 mod spaces;
@@ -9,6 +10,10 @@ mod yaml;
 
 pub use app_wizard::AppWizardPage;
 pub use apps::{AppDetailPage, AppList, AppUpgradePage};
+pub use pods::{
+    LogState, LogView, LogsPage, PodPage, TerminalPage, TerminalState, is_embedded, pod_status_text,
+    usage_cells,
+};
 pub use service_form::{ServiceCreatePage, ServiceEditPage};
 pub use services::{ServiceDetailPage, ServiceList};
 pub use spaces::{Home, SpaceLayout, SpacesResource};

@@ -235,6 +235,7 @@ impl KubeCluster {
             .map(|p| convert::pod_row(p, now))
             .collect();
         pod_rows.sort_by(|a, b| a.name.cmp(&b.name));
+        self.add_usage(namespace, &mut pod_rows).await;
         Ok(AppDetail {
             row,
             form: UpgradeForm::from_workload(&w),

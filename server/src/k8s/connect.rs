@@ -68,6 +68,18 @@ impl LocalSessions {
     }
 }
 
+/// What the socket relays need from a session: its cluster with the streams
+/// (exec, logs) that server functions do not have.
+pub trait StreamSessions: Sessions {
+    fn streams_for(&self, request: &http::request::Parts) -> Result<Arc<KubeCluster>, ApiError>;
+}
+
+impl StreamSessions for LocalSessions {
+    fn streams_for(&self, _request: &http::request::Parts) -> Result<Arc<KubeCluster>, ApiError> {
+        Ok(self.cluster.clone())
+    }
+}
+
 impl Sessions for LocalSessions {
     fn cluster_for(&self, _request: &http::request::Parts) -> Result<Arc<dyn Cluster>, ApiError> {
         Ok(self.cluster.clone())

@@ -8,9 +8,11 @@
 mod apps;
 mod connect;
 mod error;
+mod pods;
+pub mod streams;
 pub mod yaml;
 
-pub use connect::{ConnectionSource, LocalSessions, connect};
+pub use connect::{ConnectionSource, LocalSessions, StreamSessions, connect};
 pub use error::map_error;
 
 use async_trait::async_trait;

@@ -316,6 +316,7 @@ pub fn pod_row(p: &Pod, now_unix: i64) -> PodRow {
         node: p.spec.as_ref().and_then(|s| s.node_name.clone()),
         ip: st.pod_ip.clone(),
         age_seconds: age(&p.metadata, now_unix),
+        usage: None,
     }
 }
 

@@ -1,0 +1,348 @@
+//! The log page's client. Lines arrive in binary frames of complete lines;
+//! they are drawn in batches every [`FLUSH`] (so a burst of thousands of
+//! lines a second costs a few DOM updates, not thousands), then
+//! acknowledged, which lets the server send more (flow control: see
+//! `wharf_spec::stream`). Lines are drawn as text nodes (ANSI colours as
+//! classes), never as HTML.
+
+use super::{socket_url, to_frame, to_message};
+use crate::pages::{LogState, LogView};
+use futures::channel::mpsc;
+use futures::{SinkExt, StreamExt};
+use gloo_net::websocket::Message;
+use gloo_net::websocket::futures::WebSocket;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wharf_spec::ansi::{self, Style};
+use wharf_spec::stream::{LogControl, LogEvent, LogOutput, LogQuery};
+
+/// How often new lines are drawn.
+const FLUSH: Duration = Duration::from_millis(100);
+/// Lines kept on the page; older ones leave it (the download has them all).
+const MAX_LINES: usize = 100_000;
+const KEEPALIVE: Duration = Duration::from_secs(30);
+
+struct Line {
+    source: u32,
+    text: String,
+}
+
+#[derive(Default)]
+struct Logs {
+    lines: VecDeque<Line>,
+    pending: Vec<Line>,
+    pending_bytes: u64,
+    names: HashMap<u32, String>,
+    styles: HashMap<u32, Style>,
+    multi: bool,
+    received: usize,
+    matches: usize,
+    search: String,
+    outbox: Option<mpsc::UnboundedSender<Message>>,
+    generation: u32,
+}
+
+impl Logs {
+    fn reset(&mut self, multi: bool) {
+        let generation = self.generation + 1;
+        let search = std::mem::take(&mut self.search);
+        *self = Logs {
+            multi,
+            generation,
+            search,
+            ..Logs::default()
+        };
+    }
+}
+
+fn send(logs: &Rc<RefCell<Logs>>, control: LogControl) {
+    if let Some(outbox) = &logs.borrow().outbox {
+        let _ = outbox.unbounded_send(to_message(control.encode()));
+    }
+}
+
+pub fn attach(node: NodeRef<leptos::html::Div>, query: Memo<LogQuery>, view: LogView) {
+    let t = crate::components::use_texts();
+    let logs = Rc::new(RefCell::new(Logs::default()));
+    // (Re)connect when the options change or the user asks.
+    {
+        let logs = logs.clone();
+        Effect::new(move |_| {
+            view.session.track();
+            let query = query.get();
+            let Some(element) = node.get() else { return };
+            element.set_inner_html("");
+            logs.borrow_mut().reset(!query.app.is_empty());
+            view.count.set(0);
+            view.sources.set(Vec::new());
+            spawn_local(connect(logs.clone(), query, view, t));
+        });
+    }
+    // Search: redraw every line with the matches marked.
+    {
+        let logs = logs.clone();
+        Effect::new(move |_| {
+            let search = view.search.get();
+            let Some(element) = node.get() else { return };
+            let mut l = logs.borrow_mut();
+            l.search = search;
+            l.matches = 0;
+            element.set_inner_html("");
+            let fragment = document().create_document_fragment();
+            let mut matches = 0;
+            let mut styles = HashMap::new();
+            for line in &l.lines {
+                let style = styles.entry(line.source).or_insert_with(Style::default);
+                matches += draw_line(&fragment, &l, line, style);
+            }
+            l.matches = matches;
+            let _ = element.append_child(&fragment);
+            view.matches.set(matches);
+        });
+    }
+    // Draw what arrived, in batches.
+    let flush = {
+        let logs = logs.clone();
+        set_interval_with_handle(
+            move || {
+                if let Some(element) = node.get_untracked() {
+                    flush_pending(&logs, &element, view);
+                }
+            },
+            FLUSH,
+        )
+        .ok()
+    };
+    let stored = StoredValue::new_local(logs);
+    on_cleanup(move || {
+        if let Some(flush) = flush {
+            flush.clear();
+        }
+        stored.with_value(|logs| {
+            let mut l = logs.borrow_mut();
+            l.outbox.take();
+            l.generation += 1;
+        });
+    });
+}
+
+fn flush_pending(logs: &Rc<RefCell<Logs>>, element: &web_sys::HtmlDivElement, view: LogView) {
+    let (bytes, count, matches) = {
+        let mut l = logs.borrow_mut();
+        if l.pending.is_empty() {
+            return;
+        }
+        let at_bottom =
+            element.scroll_top() + element.client_height() >= element.scroll_height() - 40;
+        let pending = std::mem::take(&mut l.pending);
+        let fragment = document().create_document_fragment();
+        let mut matches = 0;
+        for line in &pending {
+            let mut style = l.styles.get(&line.source).copied().unwrap_or_default();
+            matches += draw_line(&fragment, &l, line, &mut style);
+            l.styles.insert(line.source, style);
+        }
+        let _ = element.append_child(&fragment);
+        l.received += pending.len();
+        l.lines.extend(pending);
+        // Keep the page (and memory) bounded: the oldest lines leave.
+        while l.lines.len() > MAX_LINES {
+            l.lines.pop_front();
+            if let Some(first) = element.first_child() {
+                let _ = element.remove_child(&first);
+            }
+        }
+        if at_bottom {
+            element.set_scroll_top(element.scroll_height());
+        }
+        l.matches += matches;
+        let bytes = std::mem::take(&mut l.pending_bytes);
+        (bytes, l.received, l.matches)
+    };
+    send(logs, LogControl::Ack { bytes });
+    view.count.set(count);
+    view.matches.set(matches);
+}
+
+/// Appends one line to `parent`; returns how many search matches it has.
+fn draw_line(
+    parent: &web_sys::DocumentFragment,
+    logs: &Logs,
+    line: &Line,
+    style: &mut Style,
+) -> usize {
+    let doc = document();
+    let Ok(div) = doc.create_element("div") else {
+        return 0;
+    };
+    div.set_class_name("log-line");
+    if logs.multi {
+        if let Ok(prefix) = doc.create_element("span") {
+            prefix.set_class_name(&format!("log-src src-{}", line.source % 8));
+            prefix.set_text_content(logs.names.get(&line.source).map(String::as_str));
+            let _ = div.append_child(&prefix);
+        }
+    }
+    let (runs, end) = ansi::parse(&line.text, *style);
+    *style = end;
+    let mut matches = 0;
+    for run in runs {
+        let classes = run.style.classes();
+        let target: web_sys::Node = if classes.is_empty() {
+            div.clone().unchecked_into()
+        } else {
+            match doc.create_element("span") {
+                Ok(span) => {
+                    span.set_class_name(&classes);
+                    let _ = div.append_child(&span);
+                    span.unchecked_into()
+                }
+                Err(_) => continue,
+            }
+        };
+        matches += append_marked(&target, &run.text, &logs.search);
+    }
+    let _ = parent.append_child(&div);
+    matches
+}
+
+/// Appends `text` to `parent` as text nodes, with each occurrence of
+/// `search` (ASCII case-insensitive) in a `<mark>`.
+fn append_marked(parent: &web_sys::Node, text: &str, search: &str) -> usize {
+    let doc = document();
+    let text_node = |s: &str| doc.create_text_node(s);
+    if search.is_empty() {
+        let _ = parent.append_child(&text_node(text));
+        return 0;
+    }
+    let mut matches = 0;
+    let mut rest = text;
+    while let Some(at) = find_ignore_ascii_case(rest, search) {
+        let (before, after) = rest.split_at(at);
+        let (found, after) = after.split_at(search.len());
+        if !before.is_empty() {
+            let _ = parent.append_child(&text_node(before));
+        }
+        if let Ok(mark) = doc.create_element("mark") {
+            mark.set_text_content(Some(found));
+            let _ = parent.append_child(&mark);
+        }
+        matches += 1;
+        rest = after;
+    }
+    if !rest.is_empty() {
+        let _ = parent.append_child(&text_node(rest));
+    }
+    matches
+}
+
+fn find_ignore_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() || needle.len() > haystack.len() {
+        return None;
+    }
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    (0..=h.len() - n.len()).find(|&i| {
+        haystack.is_char_boundary(i)
+            && haystack.is_char_boundary(i + n.len())
+            && h[i..i + n.len()].eq_ignore_ascii_case(n)
+    })
+}
+
+async fn connect(
+    logs: Rc<RefCell<Logs>>,
+    query: LogQuery,
+    view: LogView,
+    t: &'static crate::i18n::Texts,
+) {
+    let generation = logs.borrow().generation;
+    let _ = view.state.try_set(LogState::Connecting);
+    let Ok(socket) = WebSocket::open(&socket_url("/ws/logs", &query.to_query())) else {
+        let _ = view.state.try_set(LogState::Dropped);
+        return;
+    };
+    let (mut write, mut read) = socket.split();
+    let (outbox, mut outgoing) = mpsc::unbounded::<Message>();
+    logs.borrow_mut().outbox = Some(outbox.clone());
+    spawn_local(async move {
+        while let Some(message) = outgoing.next().await {
+            if write.send(message).await.is_err() {
+                break;
+            }
+        }
+        let _ = write.close().await;
+    });
+    let keepalive = set_interval_with_handle(
+        move || {
+            let _ = outbox.unbounded_send(to_message(LogControl::Ping.encode()));
+        },
+        KEEPALIVE,
+    )
+    .ok();
+    let mut end = None;
+    while let Some(message) = read.next().await {
+        let Ok(message) = message else { break };
+        if logs.borrow().generation != generation {
+            break; // the page reconnected with other options
+        }
+        match LogOutput::decode(to_frame(message)) {
+            Ok(LogOutput::Lines { source, bytes }) => {
+                let mut l = logs.borrow_mut();
+                l.pending_bytes += bytes.len() as u64;
+                let text = String::from_utf8_lossy(&bytes);
+                for line in text.split_terminator('\n') {
+                    l.pending.push(Line {
+                        source,
+                        text: line.to_owned(),
+                    });
+                }
+                drop(l);
+                let _ = view.state.try_set(LogState::Live);
+            }
+            Ok(LogOutput::Event(LogEvent::Joined {
+                source,
+                pod,
+                container,
+            })) => {
+                let name = if query.app.is_empty() || query.container == container {
+                    pod
+                } else {
+                    format!("{pod}/{container}")
+                };
+                logs.borrow_mut().names.insert(source, name.clone());
+                let _ = view.state.try_set(LogState::Live);
+                let _ = view.sources.try_update(|s| s.push((source, name, true)));
+            }
+            Ok(LogOutput::Event(LogEvent::Left { source })) => {
+                let _ = view.sources.try_update(|s| {
+                    for entry in s.iter_mut().filter(|e| e.0 == source) {
+                        entry.2 = false;
+                    }
+                });
+            }
+            Ok(LogOutput::Event(LogEvent::End)) => {
+                end = Some(LogState::Ended);
+                break;
+            }
+            Ok(LogOutput::Event(LogEvent::Failed { error })) => {
+                end = Some(LogState::Failed(t.error(&error)));
+                if query.app.is_empty() {
+                    break;
+                }
+            }
+            Ok(LogOutput::Event(LogEvent::Pong)) | Err(_) => {}
+        }
+    }
+    if let Some(keepalive) = keepalive {
+        keepalive.clear();
+    }
+    if logs.borrow().generation != generation {
+        return;
+    }
+    logs.borrow_mut().outbox.take();
+    let _ = view.state.try_set(end.unwrap_or(LogState::Dropped));
+}

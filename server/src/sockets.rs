@@ -1,0 +1,618 @@
+//! The websocket relays (browser ⇄ Wharf ⇄ apiserver) for terminals and
+//! logs, and log downloads. The wire towards the browser is
+//! `wharf_spec::stream`; the apiserver side is `k8s::streams`.
+//!
+//! - Every upgrade checks `Origin` before any Kubernetes call (a page of
+//!   another site must not open a terminal with the user's cookie).
+//! - Both legs are kept alive: Wharf pings the browser every
+//!   [`KEEPALIVE`]; kube pings the apiserver.
+//! - A terminal whose browser leaves is hung up in the container (see
+//!   `k8s::streams`), so nothing is left running.
+//! - Logs are flow-controlled (`LOG_WINDOW_BYTES` unacknowledged at most):
+//!   a slow browser slows the read from the apiserver; nothing is dropped and
+//!   memory per stream stays bounded.
+
+use crate::k8s::StreamSessions;
+use crate::k8s::streams::{PID_MARKER_END, PID_MARKER_START, PodChange};
+use crate::k8s::KubeCluster;
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use futures::{AsyncBufReadExt, FutureExt, SinkExt, StreamExt};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use wharf_spec::ApiError;
+use wharf_spec::stream::{
+    ExecQuery, Frame, LOG_WINDOW_BYTES, LineSplitter, LogControl, LogEvent, LogOutput, LogQuery,
+    TerminalControl, TerminalEvent, TerminalInput, TerminalOutput,
+};
+
+/// How often Wharf pings the browser: well under the usual 60 s idle
+/// timeout of proxies in between.
+pub const KEEPALIVE: Duration = Duration::from_secs(25);
+/// Longest log line kept whole; longer ones are cut (bounded memory).
+const MAX_LINE: usize = 64 * 1024;
+/// Largest log frame Wharf sends at once.
+const MAX_FRAME: usize = 256 * 1024;
+
+pub fn routes(sessions: Arc<dyn StreamSessions>) -> Router {
+    Router::new()
+        .route("/ws/terminal", get(terminal))
+        .route("/ws/logs", get(logs))
+        .route("/download/logs", get(download_logs))
+        .with_state(sessions)
+}
+
+type Sessions = State<Arc<dyn StreamSessions>>;
+
+fn refuse(error: &ApiError) -> Response {
+    let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_GATEWAY);
+    (status, error.to_string()).into_response()
+}
+
+/// The cluster of this request's session, if the request may open a socket.
+fn socket_cluster(
+    sessions: &Arc<dyn StreamSessions>,
+    parts: &http::request::Parts,
+) -> Result<Arc<KubeCluster>, Response> {
+    if !crate::router::origin_is_own(&parts.headers, true) {
+        return Err((StatusCode::FORBIDDEN, "cross-origin websocket refused").into_response());
+    }
+    sessions.streams_for(parts).map_err(|e| refuse(&e))
+}
+
+async fn terminal(
+    State(sessions): Sessions,
+    Query(query): Query<ExecQuery>,
+    parts: http::request::Parts,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    match socket_cluster(&sessions, &parts) {
+        Ok(cluster) => upgrade.on_upgrade(move |socket| relay_terminal(socket, cluster, query)),
+        Err(refused) => refused,
+    }
+}
+
+async fn logs(
+    State(sessions): Sessions,
+    Query(query): Query<LogQuery>,
+    parts: http::request::Parts,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    match socket_cluster(&sessions, &parts) {
+        Ok(cluster) => upgrade.on_upgrade(move |socket| relay_logs(socket, cluster, query)),
+        Err(refused) => refused,
+    }
+}
+
+fn to_message(frame: Frame) -> Message {
+    match frame {
+        Frame::Text(text) => Message::Text(text.into()),
+        Frame::Binary(bytes) => Message::Binary(bytes.into()),
+    }
+}
+
+fn from_message(message: Message) -> Option<Frame> {
+    match message {
+        Message::Text(text) => Some(Frame::Text(text.to_string())),
+        Message::Binary(bytes) => Some(Frame::Binary(bytes.to_vec())),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------- terminal
+
+/// Finds the PID report the terminal wrapper prints first, and removes it
+/// from what the browser sees.
+#[derive(Debug, Default)]
+struct PidScan {
+    head: Vec<u8>,
+    done: bool,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Scanned {
+    /// Not enough output yet to tell.
+    Pending,
+    /// The PID, and the output after the report.
+    Found(u32, Vec<u8>),
+    /// No report: all of it is output.
+    Absent(Vec<u8>),
+}
+
+impl PidScan {
+    fn feed(&mut self, chunk: &[u8]) -> Scanned {
+        if self.done {
+            return Scanned::Absent(chunk.to_vec());
+        }
+        self.head.extend_from_slice(chunk);
+        let start = PID_MARKER_START;
+        let compared = self.head.len().min(start.len());
+        if self.head[..compared] != start[..compared] {
+            self.done = true;
+            return Scanned::Absent(std::mem::take(&mut self.head));
+        }
+        if self.head.len() < start.len() {
+            return Scanned::Pending;
+        }
+        let after = &self.head[start.len()..];
+        match after.iter().position(|&b| b == PID_MARKER_END) {
+            Some(end) => {
+                self.done = true;
+                let pid = std::str::from_utf8(&after[..end])
+                    .ok()
+                    .and_then(|p| p.parse().ok());
+                let rest = after[end + 1..].to_vec();
+                match pid {
+                    Some(pid) => Scanned::Found(pid, rest),
+                    None => Scanned::Absent(std::mem::take(&mut self.head)),
+                }
+            }
+            None if after.len() > 16 => {
+                self.done = true;
+                Scanned::Absent(std::mem::take(&mut self.head))
+            }
+            None => Scanned::Pending,
+        }
+    }
+}
+
+async fn relay_terminal(socket: WebSocket, cluster: Arc<KubeCluster>, query: ExecQuery) {
+    let (mut to_browser, mut from_browser) = socket.split();
+    let send = |output: TerminalOutput| to_message(output.encode());
+    let fail = |error: ApiError| send(TerminalOutput::Event(TerminalEvent::Failed { error }));
+
+    let argv = match query.argv() {
+        Ok(argv) if !argv.is_empty() => argv,
+        Ok(_) | Err(_) => {
+            let error = ApiError::Invalid {
+                message: "the command cannot be split into words".into(),
+                causes: Vec::new(),
+            };
+            let _ = to_browser.send(fail(error)).await;
+            return;
+        }
+    };
+    let process = cluster
+        .open_terminal(&query.space, &query.pod, &query.container, &argv)
+        .await;
+    let mut process = match process {
+        Ok(process) => process,
+        Err(error) => {
+            tracing::info!(space = query.space, pod = query.pod, "terminal refused: {error}");
+            let _ = to_browser.send(fail(error)).await;
+            return;
+        }
+    };
+    let started = TerminalEvent::Started {
+        command: argv.clone(),
+    };
+    if to_browser
+        .send(send(TerminalOutput::Event(started)))
+        .await
+        .is_err()
+    {
+        return;
+    }
+
+    let mut buffer = vec![0u8; 32 * 1024];
+    let mut scan = PidScan::default();
+    let mut pid = None;
+    let mut keepalive = tokio::time::interval(KEEPALIVE);
+    keepalive.reset();
+    let browser_left = loop {
+        tokio::select! {
+            read = process.output.read(&mut buffer) => {
+                let n = match read {
+                    Ok(0) | Err(_) => break false,
+                    Ok(n) => n,
+                };
+                let bytes = match scan.feed(&buffer[..n]) {
+                    Scanned::Pending => continue,
+                    Scanned::Found(found, rest) => {
+                        pid = Some(found);
+                        rest
+                    }
+                    Scanned::Absent(bytes) => bytes,
+                };
+                if !bytes.is_empty()
+                    && to_browser.send(send(TerminalOutput::Output(bytes))).await.is_err()
+                {
+                    break true;
+                }
+            }
+            message = from_browser.next() => {
+                let frame = match message {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break true,
+                    Some(Ok(message)) => from_message(message),
+                };
+                match frame.map(TerminalInput::decode) {
+                    Some(Ok(TerminalInput::Stdin(bytes))) => {
+                        if process.stdin.write_all(&bytes).await.is_err()
+                            || process.stdin.flush().await.is_err()
+                        {
+                            break false;
+                        }
+                    }
+                    Some(Ok(TerminalInput::Control(TerminalControl::Resize { cols, rows }))) => {
+                        process.handle.resize(cols, rows).await;
+                    }
+                    Some(Ok(TerminalInput::Control(TerminalControl::Ping))) => {
+                        let pong = send(TerminalOutput::Event(TerminalEvent::Pong));
+                        if to_browser.send(pong).await.is_err() {
+                            break true;
+                        }
+                    }
+                    // Websocket pings/pongs (axum answers them) and garbage.
+                    Some(Err(_)) | None => {}
+                }
+            }
+            _ = keepalive.tick() => {
+                if to_browser.send(Message::Ping(Bytes::new())).await.is_err() {
+                    break true;
+                }
+            }
+        }
+    };
+
+    if browser_left {
+        drop(process.stdin);
+        drop(process.output);
+        drop(process.handle);
+        if let Some(pid) = pid {
+            cluster
+                .hang_up(&query.space, &query.pod, &query.container, pid)
+                .await;
+        }
+        return;
+    }
+    let code = tokio::time::timeout(Duration::from_secs(5), process.handle.exit_code())
+        .await
+        .unwrap_or(None);
+    let exited = send(TerminalOutput::Event(TerminalEvent::Exited { code }));
+    let _ = to_browser.send(exited).await;
+    let _ = to_browser.close().await;
+}
+
+// ---------------------------------------------------------------- logs
+
+type LineSender = mpsc::Sender<LogOutput>;
+
+async fn relay_logs(socket: WebSocket, cluster: Arc<KubeCluster>, query: LogQuery) {
+    let (mut to_browser, mut from_browser) = socket.split();
+    // A few frames in flight between the readers and the socket; the window
+    // below is what really bounds memory.
+    let (lines_tx, mut lines_rx) = mpsc::channel::<LogOutput>(4);
+    let mut sources = JoinSet::new();
+    if query.app.is_empty() {
+        sources.spawn(read_log(
+            cluster.clone(),
+            query.clone(),
+            query.pod.clone(),
+            query.container.clone(),
+            0,
+            lines_tx,
+        ));
+    } else {
+        sources.spawn(follow_app(cluster.clone(), query.clone(), lines_tx));
+    }
+
+    let (mut sent, mut acked) = (0u64, 0u64);
+    let mut keepalive = tokio::time::interval(KEEPALIVE);
+    keepalive.reset();
+    loop {
+        tokio::select! {
+            message = from_browser.next() => {
+                let frame = match message {
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(message)) => from_message(message),
+                };
+                match frame.map(LogControl::decode) {
+                    Some(Ok(LogControl::Ack { bytes })) => acked = (acked + bytes).min(sent),
+                    Some(Ok(LogControl::Ping)) => {
+                        let pong = to_message(LogOutput::Event(LogEvent::Pong).encode());
+                        if to_browser.send(pong).await.is_err() {
+                            break;
+                        }
+                    }
+                    Some(Err(_)) | None => {}
+                }
+            }
+            next = lines_rx.recv(), if sent - acked < LOG_WINDOW_BYTES => {
+                let Some(output) = next else {
+                    // Every source has ended and nothing can join.
+                    let end = to_message(LogOutput::Event(LogEvent::End).encode());
+                    let _ = to_browser.send(end).await;
+                    let _ = to_browser.close().await;
+                    break;
+                };
+                if let LogOutput::Lines { bytes, .. } = &output {
+                    sent += bytes.len() as u64;
+                }
+                if to_browser.send(to_message(output.encode())).await.is_err() {
+                    break;
+                }
+            }
+            _ = keepalive.tick() => {
+                if to_browser.send(Message::Ping(Bytes::new())).await.is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    // Dropping `sources` aborts every reader: no read from the apiserver
+    // outlives the socket.
+    sources.shutdown().await;
+}
+
+/// Reads one container's log into `lines` as complete lines, coalescing
+/// what is already available into frames of up to [`MAX_FRAME`].
+async fn read_log(
+    cluster: Arc<KubeCluster>,
+    query: LogQuery,
+    pod: String,
+    container: String,
+    source: u32,
+    lines: LineSender,
+) {
+    let joined = LogEvent::Joined {
+        source,
+        pod: pod.clone(),
+        container: container.clone(),
+    };
+    if lines.send(LogOutput::Event(joined)).await.is_err() {
+        return;
+    }
+    match cluster
+        .log_stream(&query.space, &pod, &container, &query)
+        .await
+    {
+        Err(error) => {
+            let _ = lines.send(LogOutput::Event(LogEvent::Failed { error })).await;
+        }
+        Ok(mut reader) => {
+            let mut splitter = LineSplitter::new(MAX_LINE);
+            let mut frame = Vec::new();
+            let mut ended = false;
+            while !ended {
+                // Wait for data, then take whatever else is ready at once.
+                let mut waited = false;
+                loop {
+                    let chunk = if waited {
+                        match reader.fill_buf().now_or_never() {
+                            Some(chunk) => chunk,
+                            None => break,
+                        }
+                    } else {
+                        waited = true;
+                        reader.fill_buf().await
+                    };
+                    match chunk {
+                        Ok([]) | Err(_) => {
+                            ended = true;
+                            break;
+                        }
+                        Ok(chunk) => {
+                            let n = chunk.len();
+                            frame.extend(splitter.push(chunk));
+                            reader.consume_unpin(n);
+                        }
+                    }
+                    if frame.len() >= MAX_FRAME {
+                        break;
+                    }
+                }
+                if ended {
+                    frame.extend(splitter.finish());
+                }
+                if !frame.is_empty() {
+                    let bytes = std::mem::take(&mut frame);
+                    if lines.send(LogOutput::Lines { source, bytes }).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+    let _ = lines.send(LogOutput::Event(LogEvent::Left { source })).await;
+}
+
+/// All pods of an app: one reader per readable container, pods joining as
+/// the watch reports them (all their lines, since they are new) and leaving
+/// when they go.
+async fn follow_app(cluster: Arc<KubeCluster>, query: LogQuery, lines: LineSender) {
+    let selector = match cluster.app_selector(&query.space, &query.app).await {
+        Ok(selector) => selector,
+        Err(error) => {
+            let _ = lines.send(LogOutput::Event(LogEvent::Failed { error })).await;
+            return;
+        }
+    };
+    let mut readers = JoinSet::new();
+    let mut sources: HashMap<(String, String), u32> = HashMap::new();
+    let mut next_source = 0u32;
+    let mut listed = false;
+    let changes = cluster.pod_changes(&query.space, &selector);
+    futures::pin_mut!(changes);
+    while let Some(change) = changes.next().await {
+        match change {
+            Ok(PodChange::Readable { pod, containers }) => {
+                for container in containers {
+                    if !query.container.is_empty() && container != query.container {
+                        continue;
+                    }
+                    let key = (pod.clone(), container.clone());
+                    if sources.contains_key(&key) {
+                        continue;
+                    }
+                    sources.insert(key, next_source);
+                    let mut query = query.clone();
+                    if listed {
+                        // A pod that came after the view opened: all of it.
+                        query.tail = wharf_spec::stream::Tail::All;
+                        query.since = wharf_spec::stream::Since::Any;
+                    }
+                    readers.spawn(read_log(
+                        cluster.clone(),
+                        query,
+                        pod.clone(),
+                        container,
+                        next_source,
+                        lines.clone(),
+                    ));
+                    next_source += 1;
+                }
+            }
+            Ok(PodChange::Gone { pod }) => sources.retain(|(p, _), _| *p != pod),
+            Ok(PodChange::Listed) => {
+                listed = true;
+                if !query.follow {
+                    break;
+                }
+            }
+            Err(error) => {
+                let failed = LogOutput::Event(LogEvent::Failed { error });
+                if lines.send(failed).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+    }
+    drop(lines);
+    while readers.join_next().await.is_some() {}
+}
+
+/// `GET /download/logs?…`: the log as a file, with the options the page shows
+/// (never following). An app's logs are each pod's in turn, each line
+/// prefixed with its pod (and container).
+async fn download_logs(
+    State(sessions): Sessions,
+    Query(mut query): Query<LogQuery>,
+    parts: http::request::Parts,
+) -> Response {
+    let cluster = match sessions.streams_for(&parts) {
+        Ok(cluster) => cluster,
+        Err(error) => return refuse(&error),
+    };
+    query.follow = false;
+    let (tx, mut rx) = mpsc::channel::<LogOutput>(4);
+    let names: Arc<std::sync::Mutex<HashMap<u32, String>>> = Default::default();
+    let prefix = !query.app.is_empty();
+    let reader = if prefix {
+        tokio::spawn(follow_app(cluster, query.clone(), tx))
+    } else {
+        let (pod, container) = (query.pod.clone(), query.container.clone());
+        tokio::spawn(read_log(cluster, query.clone(), pod, container, 0, tx))
+    };
+    // The first event says whether the log can be read at all.
+    let first = rx.recv().await;
+    if let Some(LogOutput::Event(LogEvent::Failed { error })) = &first {
+        return refuse(error);
+    }
+    let body = futures::stream::unfold(
+        (first, rx, names, reader),
+        move |(mut pending, mut rx, names, reader)| async move {
+            loop {
+                let output = match pending.take() {
+                    Some(output) => output,
+                    None => rx.recv().await?,
+                };
+                match output {
+                    LogOutput::Event(LogEvent::Joined {
+                        source,
+                        pod,
+                        container,
+                    }) => {
+                        names
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .insert(source, format!("{pod}/{container} "));
+                    }
+                    LogOutput::Lines { source, bytes } => {
+                        let bytes = if prefix {
+                            let name = names
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .get(&source)
+                                .cloned()
+                                .unwrap_or_default();
+                            prefix_lines(name.as_bytes(), &bytes)
+                        } else {
+                            bytes
+                        };
+                        return Some((
+                            Ok::<_, std::io::Error>(Bytes::from(bytes)),
+                            (None, rx, names, reader),
+                        ));
+                    }
+                    LogOutput::Event(_) => {}
+                }
+            }
+        },
+    );
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        "text/plain; charset=utf-8".parse().expect("static header"),
+    );
+    let disposition = format!("attachment; filename=\"{}\"", query.file_name());
+    if let Ok(value) = disposition.parse() {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    (headers, Body::from_stream(body)).into_response()
+}
+
+fn prefix_lines(prefix: &[u8], lines: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(lines.len() + prefix.len() * 8);
+    for line in lines.split_inclusive(|&b| b == b'\n') {
+        out.extend_from_slice(prefix);
+        out.extend_from_slice(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pid_report_is_found_across_chunks_and_removed() {
+        let mut scan = PidScan::default();
+        assert_eq!(scan.feed(b"\x1b]wharf"), Scanned::Pending);
+        assert_eq!(scan.feed(b"-pid;42"), Scanned::Pending);
+        assert_eq!(
+            scan.feed(b"\x07/ # "),
+            Scanned::Found(42, b"/ # ".to_vec())
+        );
+        assert_eq!(scan.feed(b"more"), Scanned::Absent(b"more".to_vec()));
+    }
+
+    #[test]
+    fn output_without_a_report_passes_unchanged() {
+        let mut scan = PidScan::default();
+        assert_eq!(
+            scan.feed(b"sh: not found\r\n"),
+            Scanned::Absent(b"sh: not found\r\n".to_vec())
+        );
+        let mut scan = PidScan::default();
+        assert_eq!(scan.feed(b"\x1b]"), Scanned::Pending);
+        assert_eq!(
+            scan.feed(b"0;title\x07"),
+            Scanned::Absent(b"\x1b]0;title\x07".to_vec())
+        );
+    }
+
+    #[test]
+    fn lines_get_their_source_prefix() {
+        assert_eq!(prefix_lines(b"p/c ", b"a\nb\n"), b"p/c a\np/c b\n");
+    }
+}
