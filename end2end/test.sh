@@ -50,10 +50,13 @@ cargo test --workspace -- --include-ignored
 # reported); the server is the debug build whose dependencies cargo test built.
 WHARF_SERVER_PROFILE=dev build_wharf
 step "start Wharf twice: as the admin, and as the restricted user dev"
-start_server $ADMIN_LISTEN "$KUBE_LOCAL_ADMIN_KUBECONFIG"
+# The admin's Wharf may be framed by one other origin (pods.test.mjs serves
+# a parent page there, and one on a port that is not allowed).
+EMBED_PARENT=http://127.0.0.1:3190
+WHARF_EMBED_ORIGINS=$EMBED_PARENT start_server $ADMIN_LISTEN "$KUBE_LOCAL_ADMIN_KUBECONFIG"
 start_server $RESTRICTED_LISTEN "$KUBE_LOCAL_RESTRICTED_KUBECONFIG"
 
 step "browser tests (Chromium, playwright-core)"
-(cd end2end && WHARF_URL=http://$ADMIN_LISTEN WHARF_RESTRICTED_URL=http://$RESTRICTED_LISTEN \
+(cd end2end && WHARF_URL=http://$ADMIN_LISTEN WHARF_RESTRICTED_URL=http://$RESTRICTED_LISTEN WHARF_EMBED_PARENT=$EMBED_PARENT \
   node --test --test-concurrency=1 tests/)
 echo "screenshots: end2end/artifacts/"

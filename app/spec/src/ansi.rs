@@ -179,6 +179,29 @@ pub fn plain(line: &str) -> String {
         .collect()
 }
 
+/// Byte ranges of every occurrence of `search` in `text`, ignoring ASCII
+/// case (the log view's search), without overlaps.
+pub fn find_all(text: &str, search: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    if search.is_empty() {
+        return ranges;
+    }
+    let (h, n) = (text.as_bytes(), search.as_bytes());
+    let mut i = 0;
+    while i + n.len() <= h.len() {
+        if text.is_char_boundary(i)
+            && text.is_char_boundary(i + n.len())
+            && h[i..i + n.len()].eq_ignore_ascii_case(n)
+        {
+            ranges.push((i, i + n.len()));
+            i += n.len();
+        } else {
+            i += 1;
+        }
+    }
+    ranges
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,6 +250,15 @@ mod tests {
         let (runs, _) = parse("\x1b[38;5;196mred\x1b[48;2;0;0;255mblue", Style::default());
         assert_eq!(runs[0].style.fg, Some(9));
         assert_eq!(runs[1].style.bg, Some(12));
+    }
+
+    #[test]
+    fn search_ignores_case_and_spans_runs() {
+        let line = plain("\x1b[32mtick\x1b[0m 1 TICK 10");
+        assert_eq!(find_all(&line, "tick 1"), vec![(0, 6), (7, 13)]);
+        assert_eq!(find_all("aaaa", "aa"), vec![(0, 2), (2, 4)]);
+        assert_eq!(find_all("你好你好", "好"), vec![(3, 6), (9, 12)]);
+        assert!(find_all("abc", "").is_empty());
     }
 
     #[test]

@@ -36,7 +36,7 @@ fn current_section() -> Memo<&'static str> {
         location.pathname.with(|p| {
             let rest: Vec<&str> = p.trim_start_matches('/').split('/').skip(2).collect();
             match rest.as_slice() {
-                ["apps", ..] | ["new", "app"] => "apps",
+                ["apps" | "pods", ..] | ["new", "app"] => "apps",
                 _ => "services",
             }
         })

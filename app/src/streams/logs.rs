@@ -190,7 +190,11 @@ fn draw_line(
     }
     let (runs, end) = ansi::parse(&line.text, *style);
     *style = end;
-    let mut matches = 0;
+    // Matches are found in the line's text as shown (escapes removed), so a
+    // match may span colour runs.
+    let plain: String = runs.iter().map(|r| r.text.as_str()).collect();
+    let found = ansi::find_all(&plain, &logs.search);
+    let mut offset = 0;
     for run in runs {
         let classes = run.style.classes();
         let target: web_sys::Node = if classes.is_empty() {
@@ -205,52 +209,33 @@ fn draw_line(
                 Err(_) => continue,
             }
         };
-        matches += append_marked(&target, &run.text, &logs.search);
+        append_marked(&target, &run.text, offset, &found);
+        offset += run.text.len();
     }
     let _ = parent.append_child(&div);
-    matches
+    found.len()
 }
 
-/// Appends `text` to `parent` as text nodes, with each occurrence of
-/// `search` (ASCII case-insensitive) in a `<mark>`.
-fn append_marked(parent: &web_sys::Node, text: &str, search: &str) -> usize {
+/// Appends `text` (which starts at `offset` in its line) to `parent` as text
+/// nodes, the parts inside `ranges` in `<mark>`s.
+fn append_marked(parent: &web_sys::Node, text: &str, offset: usize, ranges: &[(usize, usize)]) {
     let doc = document();
-    let text_node = |s: &str| doc.create_text_node(s);
-    if search.is_empty() {
-        let _ = parent.append_child(&text_node(text));
-        return 0;
-    }
-    let mut matches = 0;
-    let mut rest = text;
-    while let Some(at) = find_ignore_ascii_case(rest, search) {
-        let (before, after) = rest.split_at(at);
-        let (found, after) = after.split_at(search.len());
-        if !before.is_empty() {
-            let _ = parent.append_child(&text_node(before));
+    let end = offset + text.len();
+    let mut at = offset;
+    for &(start, stop) in ranges.iter().filter(|(s, e)| *e > offset && *s < end) {
+        let (start, stop) = (start.max(offset), stop.min(end));
+        if start > at {
+            let _ = parent.append_child(&doc.create_text_node(&text[at - offset..start - offset]));
         }
         if let Ok(mark) = doc.create_element("mark") {
-            mark.set_text_content(Some(found));
+            mark.set_text_content(Some(&text[start - offset..stop - offset]));
             let _ = parent.append_child(&mark);
         }
-        matches += 1;
-        rest = after;
+        at = stop;
     }
-    if !rest.is_empty() {
-        let _ = parent.append_child(&text_node(rest));
+    if at < end {
+        let _ = parent.append_child(&doc.create_text_node(&text[at - offset..]));
     }
-    matches
-}
-
-fn find_ignore_ascii_case(haystack: &str, needle: &str) -> Option<usize> {
-    if needle.is_empty() || needle.len() > haystack.len() {
-        return None;
-    }
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    (0..=h.len() - n.len()).find(|&i| {
-        haystack.is_char_boundary(i)
-            && haystack.is_char_boundary(i + n.len())
-            && h[i..i + n.len()].eq_ignore_ascii_case(n)
-    })
 }
 
 async fn connect(
@@ -308,10 +293,16 @@ async fn connect(
                 pod,
                 container,
             })) => {
-                let name = if query.app.is_empty() || query.container == container {
-                    pod
-                } else {
+                // The pod's name; a second container of the same pod adds its own.
+                let same_pod = logs
+                    .borrow()
+                    .names
+                    .values()
+                    .any(|n| n.split('/').next() == Some(pod.as_str()));
+                let name = if same_pod {
                     format!("{pod}/{container}")
+                } else {
+                    pod
                 };
                 logs.borrow_mut().names.insert(source, name.clone());
                 let _ = view.state.try_set(LogState::Live);
