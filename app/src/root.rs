@@ -144,7 +144,11 @@ fn EmbedLayout() -> impl IntoView {
 
 #[component]
 fn Header() -> impl IntoView {
-    if use_location().pathname.get_untracked().starts_with("/embed/") {
+    if use_location()
+        .pathname
+        .get_untracked()
+        .starts_with("/embed/")
+    {
         return ().into_any();
     }
     let lang = expect_context::<Lang>();

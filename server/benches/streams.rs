@@ -49,19 +49,40 @@ fn set_up() {
         "trap 'exit 0' TERM; seq 1 {FLOOD_LINES} | sed 's/^/flood line /'; while true; do sleep 1; done"
     );
     let ticker = "trap 'exit 0' TERM; i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done";
-    for (name, script) in [("shell", shell), ("flood", flood.as_str()), ("ticker", ticker)] {
+    for (name, script) in [
+        ("shell", shell),
+        ("flood", flood.as_str()),
+        ("ticker", ticker),
+    ] {
         kubectl(&[
-            "-n", NS, "run", name, "--image=busybox:1.35", "--restart=Never", "--command", "--", "sh",
-            "-c", script,
+            "-n",
+            NS,
+            "run",
+            name,
+            "--image=busybox:1.35",
+            "--restart=Never",
+            "--command",
+            "--",
+            "sh",
+            "-c",
+            script,
         ]);
     }
     kubectl(&[
-        "-n", NS, "wait", "--for=condition=Ready", "pod/shell", "pod/flood", "pod/ticker",
+        "-n",
+        NS,
+        "wait",
+        "--for=condition=Ready",
+        "pod/shell",
+        "pod/flood",
+        "pod/ticker",
         "--timeout=120s",
     ]);
     // The flood is written once; wait until all of it is in the log.
     let deadline = Instant::now() + Duration::from_secs(120);
-    while !kubectl(&["-n", NS, "logs", "flood", "--tail=1"]).contains(&format!("line {FLOOD_LINES}")) {
+    while !kubectl(&["-n", NS, "logs", "flood", "--tail=1"])
+        .contains(&format!("line {FLOOD_LINES}"))
+    {
         assert!(Instant::now() < deadline, "flood did not finish");
         std::thread::sleep(Duration::from_millis(500));
     }
@@ -70,8 +91,13 @@ fn set_up() {
 fn start_server(port: u16) -> Child {
     // Cargo builds the package's binary (same profile) before its benches.
     let bin = env!("CARGO_BIN_EXE_wharf-server");
-    let child = Command::new(&bin)
-        .args(["--listen", &format!("127.0.0.1:{port}"), "--kubeconfig", &kubeconfig()])
+    let child = Command::new(bin)
+        .args([
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--kubeconfig",
+            &kubeconfig(),
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
@@ -91,10 +117,14 @@ async fn open(port: u16, path: &str, query: &str) -> Socket {
     let mut request = format!("ws://127.0.0.1:{port}{path}?{query}")
         .into_client_request()
         .unwrap();
-    request
-        .headers_mut()
-        .insert("origin", format!("http://127.0.0.1:{port}").parse().unwrap());
-    tokio_tungstenite::connect_async(request).await.expect("socket opens").0
+    request.headers_mut().insert(
+        "origin",
+        format!("http://127.0.0.1:{port}").parse().unwrap(),
+    );
+    tokio_tungstenite::connect_async(request)
+        .await
+        .expect("socket opens")
+        .0
 }
 
 fn frame(message: Message) -> Option<Frame> {
@@ -137,7 +167,10 @@ async fn open_terminal(port: u16) -> Socket {
 
 fn stats(mut samples: Vec<Duration>) -> (Duration, Duration) {
     samples.sort();
-    (samples[samples.len() / 2], samples[samples.len() * 95 / 100])
+    (
+        samples[samples.len() / 2],
+        samples[samples.len() * 95 / 100],
+    )
 }
 
 async fn wharf_round_trip(port: u16) -> (Duration, Duration) {
@@ -218,7 +251,12 @@ fn log_query(follow: bool, tail: Tail, pod: &str) -> LogQuery {
 
 /// Lines per second reading the whole flood, following (as `logs -f`).
 async fn wharf_throughput(port: u16) -> f64 {
-    let mut socket = open(port, "/ws/logs", &log_query(true, Tail::All, "flood").to_query()).await;
+    let mut socket = open(
+        port,
+        "/ws/logs",
+        &log_query(true, Tail::All, "flood").to_query(),
+    )
+    .await;
     let start = Instant::now();
     let mut lines = 0;
     while lines < FLOOD_LINES {
@@ -258,6 +296,7 @@ fn kubectl_throughput() -> f64 {
     }
     let rate = lines as f64 / start.elapsed().as_secs_f64();
     let _ = child.kill();
+    let _ = child.wait();
     rate
 }
 
@@ -296,11 +335,20 @@ async fn main() {
     }
     let mut logs = Vec::new();
     for _ in 0..100 {
-        let mut socket =
-            open(port, "/ws/logs", &log_query(true, Tail::Last100, "ticker").to_query()).await;
+        let mut socket = open(
+            port,
+            "/ws/logs",
+            &log_query(true, Tail::Last100, "ticker").to_query(),
+        )
+        .await;
         // Until its first lines: the stream is open end to end.
         while !matches!(
-            socket.next().await.and_then(|m| m.ok()).and_then(frame).map(LogOutput::decode),
+            socket
+                .next()
+                .await
+                .and_then(|m| m.ok())
+                .and_then(frame)
+                .map(LogOutput::decode),
             Some(Ok(LogOutput::Lines { .. }))
         ) {}
         logs.push(socket);

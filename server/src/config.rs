@@ -49,17 +49,17 @@ impl Args {
             .map(|o| o.trim().trim_end_matches('/').to_string())
             .filter(|o| !o.is_empty())
             .map(|o| {
-                let ok = o
-                    .split_once("://")
-                    .is_some_and(|(scheme, rest)| {
-                        matches!(scheme, "http" | "https")
-                            && !rest.is_empty()
-                            && !rest.contains(['/', ' ', ';', ',', '\'', '"'])
-                    });
+                let ok = o.split_once("://").is_some_and(|(scheme, rest)| {
+                    matches!(scheme, "http" | "https")
+                        && !rest.is_empty()
+                        && !rest.contains(['/', ' ', ';', ',', '\'', '"'])
+                });
                 if ok {
                     Ok(o)
                 } else {
-                    Err(format!("--embed-origin {o:?} is not an origin like https://portal.example.com"))
+                    Err(format!(
+                        "--embed-origin {o:?} is not an origin like https://portal.example.com"
+                    ))
                 }
             })
             .collect()
@@ -106,7 +106,11 @@ mod tests {
             args.embed_origins().unwrap(),
             vec!["https://portal.example.com", "http://127.0.0.1:4100"]
         );
-        for bad in ["portal.example.com", "https://a.example/path", "https://a 'unsafe-inline'"] {
+        for bad in [
+            "portal.example.com",
+            "https://a.example/path",
+            "https://a 'unsafe-inline'",
+        ] {
             let args = Args::try_parse_from(["wharf-server", "--embed-origin", bad]).unwrap();
             assert!(args.embed_origins().is_err(), "{bad}");
         }

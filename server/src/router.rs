@@ -138,7 +138,10 @@ mod tests {
 
     #[test]
     fn framing_is_limited_to_configured_origins() {
-        assert_eq!(frame_ancestors(&Settings::default()), "frame-ancestors 'self'");
+        assert_eq!(
+            frame_ancestors(&Settings::default()),
+            "frame-ancestors 'self'"
+        );
         let settings = Settings {
             embed_origins: vec!["https://portal.example.com".into()],
         };

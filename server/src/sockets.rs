@@ -12,9 +12,9 @@
 //!   a slow browser slows the read from the apiserver; nothing is dropped and
 //!   memory per stream stays bounded.
 
+use crate::k8s::KubeCluster;
 use crate::k8s::StreamSessions;
 use crate::k8s::streams::{PID_MARKER_END, PID_MARKER_START, PodChange};
-use crate::k8s::KubeCluster;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -53,20 +53,28 @@ pub fn routes(sessions: Arc<dyn StreamSessions>) -> Router {
 
 type Sessions = State<Arc<dyn StreamSessions>>;
 
-fn refuse(error: &ApiError) -> Response {
+/// An error as the answer to a request that never became a socket.
+fn refusal(error: &ApiError) -> (StatusCode, String) {
     let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_GATEWAY);
-    (status, error.to_string()).into_response()
+    (status, error.to_string())
+}
+
+fn refuse(error: &ApiError) -> Response {
+    refusal(error).into_response()
 }
 
 /// The cluster of this request's session, if the request may open a socket.
 fn socket_cluster(
     sessions: &Arc<dyn StreamSessions>,
     parts: &http::request::Parts,
-) -> Result<Arc<KubeCluster>, Response> {
+) -> Result<Arc<KubeCluster>, (StatusCode, String)> {
     if !crate::router::origin_is_own(&parts.headers, true) {
-        return Err((StatusCode::FORBIDDEN, "cross-origin websocket refused").into_response());
+        return Err((
+            StatusCode::FORBIDDEN,
+            "cross-origin websocket refused".into(),
+        ));
     }
-    sessions.streams_for(parts).map_err(|e| refuse(&e))
+    sessions.streams_for(parts).map_err(|e| refusal(&e))
 }
 
 async fn terminal(
@@ -77,7 +85,7 @@ async fn terminal(
 ) -> Response {
     match socket_cluster(&sessions, &parts) {
         Ok(cluster) => upgrade.on_upgrade(move |socket| relay_terminal(socket, cluster, query)),
-        Err(refused) => refused,
+        Err(refused) => refused.into_response(),
     }
 }
 
@@ -89,7 +97,7 @@ async fn logs(
 ) -> Response {
     match socket_cluster(&sessions, &parts) {
         Ok(cluster) => upgrade.on_upgrade(move |socket| relay_logs(socket, cluster, query)),
-        Err(refused) => refused,
+        Err(refused) => refused.into_response(),
     }
 }
 
@@ -187,7 +195,11 @@ async fn relay_terminal(socket: WebSocket, cluster: Arc<KubeCluster>, query: Exe
     let mut process = match process {
         Ok(process) => process,
         Err(error) => {
-            tracing::info!(space = query.space, pod = query.pod, "terminal refused: {error}");
+            tracing::info!(
+                space = query.space,
+                pod = query.pod,
+                "terminal refused: {error}"
+            );
             let _ = to_browser.send(fail(error)).await;
             return;
         }
@@ -376,7 +388,9 @@ async fn read_log(
         .await
     {
         Err(error) => {
-            let _ = lines.send(LogOutput::Event(LogEvent::Failed { error })).await;
+            let _ = lines
+                .send(LogOutput::Event(LogEvent::Failed { error }))
+                .await;
         }
         Ok(mut reader) => {
             let mut splitter = LineSplitter::new(MAX_LINE);
@@ -415,14 +429,20 @@ async fn read_log(
                 }
                 if !frame.is_empty() {
                     let bytes = std::mem::take(&mut frame);
-                    if lines.send(LogOutput::Lines { source, bytes }).await.is_err() {
+                    if lines
+                        .send(LogOutput::Lines { source, bytes })
+                        .await
+                        .is_err()
+                    {
                         return;
                     }
                 }
             }
         }
     }
-    let _ = lines.send(LogOutput::Event(LogEvent::Left { source })).await;
+    let _ = lines
+        .send(LogOutput::Event(LogEvent::Left { source }))
+        .await;
 }
 
 /// All pods of an app: one reader per readable container, pods joining as
@@ -432,7 +452,9 @@ async fn follow_app(cluster: Arc<KubeCluster>, query: LogQuery, lines: LineSende
     let selector = match cluster.app_selector(&query.space, &query.app).await {
         Ok(selector) => selector,
         Err(error) => {
-            let _ = lines.send(LogOutput::Event(LogEvent::Failed { error })).await;
+            let _ = lines
+                .send(LogOutput::Event(LogEvent::Failed { error }))
+                .await;
             return;
         }
     };
@@ -589,10 +611,7 @@ mod tests {
         let mut scan = PidScan::default();
         assert_eq!(scan.feed(b"\x1b]wharf"), Scanned::Pending);
         assert_eq!(scan.feed(b"-pid;42"), Scanned::Pending);
-        assert_eq!(
-            scan.feed(b"\x07/ # "),
-            Scanned::Found(42, b"/ # ".to_vec())
-        );
+        assert_eq!(scan.feed(b"\x07/ # "), Scanned::Found(42, b"/ # ".to_vec()));
         assert_eq!(scan.feed(b"more"), Scanned::Absent(b"more".to_vec()));
     }
 

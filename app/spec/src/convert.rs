@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 
 mod apps;
 mod pods;
-pub use pods::{event_rows, pod_containers, pod_usage};
 pub use apps::{
     controller_revision_template, deployment_revisions, deployment_row, pod_failure, pod_row,
     replica_set_template, statefulset_revisions, statefulset_row,
 };
+pub use pods::{event_rows, pod_containers, pod_usage};
 
 fn age(meta: &ObjectMeta, now_unix: i64) -> Option<i64> {
     meta.creation_timestamp

@@ -6,6 +6,7 @@
 //! the user types and again on the server before any call to Kubernetes.
 //! It depends on neither leptos, tokio nor kube (an invariant checked in CI).
 
+pub mod ansi;
 pub mod app;
 pub mod diff;
 pub mod error;
@@ -14,7 +15,6 @@ pub mod names;
 pub mod service;
 pub mod space;
 pub mod stream;
-pub mod ansi;
 pub mod view;
 
 #[cfg(feature = "k8s")]

@@ -75,12 +75,18 @@ pub enum TerminalOutput {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TerminalEvent {
     /// The process runs; `command` is what was started.
-    Started { command: Vec<String> },
+    Started {
+        command: Vec<String>,
+    },
     /// The process ended. `code` is its exit code when the apiserver said
     /// it (0 for success).
-    Exited { code: Option<i32> },
+    Exited {
+        code: Option<i32>,
+    },
     /// The exec could not start or broke (forbidden, no such container...).
-    Failed { error: ApiError },
+    Failed {
+        error: ApiError,
+    },
     Pong,
 }
 
@@ -316,7 +322,10 @@ pub const LOG_WINDOW_BYTES: u64 = 1 << 20;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LogOutput {
     /// Complete lines (each ending in `\n`) of one source, in order.
-    Lines { source: u32, bytes: Vec<u8> },
+    Lines {
+        source: u32,
+        bytes: Vec<u8>,
+    },
     Event(LogEvent),
 }
 
@@ -330,10 +339,14 @@ pub enum LogEvent {
         container: String,
     },
     /// That log ended (the pod went away, or the container stopped).
-    Left { source: u32 },
+    Left {
+        source: u32,
+    },
     /// Nothing more will come (not following, or the app is gone).
     End,
-    Failed { error: ApiError },
+    Failed {
+        error: ApiError,
+    },
     Pong,
 }
 
@@ -342,7 +355,9 @@ pub enum LogEvent {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LogControl {
     /// `bytes` more line bytes have been shown; the server may send that much more.
-    Ack { bytes: u64 },
+    Ack {
+        bytes: u64,
+    },
     Ping,
 }
 

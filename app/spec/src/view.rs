@@ -382,9 +382,18 @@ pub struct ContainerDetail {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ContainerState {
-    Waiting { reason: Option<String>, message: Option<String> },
-    Running { started_seconds_ago: Option<i64> },
-    Terminated { exit_code: i32, reason: Option<String>, message: Option<String> },
+    Waiting {
+        reason: Option<String>,
+        message: Option<String>,
+    },
+    Running {
+        started_seconds_ago: Option<i64>,
+    },
+    Terminated {
+        exit_code: i32,
+        reason: Option<String>,
+        message: Option<String>,
+    },
     Unknown,
 }
 

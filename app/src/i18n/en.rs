@@ -349,7 +349,10 @@ pub(super) static TEXTS: Texts = Texts {
     connect: "Connect",
     terminal_connecting: "Connecting…",
     terminal_connected: "Connected",
-    terminal_exited: |c| match c { Some(c) => format!("The process exited with code {c}. Press Enter to start a new one."), None => "The process ended. Press Enter to start a new one.".into() },
+    terminal_exited: |c| match c {
+        Some(c) => format!("The process exited with code {c}. Press Enter to start a new one."),
+        None => "The process ended. Press Enter to start a new one.".into(),
+    },
     terminal_dropped: "The connection was lost. Press Enter to reconnect.",
     terminal_refused: "The terminal could not be opened",
     follow: "Follow",
@@ -367,9 +370,21 @@ pub(super) static TEXTS: Texts = Texts {
     previous_container: "Previous container",
     wrap_lines: "Wrap",
     search: "Search",
-    matches: |n| if n == 1 { "1 match".into() } else { format!("{n} matches") },
+    matches: |n| {
+        if n == 1 {
+            "1 match".into()
+        } else {
+            format!("{n} matches")
+        }
+    },
     download: "Download",
-    lines_count: |n| if n == 1 { "1 line".into() } else { format!("{n} lines") },
+    lines_count: |n| {
+        if n == 1 {
+            "1 line".into()
+        } else {
+            format!("{n} lines")
+        }
+    },
     log_streaming: "Live",
     log_ended: "End of log",
     log_dropped: "The log connection was lost",

@@ -342,7 +342,10 @@ pub(super) static TEXTS: Texts = Texts {
     connect: "连接",
     terminal_connecting: "正在连接…",
     terminal_connected: "已连接",
-    terminal_exited: |c| match c { Some(c) => format!("进程已退出，退出码 {c}。按回车键重新连接。"), None => "进程已结束。按回车键重新连接。".into() },
+    terminal_exited: |c| match c {
+        Some(c) => format!("进程已退出，退出码 {c}。按回车键重新连接。"),
+        None => "进程已结束。按回车键重新连接。".into(),
+    },
     terminal_dropped: "连接已断开。按回车键重新连接。",
     terminal_refused: "无法打开终端",
     follow: "实时",

@@ -11,8 +11,8 @@ mod yaml;
 pub use app_wizard::AppWizardPage;
 pub use apps::{AppDetailPage, AppList, AppUpgradePage};
 pub use pods::{
-    LogState, LogView, LogsPage, PodPage, TerminalPage, TerminalState, is_embedded, pod_status_text,
-    usage_cells,
+    LogState, LogView, LogsPage, PodPage, TerminalPage, TerminalState, is_embedded,
+    pod_status_text, usage_cells,
 };
 pub use service_form::{ServiceCreatePage, ServiceEditPage};
 pub use services::{ServiceDetailPage, ServiceList};

@@ -16,7 +16,10 @@ const POD_POLL: Duration = Duration::from_secs(3);
 
 /// Pages under `/embed/…` show one thing, without Wharf's header and tabs.
 pub fn is_embedded() -> bool {
-    use_location().pathname.get_untracked().starts_with("/embed/")
+    use_location()
+        .pathname
+        .get_untracked()
+        .starts_with("/embed/")
 }
 
 /// A pod's status in words (`ErrImagePull` → "The image cannot be pulled …").
@@ -37,7 +40,9 @@ pub fn usage_cells(t: &'static Texts, row: &PodRow) -> impl IntoView + use<> {
 
 fn state_text(t: &Texts, state: &ContainerState) -> String {
     match state {
-        ContainerState::Running { started_seconds_ago } => match started_seconds_ago {
+        ContainerState::Running {
+            started_seconds_ago,
+        } => match started_seconds_ago {
             Some(s) => format!("{} ({})", t.state_running, format_age(*s)),
             None => t.state_running.to_owned(),
         },

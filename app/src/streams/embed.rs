@@ -44,7 +44,11 @@ pub fn report_navigation() {
     Effect::new(move |previous: Option<()>| {
         let path = location.pathname.get();
         let title = document().title();
-        let event = if previous.is_none() { "ready" } else { "navigation" };
+        let event = if previous.is_none() {
+            "ready"
+        } else {
+            "navigation"
+        };
         report(event, serde_json::json!({ "title": title, "path": path }));
     });
 }

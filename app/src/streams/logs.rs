@@ -181,12 +181,12 @@ fn draw_line(
         return 0;
     };
     div.set_class_name("log-line");
-    if logs.multi {
-        if let Ok(prefix) = doc.create_element("span") {
-            prefix.set_class_name(&format!("log-src src-{}", line.source % 8));
-            prefix.set_text_content(logs.names.get(&line.source).map(String::as_str));
-            let _ = div.append_child(&prefix);
-        }
+    if logs.multi
+        && let Ok(prefix) = doc.create_element("span")
+    {
+        prefix.set_class_name(&format!("log-src src-{}", line.source % 8));
+        prefix.set_text_content(logs.names.get(&line.source).map(String::as_str));
+        let _ = div.append_child(&prefix);
     }
     let (runs, end) = ansi::parse(&line.text, *style);
     *style = end;

@@ -85,7 +85,9 @@ impl Pods for KubeCluster {
                 .metadata
                 .labels
                 .as_ref()
-                .filter(|l| l.get(labels_wharf::MANAGED_BY).map(String::as_str) == Some(labels_wharf::WHARF))
+                .filter(|l| {
+                    l.get(labels_wharf::MANAGED_BY).map(String::as_str) == Some(labels_wharf::WHARF)
+                })
                 .and_then(|l| l.get(labels_wharf::NAME).cloned()),
             containers: convert::pod_containers(&pod, now),
             events: convert::event_rows(&events, now),

@@ -10,6 +10,8 @@
 //! real terminal would.
 
 use super::{KubeCluster, map_error};
+use futures::SinkExt;
+use futures::channel::mpsc;
 use futures::{AsyncBufRead, Stream, StreamExt};
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::Pod;
@@ -17,8 +19,6 @@ use kube::api::{Api, AttachParams, AttachedProcess, LogParams, TerminalSize};
 use kube::runtime::watcher;
 use std::collections::BTreeMap;
 use tokio::io::{AsyncRead, AsyncWrite};
-use futures::channel::mpsc;
-use futures::SinkExt;
 use wharf_spec::ApiError;
 use wharf_spec::stream::LogQuery;
 
@@ -87,8 +87,13 @@ impl TerminalHandle {
 /// What a multi-pod log follows: pods coming and going.
 pub enum PodChange {
     /// A pod whose containers can be read now (name, container names).
-    Readable { pod: String, containers: Vec<String> },
-    Gone { pod: String },
+    Readable {
+        pod: String,
+        containers: Vec<String>,
+    },
+    Gone {
+        pod: String,
+    },
     /// Every pod that existed when the watch began has been reported.
     Listed,
 }
@@ -128,7 +133,8 @@ impl KubeCluster {
         if !container.is_empty() {
             params = params.container(container);
         }
-        let script = format!("kill -HUP {pid} 2>/dev/null; sleep 2; kill -KILL {pid} 2>/dev/null; true");
+        let script =
+            format!("kill -HUP {pid} 2>/dev/null; sleep 2; kill -KILL {pid} 2>/dev/null; true");
         match pods.exec(pod, ["sh", "-c", &script], &params).await {
             Ok(process) => {
                 let _ = process.join().await;
@@ -177,9 +183,8 @@ impl KubeCluster {
                 }
             }
         };
-        let labels: BTreeMap<String, String> = selector
-            .and_then(|s| s.match_labels)
-            .unwrap_or_default();
+        let labels: BTreeMap<String, String> =
+            selector.and_then(|s| s.match_labels).unwrap_or_default();
         if labels.is_empty() {
             return Err(internal("the app's workload has no matchLabels selector"));
         }

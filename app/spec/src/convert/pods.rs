@@ -84,7 +84,11 @@ pub fn pod_containers(pod: &Pod, now_unix: i64) -> Vec<ContainerDetail> {
                     .unwrap_or_default()
                     .iter()
                     .map(|m| {
-                        let ro = if m.read_only == Some(true) { " (ro)" } else { "" };
+                        let ro = if m.read_only == Some(true) {
+                            " (ro)"
+                        } else {
+                            ""
+                        };
                         format!("{} ← {}{ro}", m.mount_path, m.name)
                     })
                     .collect(),
@@ -111,7 +115,12 @@ pub fn event_rows(events: &[Event], now_unix: i64) -> Vec<EventRow> {
                 .or(e.first_timestamp.as_ref())
                 .map(|t| t.0.as_second())
                 .or_else(|| e.event_time.as_ref().map(|t| t.0.as_second()))
-                .or_else(|| e.metadata.creation_timestamp.as_ref().map(|t| t.0.as_second()));
+                .or_else(|| {
+                    e.metadata
+                        .creation_timestamp
+                        .as_ref()
+                        .map(|t| t.0.as_second())
+                });
             let row = EventRow {
                 warning: e.type_.as_deref() == Some("Warning"),
                 reason: e.reason.clone().unwrap_or_default(),
@@ -128,7 +137,7 @@ pub fn event_rows(events: &[Event], now_unix: i64) -> Vec<EventRow> {
             (last.unwrap_or_default(), row)
         })
         .collect();
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     rows.into_iter().map(|(_, r)| r).collect()
 }
 
@@ -175,7 +184,12 @@ mod tests {
         let now = 1_767_225_600 + 30; // 30 s after startedAt
         let c = &pod_containers(&pod, now)[0];
         assert_eq!(c.image, "docker.io/library/busybox:1.35");
-        assert_eq!(c.state, ContainerState::Running { started_seconds_ago: Some(30) });
+        assert_eq!(
+            c.state,
+            ContainerState::Running {
+                started_seconds_ago: Some(30)
+            }
+        );
         assert_eq!(
             c.last_state,
             Some(ContainerState::Terminated {
@@ -218,7 +232,10 @@ mod tests {
         assert_eq!(usage.len(), 1);
         assert_eq!(
             usage["web-0"],
-            Usage { cpu_millis: 14, memory_bytes: 2_097_152 }
+            Usage {
+                cpu_millis: 14,
+                memory_bytes: 2_097_152
+            }
         );
         assert_eq!(usage["web-0"].memory_text(), "2.0 MiB");
     }
