@@ -291,7 +291,22 @@ async fn relay_terminal(socket: WebSocket, cluster: Arc<KubeCluster>, query: Exe
         .unwrap_or(None);
     let exited = send(TerminalOutput::Event(TerminalEvent::Exited { code }));
     let _ = to_browser.send(exited).await;
-    let _ = to_browser.close().await;
+    close_gracefully(&mut to_browser, &mut from_browser).await;
+}
+
+/// Closes with the websocket closing handshake: sends Close, then reads
+/// until the browser's Close (or a short deadline). Dropping the connection
+/// at once could reset it while the last frames are still unread on the
+/// other side (a reset discards them), and "End"/"Exited" would be lost.
+async fn close_gracefully(
+    to_browser: &mut futures::stream::SplitSink<WebSocket, Message>,
+    from_browser: &mut futures::stream::SplitStream<WebSocket>,
+) {
+    if to_browser.close().await.is_err() {
+        return;
+    }
+    let drain = async { while let Some(Ok(_)) = from_browser.next().await {} };
+    let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
 }
 
 // ---------------------------------------------------------------- logs
@@ -343,7 +358,7 @@ async fn relay_logs(socket: WebSocket, cluster: Arc<KubeCluster>, query: LogQuer
                     // Every source has ended and nothing can join.
                     let end = to_message(LogOutput::Event(LogEvent::End).encode());
                     let _ = to_browser.send(end).await;
-                    let _ = to_browser.close().await;
+                    close_gracefully(&mut to_browser, &mut from_browser).await;
                     break;
                 };
                 if let LogOutput::Lines { bytes, .. } = &output {
