@@ -116,12 +116,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("spaces/:space/pods/:pod/terminal/:container") view=TerminalPage />
                     <Route path=path!("spaces/:space/pods/:pod/logs/:container") view=LogsPage />
                     <Route path=path!("spaces/:space/apps/:name/logs") view=LogsPage />
+                    <Route path=path!("spaces/:space/services/:name/logs") view=LogsPage />
                 </ParentRoute>
                 // One thing each, without header and tabs, for iframes.
                 <ParentRoute path=path!("embed") view=EmbedLayout ssr=SsrMode::Async>
                     <Route path=path!("spaces/:space/pods/:pod/terminal/:container") view=TerminalPage />
                     <Route path=path!("spaces/:space/pods/:pod/logs/:container") view=LogsPage />
                     <Route path=path!("spaces/:space/apps/:name/logs") view=LogsPage />
+                    <Route path=path!("spaces/:space/services/:name/logs") view=LogsPage />
                     <Route path=path!("spaces/:space/apps/:name") view=AppDetailPage ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
                 </ParentRoute>

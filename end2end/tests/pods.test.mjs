@@ -204,6 +204,21 @@ test('the logs of all pods of an app, each line with its pod', async () => {
   await page.close();
 });
 
+test('a Service lists the pods it selects and shows their logs together', async () => {
+  kubectl('-n', ns, 'expose', 'deployment', 'chatty', '--port=80', '--name=chatty-svc');
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/${ns}/services/chatty-svc`);
+  await hydrated(page);
+  const running = await page.$$eval('#pods-table tr[data-pod] [data-pod-status=Running]', (l) => l.length);
+  assert.ok(running >= 2, `${running} running pods listed`);
+  await page.click('#service-logs');
+  await page.waitForSelector('#log-status[data-state=live]', { timeout: 20_000 });
+  await eventually('two pods in the view', async () =>
+    (await page.$$eval('#log-sources [data-live=true]', (l) => l.length)) >= 2, 20_000);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test('the pod page: containers, events, YAML and links to terminal and logs', async () => {
   const page = await openPage(browser);
   await page.goto(`${BASE}/spaces/${ns}/pods/ticker`);

@@ -319,7 +319,7 @@ async fn relay_logs(socket: WebSocket, cluster: Arc<KubeCluster>, query: LogQuer
     // below is what really bounds memory.
     let (lines_tx, mut lines_rx) = mpsc::channel::<LogOutput>(4);
     let mut sources = JoinSet::new();
-    if query.app.is_empty() {
+    if !query.is_multi_pod() {
         sources.spawn(read_log(
             cluster.clone(),
             query.clone(),
@@ -329,7 +329,7 @@ async fn relay_logs(socket: WebSocket, cluster: Arc<KubeCluster>, query: LogQuer
             lines_tx,
         ));
     } else {
-        sources.spawn(follow_app(cluster.clone(), query.clone(), lines_tx));
+        sources.spawn(follow_pods(cluster.clone(), query.clone(), lines_tx));
     }
 
     let (mut sent, mut acked) = (0u64, 0u64);
@@ -460,11 +460,16 @@ async fn read_log(
         .await;
 }
 
-/// All pods of an app: one reader per readable container, pods joining as
-/// the watch reports them (all their lines, since they are new) and leaving
-/// when they go.
-async fn follow_app(cluster: Arc<KubeCluster>, query: LogQuery, lines: LineSender) {
-    let selector = match cluster.app_selector(&query.space, &query.app).await {
+/// All pods of an app or a Service: one reader per readable container, pods
+/// joining as the watch reports them (all their lines, since they are new)
+/// and leaving when they go.
+async fn follow_pods(cluster: Arc<KubeCluster>, query: LogQuery, lines: LineSender) {
+    let selector = if query.app.is_empty() {
+        cluster.service_selector(&query.space, &query.service).await
+    } else {
+        cluster.app_selector(&query.space, &query.app).await
+    };
+    let selector = match selector {
         Ok(selector) => selector,
         Err(error) => {
             let _ = lines
@@ -543,9 +548,9 @@ async fn download_logs(
     query.follow = false;
     let (tx, mut rx) = mpsc::channel::<LogOutput>(4);
     let names: Arc<std::sync::Mutex<HashMap<u32, String>>> = Default::default();
-    let prefix = !query.app.is_empty();
+    let prefix = query.is_multi_pod();
     let reader = if prefix {
-        tokio::spawn(follow_app(cluster, query.clone(), tx))
+        tokio::spawn(follow_pods(cluster, query.clone(), tx))
     } else {
         let (pod, container) = (query.pod.clone(), query.container.clone());
         tokio::spawn(read_log(cluster, query.clone(), pod, container, 0, tx))

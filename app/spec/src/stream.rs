@@ -207,9 +207,9 @@ impl Since {
     }
 }
 
-/// What a log socket or download reads. `pod` empty with `app` set means
-/// every pod of that app (multi-pod logs); `container` empty means each pod's
-/// first container.
+/// What a log socket or download reads: one pod's container, or every pod
+/// of an `app` or a `service` (multi-pod logs; `container` empty: every
+/// container of each pod).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LogQuery {
@@ -217,6 +217,7 @@ pub struct LogQuery {
     pub pod: String,
     pub container: String,
     pub app: String,
+    pub service: String,
     pub follow: bool,
     pub tail: Tail,
     pub since: Since,
@@ -232,6 +233,7 @@ impl LogQuery {
             ("pod", &self.pod),
             ("container", &self.container),
             ("app", &self.app),
+            ("service", &self.service),
         ] {
             if !value.is_empty() {
                 parts.push(format!("{key}={}", percent_encode(value)));
@@ -245,13 +247,17 @@ impl LogQuery {
         parts.join("&")
     }
 
+    /// Logs of many pods (an app's or a Service's), each line with its pod.
+    pub fn is_multi_pod(&self) -> bool {
+        self.pod.is_empty() && !(self.app.is_empty() && self.service.is_empty())
+    }
+
     /// A file name for the downloaded log.
     pub fn file_name(&self) -> String {
-        let subject = if self.pod.is_empty() {
-            &self.app
-        } else {
-            &self.pod
-        };
+        let subject = [&self.pod, &self.app, &self.service]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .map_or("", |s| s.as_str());
         let mut name = format!("{}_{subject}", self.space);
         if !self.container.is_empty() {
             name.push('_');

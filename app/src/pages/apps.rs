@@ -8,7 +8,7 @@ use crate::components::form::{FormState, text_field};
 use crate::components::{ErrorNotice, Loading, poll, use_param, use_texts};
 use crate::i18n::Texts;
 use crate::pages::app_wizard::{Containers, containers_editor};
-use crate::pages::pods::{pod_status_text, usage_cells};
+use crate::pages::pods::PodsTable;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -436,19 +436,6 @@ fn AppDetailView(
         }).collect_view()
     };
 
-    let pods = detail.pods.clone().into_iter().map(|p| view! {
-        <tr data-pod=p.name.clone()>
-            <td class="mono"><a href=format!("/spaces/{}/pods/{}", space.get_untracked(), p.name)>{p.name.clone()}</a></td>
-            <td><span class="kind" data-pod-status=p.status.clone()>{pod_status_text(t, &p)}</span></td>
-            <td class="num">{format!("{}/{}", p.ready, p.containers)}</td>
-            <td class="num">{p.restarts}</td>
-            <td class="mono small">{p.node.clone().unwrap_or_default()}</td>
-            <td class="mono small">{p.ip.clone().unwrap_or_default()}</td>
-            {usage_cells(t, &p)}
-            <td class="num">{p.age_seconds.map(format_age).unwrap_or_default()}</td>
-        </tr>
-    }).collect_view();
-
     let on_deleted = {
         let navigate = navigate.clone();
         move || {
@@ -508,14 +495,7 @@ fn AppDetailView(
                 <span class="spacer"></span>
                 <a id="app-logs" class="btn btn-small" href=format!("/spaces/{}/apps/{}/logs", space.get_untracked(), row.name)>{t.all_pods_logs}</a>
             </div>
-            <table class="table" id="pods-table">
-                <thead><tr>
-                    <th>{t.col_name}</th><th>{t.col_status}</th><th class="num">{t.col_ready}</th>
-                    <th class="num">{t.col_restarts}</th><th>{t.col_node}</th><th>{t.col_pod_ip}</th>
-                    <th class="num">{t.col_cpu}</th><th class="num">{t.col_memory}</th><th class="num">{t.col_age}</th>
-                </tr></thead>
-                <tbody>{pods}</tbody>
-            </table>
+            <PodsTable space=space.get_untracked() pods=detail.pods.clone() />
         </section>
         <section class="card">
             <h2>{t.revisions}</h2>

@@ -38,6 +38,40 @@ pub fn usage_cells(t: &'static Texts, row: &PodRow) -> impl IntoView + use<> {
     }
 }
 
+/// The pods of an app or a Service: status in words, readiness, restarts,
+/// node, IP, CPU/memory, age; each links to its pod page.
+#[component]
+pub fn PodsTable(space: String, pods: Vec<PodRow>) -> impl IntoView {
+    let t = use_texts();
+    let rows = pods
+        .into_iter()
+        .map(|p| {
+            view! {
+                <tr data-pod=p.name.clone()>
+                    <td class="mono"><a href=format!("/spaces/{space}/pods/{}", p.name)>{p.name.clone()}</a></td>
+                    <td><span class="kind" data-pod-status=p.status.clone()>{pod_status_text(t, &p)}</span></td>
+                    <td class="num">{format!("{}/{}", p.ready, p.containers)}</td>
+                    <td class="num">{p.restarts}</td>
+                    <td class="mono small">{p.node.clone().unwrap_or_default()}</td>
+                    <td class="mono small">{p.ip.clone().unwrap_or_default()}</td>
+                    {usage_cells(t, &p)}
+                    <td class="num">{p.age_seconds.map(format_age).unwrap_or_default()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="table" id="pods-table">
+            <thead><tr>
+                <th>{t.col_name}</th><th>{t.col_status}</th><th class="num">{t.col_ready}</th>
+                <th class="num">{t.col_restarts}</th><th>{t.col_node}</th><th>{t.col_pod_ip}</th>
+                <th class="num">{t.col_cpu}</th><th class="num">{t.col_memory}</th><th class="num">{t.col_age}</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
 fn state_text(t: &Texts, state: &ContainerState) -> String {
     match state {
         ContainerState::Running {
@@ -348,7 +382,26 @@ pub fn LogsPage() -> impl IntoView {
     let space = use_param("space");
     let pod = use_param("pod");
     let container = use_param("container");
-    let app = use_param("name");
+    // `/apps/:name/logs` or `/services/:name/logs`: every pod of it.
+    let name = use_param("name");
+    let of_service = use_location()
+        .pathname
+        .get_untracked()
+        .contains("/services/");
+    let app = Memo::new(move |_| {
+        if of_service {
+            String::new()
+        } else {
+            name.get()
+        }
+    });
+    let service = Memo::new(move |_| {
+        if of_service {
+            name.get()
+        } else {
+            String::new()
+        }
+    });
     let embedded = is_embedded();
     let follow = RwSignal::new(true);
     let tail = RwSignal::new(Tail::Last100);
@@ -369,6 +422,7 @@ pub fn LogsPage() -> impl IntoView {
         pod: pod.get(),
         container: container.get(),
         app: app.get(),
+        service: service.get(),
         follow: follow.get(),
         tail: tail.get(),
         since: since.get(),
@@ -403,20 +457,21 @@ pub fn LogsPage() -> impl IntoView {
         LogState::Failed(message) => message,
     };
     let subject = move || {
-        if app.get().is_empty() {
-            format!("{} / {}", pod.get(), container.get())
+        if pod.get().is_empty() {
+            format!("{} — {}", name.get(), t.all_pods_logs)
         } else {
-            format!("{} — {}", app.get(), t.all_pods_logs)
+            format!("{} / {}", pod.get(), container.get())
         }
     };
     let crumbs = (!embedded).then(|| {
         view! {
             <nav class="breadcrumb">
                 <a href=move || format!("/spaces/{}/apps", space.get())>{t.apps}</a>" / "
-                {move || if app.get().is_empty() {
+                {move || if !pod.get().is_empty() {
                     view! { <a href=format!("/spaces/{}/pods/{}", space.get(), pod.get())>{pod.get()}</a> }.into_any()
                 } else {
-                    view! { <a href=format!("/spaces/{}/apps/{}", space.get(), app.get())>{app.get()}</a> }.into_any()
+                    let kind = if of_service { "services" } else { "apps" };
+                    view! { <a href=format!("/spaces/{}/{kind}/{}", space.get(), name.get())>{name.get()}</a> }.into_any()
                 }}
                 " / "<span>{t.logs}</span>
             </nav>
@@ -464,7 +519,7 @@ pub fn LogsPage() -> impl IntoView {
                 </label>
                 <label class="check"><input id="log-timestamps" type="checkbox" prop:checked=move || timestamps.get()
                     on:change=move |ev| timestamps.set(event_target_checked(&ev)) />{t.timestamps}</label>
-                {move || app.get().is_empty().then(|| view! {
+                {move || (!pod.get().is_empty()).then(|| view! {
                     <label class="check"><input id="log-previous" type="checkbox" prop:checked=move || previous.get()
                         on:change=move |ev| previous.set(event_target_checked(&ev)) />{t.previous_container}</label>
                 })}

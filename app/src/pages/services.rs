@@ -3,6 +3,7 @@
 use crate::api::{AppError, delete_services, get_service, list_services, service_companions};
 use crate::components::{Breadcrumb, ErrorNotice, Loading, poll, use_param, use_texts};
 use crate::i18n::Texts;
+use crate::pages::pods::PodsTable;
 use crate::pages::yaml::{EditServiceYaml, percent_encode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -353,6 +354,19 @@ pub fn ServiceDetailPage() -> impl IntoView {
                                 }.into_any()
                             }}
                         </section>
+                        {(!d.pods.is_empty()).then(|| view! {
+                            <section class="card">
+                                <div class="card-head">
+                                    <h2>{t.pods}</h2>
+                                    <span class="spacer"></span>
+                                    <a id="service-logs" class="btn btn-small"
+                                        href=format!("/spaces/{}/services/{}/logs", space.get_untracked(), row.name)>
+                                        {t.all_pods_logs}
+                                    </a>
+                                </div>
+                                <PodsTable space=space.get_untracked() pods=d.pods.clone() />
+                            </section>
+                        })}
                         <section class="card">
                             <div class="card-head">
                                 <h2>{t.yaml}</h2>

@@ -77,7 +77,7 @@ pub fn attach(node: NodeRef<leptos::html::Div>, query: Memo<LogQuery>, view: Log
             let query = query.get();
             let Some(element) = node.get() else { return };
             element.set_inner_html("");
-            logs.borrow_mut().reset(!query.app.is_empty());
+            logs.borrow_mut().reset(query.is_multi_pod());
             view.count.set(0);
             view.sources.set(Vec::new());
             spawn_local(connect(logs.clone(), query, view, t));
@@ -321,7 +321,7 @@ async fn connect(
             }
             Ok(LogOutput::Event(LogEvent::Failed { error })) => {
                 end = Some(LogState::Failed(t.error(&error)));
-                if query.app.is_empty() {
+                if !query.is_multi_pod() {
                     break;
                 }
             }

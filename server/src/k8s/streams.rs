@@ -14,7 +14,7 @@ use futures::SinkExt;
 use futures::channel::mpsc;
 use futures::{AsyncBufRead, Stream, StreamExt};
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
-use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::core::v1::{Pod, Service};
 use kube::api::{Api, AttachParams, AttachedProcess, LogParams, TerminalSize};
 use kube::runtime::watcher;
 use std::collections::BTreeMap;
@@ -165,6 +165,16 @@ impl KubeCluster {
         Ok(Box::pin(stream))
     }
 
+    /// The label selector of a Service (None: it selects no pods).
+    pub async fn service_selector(&self, space: &str, name: &str) -> Result<String, ApiError> {
+        let services: Api<Service> = self.namespaced(space);
+        let service = services.get(name).await.map_err(map_error)?;
+        selector_of_service(&service).ok_or_else(|| ApiError::Invalid {
+            message: format!("Service {name} selects no pods"),
+            causes: Vec::new(),
+        })
+    }
+
     /// The label selector of an app's workload (Deployment or StatefulSet).
     pub async fn app_selector(&self, space: &str, app: &str) -> Result<String, ApiError> {
         let deployments: Api<Deployment> = self.namespaced(space);
@@ -221,6 +231,18 @@ impl KubeCluster {
             futures::stream::iter(changes)
         })
     }
+}
+
+/// `k=v,k=v` of a Service's selector, if it has one.
+pub fn selector_of_service(service: &Service) -> Option<String> {
+    let selector = service.spec.as_ref()?.selector.as_ref()?;
+    (!selector.is_empty()).then(|| {
+        selector
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    })
 }
 
 /// A pod whose containers have started (so their logs can be read).
