@@ -238,6 +238,23 @@ test('the pod page: containers, events, YAML and links to terminal and logs', as
   await page.close();
 });
 
+test('embedded pages show one thing, without the header and tabs', async () => {
+  const page = await openPage(browser);
+  for (const [path, marker] of [
+    [`/embed/spaces/${ns}/services`, '#services-table, .empty-state'],
+    [`/embed/spaces/${ns}/apps/chatty/logs`, '#log-lines'],
+    [`/embed/spaces/${ns}/pods/ticker/logs/ticker`, '#log-lines'],
+  ]) {
+    await page.goto(`${BASE}${path}`);
+    await hydrated(page);
+    await page.waitForSelector(marker, { timeout: 15_000 });
+    assert.equal(await page.locator('header.topbar').count(), 0, path);
+    assert.equal(await page.locator('.tabs, #section-apps').count(), 0, path);
+  }
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
 test('embedding: an allowed origin frames the terminal and hears from it; another origin is refused', async () => {
   for (const [origin, allowed] of [[ALLOWED_PARENT, true], [OTHER_PARENT, false]]) {
     const response = await fetch(`${BASE}/embed/spaces/${ns}/pods/box/terminal/box`);
