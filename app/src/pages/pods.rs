@@ -301,7 +301,7 @@ pub fn TerminalPage() -> impl IntoView {
                         on:input=move |ev| command.set(event_target_value(&ev)) />
                 </label>
                 <button id="terminal-connect" class="btn" type="submit">{t.connect}</button>
-                <a class="btn btn-ghost" href=move || format!("/spaces/{}/pods/{}/logs/{}", space.get(), pod.get(), container.get())>{t.logs}</a>
+                <a class="btn" href=move || format!("/spaces/{}/pods/{}/logs/{}", space.get(), pod.get(), container.get())>{t.logs}</a>
             </form>
         }
     });
@@ -531,7 +531,7 @@ pub fn LogsPage() -> impl IntoView {
                 <span id="log-matches" class="muted" data-count=move || view_state.matches.get().to_string()>
                     {move || (!view_state.search.get().is_empty()).then(|| (t.matches)(view_state.matches.get()))}
                 </span>
-                <a id="log-download" class="btn btn-ghost" href=download download="">{t.download}</a>
+                <a id="log-download" class="btn" href=download download="">{t.download}</a>
             </div>
             <div class="log-meta">
                 <span id="log-status" data-state=move || view_state.state.with(LogState::name) role="status">{status}</span>
