@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use wharf_spec::stream::{
-    ExecQuery, Frame, LogControl, LogEvent, LogOutput, LogQuery, Tail, TerminalEvent,
-    TerminalInput, TerminalOutput,
+    ExecQuery, Frame, LogControl, LogEvent, LogOutput, LogQuery, Tail, TerminalControl,
+    TerminalEvent, TerminalInput, TerminalOutput,
 };
 
 const NS: &str = "wharf-bench";
@@ -152,9 +152,15 @@ async fn open_terminal(port: u16) -> Socket {
         command: String::new(),
     };
     let mut socket = open(port, "/ws/terminal", &query.to_query()).await;
+    // As the browser does: the size first (a 0×0 terminal confuses line editing).
+    let size = TerminalInput::Control(TerminalControl::Resize {
+        cols: 120,
+        rows: 40,
+    });
+    socket.send(message(size.encode())).await.unwrap();
     // Until the prompt: the shell is reading.
     let mut seen = Vec::new();
-    while !seen.ends_with(b"# ") {
+    while !String::from_utf8_lossy(&seen).contains("# ") {
         let message = match socket.next().await {
             Some(Ok(message)) => message,
             Some(Err(e)) => panic!("terminal socket: {e}"),
@@ -224,7 +230,7 @@ fn kubectl_round_trip() -> (Duration, Duration) {
     let mut stdout = child.stdout.take().unwrap();
     let mut buffer = [0u8; 4096];
     let mut seen = Vec::new();
-    while !seen.ends_with(b"# ") {
+    while !String::from_utf8_lossy(&seen).contains("# ") {
         let n = stdout.read(&mut buffer).unwrap();
         assert!(n > 0, "kubectl exec ended");
         seen.extend_from_slice(&buffer[..n]);
@@ -325,19 +331,25 @@ async fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench -- --list`
     }
+    eprintln!("setting up pods in {NS}");
     set_up();
     let port = 3390;
     let mut server = start_server(port);
     let pid = server.id();
 
+    eprintln!("wharf-server {pid} on port {port}; warming up");
     // Warm up both paths once (TLS sessions, kubelet exec setup).
     let _ = open_terminal(port).await;
+    eprintln!("round trips through Wharf");
     let (wharf_median, wharf_p95) = wharf_round_trip(port).await;
+    eprintln!("round trips through kubectl");
     let (kubectl_median, kubectl_p95) = kubectl_round_trip();
+    eprintln!("log throughput");
 
     let kubectl_rate = kubectl_throughput();
     let wharf_rate = wharf_throughput(port).await;
 
+    eprintln!("50 terminals and 100 log streams");
     let idle_kib = memory_kib(pid, "VmRSS:");
     let mut terminals = Vec::new();
     for _ in 0..50 {
