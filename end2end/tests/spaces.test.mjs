@@ -183,7 +183,8 @@ test('server functions answer with the error status, and refuse cross-site write
   const crossSite = await post(`${BASE}/api/create_space`, 'name=csrf-test&description=', { origin: 'http://evil.example' });
   assert.equal(crossSite.status, 403);
   assert.equal(namespaceExists('csrf-test'), false);
-  const page = await fetch(`${BASE}/spaces/default/services`);
+  // The restricted server is started without embedding origins: only Wharf may frame it.
+  const page = await fetch(`${RESTRICTED_BASE}/spaces/dev/services`);
   assert.equal(page.headers.get('content-security-policy'), "frame-ancestors 'self'");
   assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
 });
