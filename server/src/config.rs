@@ -41,13 +41,15 @@ pub struct Args {
     #[arg(long, env = "WHARF_AUTH", value_enum, default_value_t = AuthMode::Local)]
     pub auth: AuthMode,
 
-    /// Multi-user: a session ends after this many minutes without a request.
-    #[arg(long, env = "WHARF_SESSION_IDLE_MINUTES", default_value_t = 30)]
-    pub session_idle_minutes: u64,
+    /// Multi-user: a session ends after this many seconds without a request
+    /// (default 30 minutes).
+    #[arg(long, env = "WHARF_SESSION_IDLE_SECONDS", default_value_t = 1800)]
+    pub session_idle_seconds: u64,
 
-    /// Multi-user: a session ends this many hours after sign-in, used or not.
-    #[arg(long, env = "WHARF_SESSION_MAX_HOURS", default_value_t = 12)]
-    pub session_max_hours: u64,
+    /// Multi-user: a session ends this many seconds after sign-in, used or
+    /// not (default 12 hours).
+    #[arg(long, env = "WHARF_SESSION_MAX_SECONDS", default_value_t = 43200)]
+    pub session_max_seconds: u64,
 
     /// Mark the session cookie `Secure` (set it when users reach Wharf over
     /// HTTPS, e.g. behind a TLS-terminating proxy).

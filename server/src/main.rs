@@ -40,8 +40,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             let address = ClusterAddress::from_config(load_config(&args.connection()).await?);
             Arc::new(MultiUserSessions::new(
                 address,
-                Duration::from_secs(args.session_idle_minutes * 60),
-                Duration::from_secs(args.session_max_hours * 3600),
+                Duration::from_secs(args.session_idle_seconds),
+                Duration::from_secs(args.session_max_seconds),
                 args.cookie_secure,
             ))
         }

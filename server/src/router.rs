@@ -110,7 +110,10 @@ async fn sign_in_first(
     ]
     .iter()
     .any(|p| path.starts_with(p));
-    if request.method() == Method::GET && !open && !sessions.is_signed_in(request.headers()) {
+    if matches!(*request.method(), Method::GET | Method::HEAD)
+        && !open
+        && !sessions.is_signed_in(request.headers())
+    {
         let back = request
             .uri()
             .path_and_query()

@@ -59,7 +59,7 @@ pub fn SignInPage() -> impl IntoView {
                 </div>
             })}
             <form method="post" action="/auth/sign-in" id="sign-in-form">
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <label class="field">
                     <span>{t.bearer_token}</span>
                     <textarea id="sign-in-token" name="token" class="input mono" rows="3" autocomplete="off" spellcheck="false"></textarea>

@@ -239,7 +239,8 @@ fn base64_encode(bytes: &[u8]) -> String {
 
 /// The user's name: SelfSubjectReview where the cluster has it (1.28+);
 /// else a service-account token's subject (the cluster has just accepted
-/// the token, so its claim is what the cluster believes); else "?".
+/// the token, so its claim is what the cluster believes); else the name the
+/// apiserver puts in a refusal (`User "dev" cannot list …`); else "?".
 async fn who_am_i(client: &Client, credential: &Credential) -> String {
     let reviews: Api<SelfSubjectReview> = Api::all(client.clone());
     if let Ok(review) = reviews
@@ -252,10 +253,28 @@ async fn who_am_i(client: &Client, credential: &Credential) -> String {
     {
         return name;
     }
-    match credential {
-        Credential::Token(token) => jwt_subject(token).unwrap_or_else(|| "?".into()),
-        Credential::ClientCertificate { .. } => "?".into(),
+    if let Credential::Token(token) = credential
+        && let Some(subject) = jwt_subject(token)
+    {
+        return subject;
     }
+    let secrets: Api<k8s_openapi::api::core::v1::Secret> =
+        Api::namespaced(client.clone(), "kube-system");
+    match secrets
+        .list(&kube::api::ListParams::default().limit(1))
+        .await
+    {
+        Err(kube::Error::Api(status)) => {
+            user_in_refusal(&status.message).unwrap_or_else(|| "?".into())
+        }
+        _ => "?".into(),
+    }
+}
+
+/// `dev` from `secrets is forbidden: User "dev" cannot list resource …`.
+fn user_in_refusal(message: &str) -> Option<String> {
+    let after = message.split_once("User \"")?.1;
+    Some(after.split_once('"')?.0.to_string())
 }
 
 /// The `sub` claim of a JWT, without checking its signature (display only).
@@ -347,5 +366,10 @@ mod tests {
             Some("system:serviceaccount:dev:default")
         );
         assert_eq!(jwt_subject("opaque-token"), None);
+        assert_eq!(
+            user_in_refusal(r#"secrets is forbidden: User "dev" cannot list resource "secrets""#)
+                .as_deref(),
+            Some("dev")
+        );
     }
 }
