@@ -4,7 +4,7 @@
 //! - keystroke round-trip: send one character to a shell's terminal and wait
 //!   for its echo, through Wharf's websocket vs `kubectl exec -it` (under
 //!   `script`, which gives kubectl the terminal it wants);
-//! - log throughput: read a container's 400,000-line log, following, through
+//! - log throughput: read a container's 150,000-line log, following, through
 //!   Wharf's websocket vs `kubectl logs -f`;
 //! - the server's memory with 50 terminals and 100 log streams open.
 //!
@@ -20,12 +20,14 @@ use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use wharf_spec::stream::{
-    ExecQuery, Frame, LogControl, LogEvent, LogOutput, LogQuery, Tail, TerminalEvent,
-    TerminalInput, TerminalOutput,
+    ExecQuery, Frame, LogControl, LogEvent, LogOutput, LogQuery, Tail, TerminalControl,
+    TerminalEvent, TerminalInput, TerminalOutput,
 };
 
 const NS: &str = "wharf-bench";
-const FLOOD_LINES: usize = 400_000;
+// Under the kubelet's 10 MiB log rotation (about 57 bytes a line with its
+// CRI prefix), so `logs` still has every line.
+const FLOOD_LINES: usize = 150_000;
 const ROUND_TRIPS: usize = 200;
 
 fn kubeconfig() -> String {
@@ -150,16 +152,30 @@ async fn open_terminal(port: u16) -> Socket {
         command: String::new(),
     };
     let mut socket = open(port, "/ws/terminal", &query.to_query()).await;
+    // As the browser does: the size first (a 0×0 terminal confuses line editing).
+    let size = TerminalInput::Control(TerminalControl::Resize {
+        cols: 120,
+        rows: 40,
+    });
+    socket.send(message(size.encode())).await.unwrap();
     // Until the prompt: the shell is reading.
     let mut seen = Vec::new();
-    while !seen.ends_with(b"# ") {
-        match socket.next().await.and_then(|m| m.ok()).and_then(frame) {
-            Some(f) => match TerminalOutput::decode(f) {
-                Ok(TerminalOutput::Output(bytes)) => seen.extend(bytes),
-                Ok(TerminalOutput::Event(TerminalEvent::Failed { error })) => panic!("{error}"),
-                _ => {}
-            },
-            None => panic!("terminal closed"),
+    while !String::from_utf8_lossy(&seen).contains("# ") {
+        let message = match socket.next().await {
+            Some(Ok(message)) => message,
+            Some(Err(e)) => panic!("terminal socket: {e}"),
+            None => panic!("terminal closed after {:?}", String::from_utf8_lossy(&seen)),
+        };
+        match frame(message).map(TerminalOutput::decode) {
+            Some(Ok(TerminalOutput::Output(bytes))) => seen.extend(bytes),
+            Some(Ok(TerminalOutput::Event(TerminalEvent::Failed { error }))) => panic!("{error}"),
+            Some(Ok(TerminalOutput::Event(TerminalEvent::Exited { code }))) => {
+                panic!(
+                    "the shell exited ({code:?}) after {:?}",
+                    String::from_utf8_lossy(&seen)
+                )
+            }
+            _ => {}
         }
     }
     socket
@@ -214,7 +230,7 @@ fn kubectl_round_trip() -> (Duration, Duration) {
     let mut stdout = child.stdout.take().unwrap();
     let mut buffer = [0u8; 4096];
     let mut seen = Vec::new();
-    while !seen.ends_with(b"# ") {
+    while !String::from_utf8_lossy(&seen).contains("# ") {
         let n = stdout.read(&mut buffer).unwrap();
         assert!(n > 0, "kubectl exec ended");
         seen.extend_from_slice(&buffer[..n]);
@@ -315,19 +331,25 @@ async fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench -- --list`
     }
+    eprintln!("setting up pods in {NS}");
     set_up();
     let port = 3390;
     let mut server = start_server(port);
     let pid = server.id();
 
+    eprintln!("wharf-server {pid} on port {port}; warming up");
     // Warm up both paths once (TLS sessions, kubelet exec setup).
     let _ = open_terminal(port).await;
+    eprintln!("round trips through Wharf");
     let (wharf_median, wharf_p95) = wharf_round_trip(port).await;
+    eprintln!("round trips through kubectl");
     let (kubectl_median, kubectl_p95) = kubectl_round_trip();
+    eprintln!("log throughput");
 
     let kubectl_rate = kubectl_throughput();
     let wharf_rate = wharf_throughput(port).await;
 
+    eprintln!("50 terminals and 100 log streams");
     let idle_kib = memory_kib(pid, "VmRSS:");
     let mut terminals = Vec::new();
     for _ in 0..50 {
@@ -342,15 +364,16 @@ async fn main() {
         )
         .await;
         // Until its first lines: the stream is open end to end.
-        while !matches!(
-            socket
+        loop {
+            let message = socket
                 .next()
                 .await
-                .and_then(|m| m.ok())
-                .and_then(frame)
-                .map(LogOutput::decode),
-            Some(Ok(LogOutput::Lines { .. }))
-        ) {}
+                .expect("log socket open")
+                .expect("log frame");
+            if let Some(Ok(LogOutput::Lines { .. })) = frame(message).map(LogOutput::decode) {
+                break;
+            }
+        }
         logs.push(socket);
     }
     let open_kib = memory_kib(pid, "VmRSS:");

@@ -16,7 +16,8 @@ use wharf_spec::stream::{
     TerminalEvent, TerminalInput, TerminalOutput,
 };
 
-const LINES: usize = 200_000;
+// Well under the kubelet's 10 MiB log rotation.
+const LINES: usize = 100_000;
 
 fn kubectl(args: &[&str]) -> String {
     let config = std::env::var("KUBE_LOCAL_ADMIN_KUBECONFIG")
