@@ -17,12 +17,14 @@ use futures::{SinkExt, StreamExt};
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use wharf_spec::stream::{
-    ExecQuery, Frame, LogControl, LogEvent, LogOutput, LogQuery, Tail, TerminalControl,
-    TerminalEvent, TerminalInput, TerminalOutput,
+    ExecQuery, LogControl, LogEvent, LogOutput, LogQuery, Tail, TerminalControl, TerminalEvent,
+    TerminalInput, TerminalOutput,
 };
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+use support::{Socket, frame, kubeconfig, kubectl, message, run_pods};
 
 const NS: &str = "wharf-bench";
 // Under the kubelet's 10 MiB log rotation (about 57 bytes a line with its
@@ -30,56 +32,21 @@ const NS: &str = "wharf-bench";
 const FLOOD_LINES: usize = 150_000;
 const ROUND_TRIPS: usize = 200;
 
-fn kubeconfig() -> String {
-    std::env::var("KUBE_LOCAL_ADMIN_KUBECONFIG")
-        .expect("KUBE_LOCAL_ADMIN_KUBECONFIG (source /tmp/local-kube/env)")
-}
-
-fn kubectl(args: &[&str]) -> String {
-    let out = Command::new("kubectl")
-        .args(args)
-        .env("KUBECONFIG", kubeconfig())
-        .output()
-        .expect("kubectl runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn set_up() {
     kubectl(&["create", "namespace", NS]);
-    let shell = "trap 'exit 0' TERM; while true; do sleep 1; done";
-    let flood = format!(
-        "trap 'exit 0' TERM; seq 1 {FLOOD_LINES} | sed 's/^/flood line /'; while true; do sleep 1; done"
-    );
-    let ticker = "trap 'exit 0' TERM; i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done";
-    for (name, script) in [
-        ("shell", shell),
-        ("flood", flood.as_str()),
-        ("ticker", ticker),
-    ] {
-        kubectl(&[
-            "-n",
-            NS,
-            "run",
-            name,
-            "--image=busybox:1.35",
-            "--restart=Never",
-            "--command",
-            "--",
-            "sh",
-            "-c",
-            script,
-        ]);
-    }
-    kubectl(&[
-        "-n",
+    let flood =
+        format!("seq 1 {FLOOD_LINES} | sed 's/^/flood line /'; while true; do sleep 1; done");
+    run_pods(
         NS,
-        "wait",
-        "--for=condition=Ready",
-        "pod/shell",
-        "pod/flood",
-        "pod/ticker",
-        "--timeout=120s",
-    ]);
+        &[
+            ("shell", "while true; do sleep 1; done"),
+            ("flood", &flood),
+            (
+                "ticker",
+                "i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done",
+            ),
+        ],
+    );
     // The flood is written once; wait until all of it is in the log.
     let deadline = Instant::now() + Duration::from_secs(120);
     while !kubectl(&["-n", NS, "logs", "flood", "--tail=1"])
@@ -112,36 +79,12 @@ fn start_server(port: u16) -> Child {
     child
 }
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
 async fn open(port: u16, path: &str, query: &str) -> Socket {
-    let mut request = format!("ws://127.0.0.1:{port}{path}?{query}")
-        .into_client_request()
-        .unwrap();
-    request.headers_mut().insert(
-        "origin",
-        format!("http://127.0.0.1:{port}").parse().unwrap(),
-    );
-    tokio_tungstenite::connect_async(request)
+    let host = format!("127.0.0.1:{port}");
+    let origin = format!("http://{host}");
+    support::open(&host, path, query, Some(&origin))
         .await
         .expect("socket opens")
-        .0
-}
-
-fn frame(message: Message) -> Option<Frame> {
-    match message {
-        Message::Text(t) => Some(Frame::Text(t.to_string())),
-        Message::Binary(b) => Some(Frame::Binary(b.to_vec())),
-        _ => None,
-    }
-}
-
-fn message(frame: Frame) -> Message {
-    match frame {
-        Frame::Text(t) => Message::Text(t.into()),
-        Frame::Binary(b) => Message::Binary(b.into()),
-    }
 }
 
 async fn open_terminal(port: u16) -> Socket {

@@ -5,30 +5,20 @@
 
 use futures::{SinkExt, StreamExt};
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use wharf_server::k8s::{ConnectionSource, LocalSessions, connect};
 use wharf_spec::stream::{
-    ExecQuery, Frame, LOG_WINDOW_BYTES, LogControl, LogEvent, LogOutput, LogQuery, Tail,
-    TerminalEvent, TerminalInput, TerminalOutput,
+    ExecQuery, LOG_WINDOW_BYTES, LogControl, LogEvent, LogOutput, LogQuery, Tail, TerminalEvent,
+    TerminalInput, TerminalOutput,
 };
 
-// Well under the kubelet's 10 MiB log rotation.
-const LINES: usize = 100_000;
+mod support;
+use support::{frame, kubectl, message, open, run_pods};
 
-fn kubectl(args: &[&str]) -> String {
-    let config = std::env::var("KUBE_LOCAL_ADMIN_KUBECONFIG")
-        .expect("KUBE_LOCAL_ADMIN_KUBECONFIG (needs the local cluster: bash end2end/test.sh)");
-    let out = Command::new("kubectl")
-        .args(args)
-        .env("KUBECONFIG", config)
-        .output()
-        .expect("kubectl runs");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+// About 1.9 MB: more than the 1 MiB flow-control window, well under the
+// kubelet's 10 MiB log rotation.
+const LINES: usize = 100_000;
 
 /// Serves the socket routes as the admin; returns the address.
 async fn serve() -> std::net::SocketAddr {
@@ -60,78 +50,19 @@ fn space_with_pods() -> Space {
         .subsec_nanos();
     let ns = format!("it-streams-{nanos:x}");
     kubectl(&["create", "namespace", &ns]);
-    let flood =
-        format!("trap 'exit 0' TERM; seq 1 {LINES} | sed 's/^/n /'; while true; do sleep 1; done");
-    for (name, script) in [
-        ("flood", flood.as_str()),
-        ("box", "trap 'exit 0' TERM; while true; do sleep 1; done"),
-    ] {
-        kubectl(&[
-            "-n",
-            &ns,
-            "run",
-            name,
-            "--image=busybox:1.35",
-            "--restart=Never",
-            "--command",
-            "--",
-            "sh",
-            "-c",
-            script,
-        ]);
-    }
-    kubectl(&[
-        "-n",
+    let flood = format!("seq 1 {LINES} | sed 's/^/line number /'; while true; do sleep 1; done");
+    run_pods(
         &ns,
-        "wait",
-        "--for=condition=Ready",
-        "pod/flood",
-        "pod/box",
-        "--timeout=120s",
-    ]);
+        &[("flood", &flood), ("box", "while true; do sleep 1; done")],
+    );
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !kubectl(&["-n", &ns, "logs", "flood", "--tail=1"]).contains(&format!("n {LINES}")) {
+    while !kubectl(&["-n", &ns, "logs", "flood", "--tail=1"])
+        .contains(&format!("line number {LINES}"))
+    {
         assert!(Instant::now() < deadline, "the flood did not finish");
         std::thread::sleep(Duration::from_millis(250));
     }
     Space(ns)
-}
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn open(
-    addr: std::net::SocketAddr,
-    path: &str,
-    query: &str,
-    origin: Option<&str>,
-) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
-    let mut request = format!("ws://{addr}{path}?{query}")
-        .into_client_request()
-        .unwrap();
-    if let Some(origin) = origin {
-        request
-            .headers_mut()
-            .insert("origin", origin.parse().unwrap());
-    }
-    tokio_tungstenite::connect_async(request)
-        .await
-        .map(|(s, _)| s)
-}
-
-fn frame(message: Message) -> Option<Frame> {
-    match message {
-        Message::Text(t) => Some(Frame::Text(t.to_string())),
-        Message::Binary(b) => Some(Frame::Binary(b.to_vec())),
-        _ => None,
-    }
-}
-
-fn message(frame: Frame) -> Message {
-    match frame {
-        Frame::Text(t) => Message::Text(t.into()),
-        Frame::Binary(b) => Message::Binary(b.into()),
-    }
 }
 
 #[tokio::test]
@@ -149,13 +80,18 @@ async fn logs_are_flow_controlled_and_complete() {
     };
     // No Origin (not a page) or another site's: refused before any call.
     for bad in [None, Some("http://evil.example")] {
-        let refused = open(addr, "/ws/logs", &query.to_query(), bad).await;
+        let refused = open(&addr.to_string(), "/ws/logs", &query.to_query(), bad).await;
         assert!(refused.is_err(), "{bad:?} was let in");
     }
 
-    let mut socket = open(addr, "/ws/logs", &query.to_query(), Some(&origin))
-        .await
-        .unwrap();
+    let mut socket = open(
+        &addr.to_string(),
+        "/ws/logs",
+        &query.to_query(),
+        Some(&origin),
+    )
+    .await
+    .unwrap();
     // A browser that does not acknowledge gets one window, then nothing.
     let mut unacked = 0u64;
     let mut text = Vec::new();
@@ -202,7 +138,7 @@ async fn logs_are_flow_controlled_and_complete() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), LINES);
     for (i, line) in lines.iter().enumerate() {
-        assert_eq!(*line, format!("n {}", i + 1));
+        assert_eq!(*line, format!("line number {}", i + 1));
     }
 }
 
@@ -218,7 +154,7 @@ async fn a_terminal_echoes_and_its_shell_ends_with_the_socket() {
         command: String::new(),
     };
     let mut socket = open(
-        addr,
+        &addr.to_string(),
         "/ws/terminal",
         &query.to_query(),
         Some(&format!("http://{addr}")),
