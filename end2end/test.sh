@@ -10,12 +10,14 @@ cd "$ROOT"
 T0=$SECONDS
 ADMIN_LISTEN=127.0.0.1:3100
 RESTRICTED_LISTEN=127.0.0.1:3101
+MULTI_LISTEN=127.0.0.1:3102
 OWN_CLUSTER=0
 
 cleanup() {
   local rc=$?
   stop_server 3100 || true
   stop_server 3101 || true
+  stop_server 3102 || true
   if [ $OWN_CLUSTER = 1 ]; then
     step "local cluster: down"
     KUBE_LOCAL_SAVE_LOGS=$ROOT/target/kube-logs bash "$ROOT/end2end/cluster/down.sh" >/dev/null || true
@@ -55,8 +57,20 @@ step "start Wharf twice: as the admin, and as the restricted user dev"
 EMBED_PARENT=http://127.0.0.1:3190
 WHARF_EMBED_ORIGINS=$EMBED_PARENT start_server $ADMIN_LISTEN "$KUBE_LOCAL_ADMIN_KUBECONFIG"
 start_server $RESTRICTED_LISTEN "$KUBE_LOCAL_RESTRICTED_KUBECONFIG"
+step "and a third in multi-user mode (users sign in; sessions end 20 s after sign-in, for the test)"
+WHARF_AUTH=multi-user WHARF_SESSION_MAX_SECONDS=20 start_server $MULTI_LISTEN "$KUBE_LOCAL_ADMIN_KUBECONFIG"
 
 step "browser tests (Chromium, playwright-core)"
 (cd end2end && WHARF_URL=http://$ADMIN_LISTEN WHARF_RESTRICTED_URL=http://$RESTRICTED_LISTEN WHARF_EMBED_PARENT=$EMBED_PARENT \
+  WHARF_MULTI_URL=http://$MULTI_LISTEN \
   node --test --test-concurrency=1 tests/)
 echo "screenshots: end2end/artifacts/"
+
+step "no credential in any server log"
+for kc in "$KUBE_LOCAL_ADMIN_KUBECONFIG" "$KUBE_LOCAL_RESTRICTED_KUBECONFIG"; do
+  token=$(awk '/token:/{print $2; exit}' "$kc")
+  if [ -n "$token" ] && grep -qF "$token" "$WHARF_STATE"/server-310*.log; then
+    die "a token from $kc appears in a server log"
+  fi
+done
+echo "ok: $(cat "$WHARF_STATE"/server-310*.log | wc -l) log lines, no token"

@@ -324,6 +324,12 @@ pub async fn list_apps(space: String) -> Result<Vec<AppRow>, AppError> {
     respond(async { cluster()?.list_apps(&space).await }.await)
 }
 
+/// Who is signed in (None in local mode: the operator's kubeconfig).
+#[server(endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<String>, AppError> {
+    Ok(crate::backend::current_user())
+}
+
 #[server(endpoint = "pod_detail")]
 pub async fn get_pod(space: String, pod: String) -> Result<PodDetail, AppError> {
     respond(async { cluster()?.pod_detail(&space, &pod).await }.await)

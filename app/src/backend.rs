@@ -183,6 +183,18 @@ pub trait Apps: Send + Sync {
 /// Finds the session of a request and its cluster client.
 pub trait Sessions: Send + Sync {
     fn cluster_for(&self, request: &http::request::Parts) -> Result<Arc<dyn Cluster>, ApiError>;
+
+    /// Who is signed in (multi-user mode); None in local mode.
+    fn user(&self, _request: &http::request::Parts) -> Option<String> {
+        None
+    }
+}
+
+/// The signed-in user of the current request, if any.
+pub fn current_user() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    let sessions = use_context::<SessionsContext>()?;
+    sessions.0.user(&parts)
 }
 
 /// The context value the server provides to every request.

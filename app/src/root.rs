@@ -1,8 +1,9 @@
+use crate::components::use_texts;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::pages::{
     AppDetailPage, AppList, AppUpgradePage, AppWizardPage, CreateFromYamlPage, Home, LogsPage,
     NotFound, PodPage, ServiceCreatePage, ServiceDetailPage, ServiceEditPage, ServiceList,
-    SpaceLayout, TerminalPage,
+    SignInPage, SpaceLayout, TerminalPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header />
             <Routes fallback=NotFound>
+                <Route path=path!("sign-in") view=SignInPage />
                 <ParentRoute path=path!("") view=SpaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=Home ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
@@ -129,6 +131,27 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+/// Who is signed in, and sign-out (multi-user mode only).
+#[component]
+fn UserBadge() -> impl IntoView {
+    let t = use_texts();
+    // Blocking: the header is outside the routes, and the first response
+    // must already say who is signed in.
+    let user = Resource::new_blocking(|| (), |_| crate::api::current_user());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                user.await.ok().flatten().map(|name| view! {
+                    <span class="user" id="signed-in-user" title=(t.signed_in_as)(&name)>{name.clone()}</span>
+                    <form method="post" action="/auth/sign-out">
+                        <button id="sign-out" class="btn btn-ghost" type="submit">{t.sign_out}</button>
+                    </form>
+                })
+            })}
+        </Suspense>
     }
 }
 
@@ -180,6 +203,7 @@ fn Header() -> impl IntoView {
             </a>
             <span class="brand-tagline">{t.app_tagline}</span>
             <span class="spacer"></span>
+            <UserBadge />
             <button id="switch-language" class="btn btn-ghost" lang=lang.other().tag() on:click=switch_language>
                 {t.switch_language}
             </button>

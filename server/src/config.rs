@@ -5,6 +5,12 @@ use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthMode {
+    Local,
+    MultiUser,
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "wharf-server",
@@ -28,6 +34,27 @@ pub struct Args {
     /// Use the pod's service account (Wharf deployed in the cluster).
     #[arg(long, env = "WHARF_IN_CLUSTER", conflicts_with_all = ["kubeconfig", "context"])]
     pub in_cluster: bool,
+
+    /// `local`: everyone who reaches Wharf acts with its kubeconfig (bind to
+    /// loopback). `multi-user`: every user signs in with their own token or
+    /// kubeconfig; Wharf's own credentials are used for nothing a user asks.
+    #[arg(long, env = "WHARF_AUTH", value_enum, default_value_t = AuthMode::Local)]
+    pub auth: AuthMode,
+
+    /// Multi-user: a session ends after this many seconds without a request
+    /// (default 30 minutes).
+    #[arg(long, env = "WHARF_SESSION_IDLE_SECONDS", default_value_t = 1800)]
+    pub session_idle_seconds: u64,
+
+    /// Multi-user: a session ends this many seconds after sign-in, used or
+    /// not (default 12 hours).
+    #[arg(long, env = "WHARF_SESSION_MAX_SECONDS", default_value_t = 43200)]
+    pub session_max_seconds: u64,
+
+    /// Mark the session cookie `Secure` (set it when users reach Wharf over
+    /// HTTPS, e.g. behind a TLS-terminating proxy).
+    #[arg(long, env = "WHARF_COOKIE_SECURE")]
+    pub cookie_secure: bool,
 
     /// Origins allowed to show Wharf in a frame and to receive its
     /// `postMessage` reports, comma-separated (`https://portal.example.com`).

@@ -2,9 +2,12 @@ use clap::Parser;
 use leptos::config::get_configuration;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 use tracing_subscriber::EnvFilter;
-use wharf_server::config::Args;
-use wharf_server::k8s::{LocalSessions, connect};
+use wharf_server::auth::MultiUserSessions;
+use wharf_server::config::{Args, AuthMode};
+use wharf_server::k8s::credentials::ClusterAddress;
+use wharf_server::k8s::{LocalSessions, StreamSessions, connect, load_config};
 use wharf_server::router::{Settings, app_router};
 
 #[tokio::main]
@@ -29,8 +32,20 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     options.site_addr = args.listen;
     options.site_root = args.site_root.to_string_lossy().into_owned().into();
 
-    let client = connect(&args.connection()).await?;
-    let sessions = Arc::new(LocalSessions::new(client));
+    let sessions: Arc<dyn StreamSessions> = match args.auth {
+        AuthMode::Local => Arc::new(LocalSessions::new(connect(&args.connection()).await?)),
+        AuthMode::MultiUser => {
+            // Only the cluster's address and CA are kept from Wharf's own
+            // configuration; its credentials are dropped here.
+            let address = ClusterAddress::from_config(load_config(&args.connection()).await?);
+            Arc::new(MultiUserSessions::new(
+                address,
+                Duration::from_secs(args.session_idle_seconds),
+                Duration::from_secs(args.session_max_seconds),
+                args.cookie_secure,
+            ))
+        }
+    };
     let settings = Settings {
         embed_origins: args.embed_origins()?,
     };
@@ -38,16 +53,20 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let addr = listener.local_addr()?;
-    if !addr.ip().is_loopback() {
+    if !addr.ip().is_loopback() && args.auth == AuthMode::Local {
         tracing::warn!(
             "listening on {addr}, not on loopback: in local mode everyone who can reach this address acts with your kubeconfig's credentials"
         );
     }
     tracing::info!("Wharf is running at http://{addr}/");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    // The peer address is for the sign-in rate limit.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

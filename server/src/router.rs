@@ -4,9 +4,11 @@
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
+use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
@@ -63,7 +65,14 @@ pub fn app_router(
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
-        .merge(crate::sockets::routes(sessions))
+        .merge(crate::sockets::routes(sessions.clone()))
+        .merge(
+            Router::new()
+                .route("/auth/sign-in", post(crate::auth::sign_in))
+                .route("/auth/sign-out", post(crate::auth::sign_out))
+                .with_state(sessions.clone()),
+        )
+        .layer(middleware::from_fn_with_state(sessions, sign_in_first))
         .layer(middleware::from_fn(same_origin_writes))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -79,6 +88,41 @@ pub fn app_router(
             header::CONTENT_SECURITY_POLICY,
             csp,
         ))
+}
+
+/// In multi-user mode, a page asked for without a live session goes to the
+/// sign-in page (and comes back after). Server functions and sockets answer
+/// 401 themselves; static files and the sign-in page need no session.
+async fn sign_in_first(
+    State(sessions): State<Arc<dyn StreamSessions>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let open = [
+        "/pkg/",
+        "/api/",
+        "/ws/",
+        "/auth/",
+        "/sign-in",
+        "/download/",
+        "/favicon",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p));
+    if matches!(*request.method(), Method::GET | Method::HEAD)
+        && !open
+        && !sessions.is_signed_in(request.headers())
+    {
+        let back = request
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/");
+        let to = format!("/sign-in?next={}", wharf_spec::stream::percent_encode(back));
+        return axum::response::Redirect::to(&to).into_response();
+    }
+    next.run(request).await
 }
 
 /// Refuses a state-changing request whose `Origin` is not this server

@@ -137,6 +137,9 @@ impl FieldErrors {
 pub enum ApiError {
     /// 404: the object (or its space) does not exist.
     NotFound { kind: String, name: String },
+    /// 401 from Wharf itself: no session (never signed in, signed out, or
+    /// expired). The browser goes to the sign-in page.
+    Unauthenticated,
     /// 401/403: the signed-in user may not do this. `message` is the apiserver's.
     Forbidden { message: String },
     /// 409: the object changed since it was read.
@@ -159,6 +162,7 @@ impl ApiError {
     pub fn http_status(&self) -> u16 {
         match self {
             ApiError::NotFound { .. } => 404,
+            ApiError::Unauthenticated => 401,
             ApiError::Forbidden { .. } => 403,
             ApiError::Conflict { .. } => 409,
             ApiError::Invalid { .. } => 422,
@@ -209,6 +213,7 @@ impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ApiError::NotFound { kind, name } => write!(f, "{kind} {name} not found"),
+            ApiError::Unauthenticated => write!(f, "not signed in"),
             ApiError::Forbidden { message } => write!(f, "forbidden: {message}"),
             ApiError::Conflict { message } => write!(f, "conflict: {message}"),
             ApiError::Invalid { message, causes } => {

@@ -443,6 +443,23 @@ pub struct Texts {
     pub reason_oom: &'static str,
     pub reason_error: &'static str,
     pub reason_terminating: &'static str,
+    pub sign_in_empty: &'static str,
+    pub sign_in_unreadable: &'static str,
+    pub sign_in_programs: &'static str,
+    pub sign_in_files: &'static str,
+    pub sign_in_unsupported: &'static str,
+    pub sign_in_rejected: &'static str,
+    pub sign_in_unavailable: &'static str,
+    pub sign_in_too_many: &'static str,
+    pub err_unauthenticated: &'static str,
+    pub sign_in: &'static str,
+    pub sign_out: &'static str,
+    pub sign_in_title: &'static str,
+    pub sign_in_hint: &'static str,
+    pub bearer_token: &'static str,
+    pub kubeconfig: &'static str,
+    pub kubeconfig_file: &'static str,
+    pub signed_in_as: fn(&str) -> String,
 }
 
 impl Texts {
@@ -518,6 +535,7 @@ impl Texts {
         };
         match e {
             ApiError::NotFound { kind, name } => (self.err_not_found)(kind, name),
+            ApiError::Unauthenticated => self.err_unauthenticated.to_owned(),
             ApiError::Forbidden { message } => with(self.err_forbidden, message),
             ApiError::Conflict { message } => with(self.err_conflict, message),
             ApiError::Invalid { message, .. } => with(self.err_invalid, message),

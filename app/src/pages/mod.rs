@@ -5,6 +5,7 @@ mod apps;
 mod pods;
 mod service_form;
 mod services;
+mod sign_in;
 mod spaces;
 mod yaml;
 
@@ -16,6 +17,7 @@ pub use pods::{
 };
 pub use service_form::{ServiceCreatePage, ServiceEditPage};
 pub use services::{ServiceDetailPage, ServiceList};
+pub use sign_in::SignInPage;
 pub use spaces::{Home, SpaceLayout, SpacesResource};
 pub use yaml::CreateFromYamlPage;
 

@@ -35,6 +35,11 @@ pub enum ConnectError {
 }
 
 pub async fn connect(source: &ConnectionSource) -> Result<Client, ConnectError> {
+    Ok(Client::try_from(load_config(source).await?)?)
+}
+
+/// The configuration (cluster and credentials) a source describes.
+pub async fn load_config(source: &ConnectionSource) -> Result<Config, ConnectError> {
     let config = match source {
         ConnectionSource::Kubeconfig { path, context } => {
             let options = KubeConfigOptions {
@@ -50,7 +55,7 @@ pub async fn connect(source: &ConnectionSource) -> Result<Client, ConnectError> 
         }
         ConnectionSource::InCluster => Config::incluster()?,
     };
-    Ok(Client::try_from(config)?)
+    Ok(config)
 }
 
 /// Local mode: one operator, one session, the operator's credentials.
@@ -68,10 +73,20 @@ impl LocalSessions {
     }
 }
 
-/// What the socket relays need from a session: its cluster with the streams
-/// (exec, logs) that server functions do not have.
+/// What the server's own routes need from the sessions: the cluster with the
+/// streams (exec, logs) that server functions do not have, and sign-in.
 pub trait StreamSessions: Sessions {
     fn streams_for(&self, request: &http::request::Parts) -> Result<Arc<KubeCluster>, ApiError>;
+
+    /// Whether the request belongs to a live session (always, in local mode).
+    fn is_signed_in(&self, _headers: &http::HeaderMap) -> bool {
+        true
+    }
+
+    /// The multi-user session store, if this is multi-user mode.
+    fn multi_user(&self) -> Option<&crate::auth::MultiUserSessions> {
+        None
+    }
 }
 
 impl StreamSessions for LocalSessions {

@@ -7,12 +7,13 @@
 
 mod apps;
 mod connect;
+pub mod credentials;
 mod error;
 mod pods;
 pub mod streams;
 pub mod yaml;
 
-pub use connect::{ConnectionSource, LocalSessions, StreamSessions, connect};
+pub use connect::{ConnectionSource, LocalSessions, StreamSessions, connect, load_config};
 pub use error::map_error;
 
 use async_trait::async_trait;

@@ -1,0 +1,81 @@
+//! `/sign-in` (multi-user mode): a plain form posted to `/auth/sign-in`, so
+//! it works before (and without) the wasm. The credential goes to the server
+//! once; the browser keeps only the session cookie, which it cannot read.
+
+use crate::components::use_texts;
+use crate::i18n::Texts;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// What `/sign-in?error=…` means, in words.
+fn refusal_text(t: &Texts, code: &str) -> &'static str {
+    match code {
+        "empty" => t.sign_in_empty,
+        "unreadable" => t.sign_in_unreadable,
+        "programs" => t.sign_in_programs,
+        "files" => t.sign_in_files,
+        "unsupported" => t.sign_in_unsupported,
+        "rejected" => t.sign_in_rejected,
+        "too-many" => t.sign_in_too_many,
+        _ => t.sign_in_unavailable,
+    }
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let t = use_texts();
+    let query = use_query_map();
+    let error = move || query.with(|q| q.get("error"));
+    let next = move || query.with(|q| q.get("next")).unwrap_or_else(|| "/".into());
+    let kubeconfig = RwSignal::new(String::new());
+    let on_file = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            let input: web_sys::HtmlInputElement = event_target(&ev);
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            if file.size() > 64.0 * 1024.0 {
+                return;
+            }
+            leptos::task::spawn_local(async move {
+                if let Ok(value) = wasm_bindgen_futures::JsFuture::from(file.text()).await
+                    && let Some(s) = value.as_string()
+                {
+                    kubeconfig.set(s);
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = ev;
+    };
+    view! {
+        <section class="sign-in card">
+            <h1>{t.sign_in_title}</h1>
+            <p class="muted">{t.sign_in_hint}</p>
+            {move || error().map(|code| view! {
+                <div class="notice notice-error" role="alert" id="sign-in-error" data-code=code.clone()>
+                    {refusal_text(t, &code)}
+                </div>
+            })}
+            <form method="post" action="/auth/sign-in" id="sign-in-form">
+                <input type="hidden" name="next" value=next />
+                <label class="field">
+                    <span>{t.bearer_token}</span>
+                    <textarea id="sign-in-token" name="token" class="input mono" rows="3" autocomplete="off" spellcheck="false"></textarea>
+                </label>
+                <label class="field">
+                    <span>{t.kubeconfig}</span>
+                    <textarea id="sign-in-kubeconfig" name="kubeconfig" class="input mono" rows="6" spellcheck="false"
+                        prop:value=move || kubeconfig.get()
+                        on:input=move |ev| kubeconfig.set(event_target_value(&ev))></textarea>
+                </label>
+                <label class="field">
+                    <span>{t.kubeconfig_file}</span>
+                    <input id="sign-in-file" type="file" accept=".yaml,.yml,.conf,.config,text/*" on:change=on_file />
+                </label>
+                <button id="sign-in" class="btn btn-primary" type="submit">{t.sign_in}</button>
+            </form>
+        </section>
+    }
+}

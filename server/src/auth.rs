@@ -1,0 +1,280 @@
+//! Multi-user mode: sign-in, sessions and sign-out.
+//!
+//! A session is a random 256-bit id in an `HttpOnly`, `SameSite=Lax` cookie
+//! (`Secure` with `--cookie-secure`), mapped in this server's memory to the
+//! user's client. The browser never sees the credential again after posting
+//! it. Sessions end on sign-out (removed here, so the old cookie is worth
+//! nothing), after `idle` without a request, and `absolute` after sign-in.
+//! Several Wharf replicas would need sticky sessions (or a sealed cookie);
+//! see docs/threat-model.md.
+
+use crate::k8s::credentials::{
+    ClusterAddress, Credential, SignInRefusal, credential_from_kubeconfig,
+};
+use crate::k8s::{KubeCluster, StreamSessions};
+use axum::Form;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use wharf_app::backend::{Cluster, Sessions};
+use wharf_spec::ApiError;
+
+pub const SESSION_COOKIE: &str = "wharf_session";
+/// Sign-in attempts allowed per client address per minute.
+const ATTEMPTS_PER_MINUTE: u32 = 10;
+/// Largest kubeconfig or token accepted at sign-in.
+pub const MAX_CREDENTIAL_BYTES: usize = 64 * 1024;
+
+struct Session {
+    cluster: Arc<KubeCluster>,
+    user: String,
+    started: Instant,
+    last_used: Instant,
+}
+
+pub struct MultiUserSessions {
+    address: ClusterAddress,
+    sessions: Mutex<HashMap<String, Session>>,
+    attempts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    idle: Duration,
+    absolute: Duration,
+    secure_cookie: bool,
+}
+
+impl MultiUserSessions {
+    pub fn new(
+        address: ClusterAddress,
+        idle: Duration,
+        absolute: Duration,
+        secure_cookie: bool,
+    ) -> Self {
+        Self {
+            address,
+            sessions: Mutex::default(),
+            attempts: Mutex::default(),
+            idle,
+            absolute,
+            secure_cookie,
+        }
+    }
+
+    fn session_id(headers: &HeaderMap) -> Option<String> {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == SESSION_COOKIE)
+            .map(|(_, value)| value.to_string())
+    }
+
+    /// The live session of a request (its idle clock restarted), if any.
+    fn live(&self, headers: &HeaderMap) -> Option<(Arc<KubeCluster>, String)> {
+        let id = Self::session_id(headers)?;
+        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let session = sessions.get_mut(&id)?;
+        if now.duration_since(session.last_used) > self.idle
+            || now.duration_since(session.started) > self.absolute
+        {
+            sessions.remove(&id);
+            return None;
+        }
+        session.last_used = now;
+        Some((session.cluster.clone(), session.user.clone()))
+    }
+
+    fn allow_attempt(&self, from: IpAddr) -> bool {
+        let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let entry = attempts.entry(from).or_insert((now, 0));
+        if now.duration_since(entry.0) > Duration::from_secs(60) {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= ATTEMPTS_PER_MINUTE
+    }
+
+    fn cookie(&self, value: &str, max_age: Duration) -> HeaderValue {
+        let secure = if self.secure_cookie { "; Secure" } else { "" };
+        let cookie = format!(
+            "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            max_age.as_secs()
+        );
+        HeaderValue::from_str(&cookie).expect("cookie is ASCII")
+    }
+}
+
+fn new_session_id() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).expect("the OS has randomness");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Sessions for MultiUserSessions {
+    fn cluster_for(&self, request: &http::request::Parts) -> Result<Arc<dyn Cluster>, ApiError> {
+        self.live(&request.headers)
+            .map(|(cluster, _)| cluster as Arc<dyn Cluster>)
+            .ok_or(ApiError::Unauthenticated)
+    }
+
+    fn user(&self, request: &http::request::Parts) -> Option<String> {
+        self.live(&request.headers).map(|(_, user)| user)
+    }
+}
+
+impl StreamSessions for MultiUserSessions {
+    fn streams_for(&self, request: &http::request::Parts) -> Result<Arc<KubeCluster>, ApiError> {
+        self.live(&request.headers)
+            .map(|(cluster, _)| cluster)
+            .ok_or(ApiError::Unauthenticated)
+    }
+
+    fn is_signed_in(&self, headers: &HeaderMap) -> bool {
+        self.live(headers).is_some()
+    }
+
+    fn multi_user(&self) -> Option<&MultiUserSessions> {
+        Some(self)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    kubeconfig: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only a path on this site (`/spaces/x`), never `//evil.example`.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+fn back_to_sign_in(refusal: SignInRefusal, next: &str) -> Response {
+    let next = wharf_spec::stream::percent_encode(safe_next(next));
+    Redirect::to(&format!("/sign-in?error={}&next={next}", refusal.code())).into_response()
+}
+
+/// `POST /auth/sign-in` (a plain form post; works without JavaScript).
+pub async fn sign_in(
+    State(sessions): State<Arc<dyn StreamSessions>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let Some(store) = sessions.multi_user() else {
+        return (StatusCode::NOT_FOUND, "sign-in is off in local mode").into_response();
+    };
+    if !store.allow_attempt(peer.ip()) {
+        return back_to_sign_in(SignInRefusal::TooMany, &form.next);
+    }
+    let credential = if !form.token.trim().is_empty() {
+        Ok(Credential::Token(form.token.trim().to_string()))
+    } else if !form.kubeconfig.trim().is_empty() {
+        credential_from_kubeconfig(&form.kubeconfig)
+    } else {
+        Err(SignInRefusal::Empty)
+    };
+    let signed_in = match credential {
+        Ok(credential) => store.address.sign_in(&credential).await,
+        Err(refusal) => Err(refusal),
+    };
+    match signed_in {
+        Ok((cluster, user)) => {
+            tracing::info!(user, "signed in");
+            let id = new_session_id();
+            let now = Instant::now();
+            store
+                .sessions
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(
+                    id.clone(),
+                    Session {
+                        cluster: Arc::new(cluster),
+                        user,
+                        started: now,
+                        last_used: now,
+                    },
+                );
+            let mut response = Redirect::to(safe_next(&form.next)).into_response();
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, store.cookie(&id, store.absolute));
+            response
+        }
+        Err(refusal) => {
+            tracing::info!(from = %peer.ip(), reason = refusal.code(), "sign-in refused");
+            back_to_sign_in(refusal, &form.next)
+        }
+    }
+}
+
+/// `POST /auth/sign-out`: the session is gone from the server, the cookie
+/// from the browser.
+pub async fn sign_out(
+    State(sessions): State<Arc<dyn StreamSessions>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(store) = sessions.multi_user() else {
+        return Redirect::to("/").into_response();
+    };
+    if let Some(id) = MultiUserSessions::session_id(&headers) {
+        store
+            .sessions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id);
+    }
+    let mut response = Redirect::to("/sign-in").into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, store.cookie("", Duration::ZERO));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next("/spaces/dev/apps"), "/spaces/dev/apps");
+        assert_eq!(safe_next("//evil.example/x"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+
+    #[test]
+    fn session_ids_are_random_and_long() {
+        let (a, b) = (new_session_id(), new_session_id());
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("wharf_lang=zh-CN; wharf_session=abc123"),
+        );
+        assert_eq!(
+            MultiUserSessions::session_id(&headers).as_deref(),
+            Some("abc123")
+        );
+    }
+}
