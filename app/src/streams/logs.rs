@@ -5,12 +5,11 @@
 //! `wharf_spec::stream`). Lines are drawn as text nodes (ANSI colours as
 //! classes), never as HTML.
 
-use super::{socket_url, to_frame, to_message};
+use super::{Socket, open_socket, to_frame, to_message};
 use crate::pages::{LogState, LogView};
+use futures::StreamExt;
 use futures::channel::mpsc;
-use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::Message;
-use gloo_net::websocket::futures::WebSocket;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::RefCell;
@@ -25,7 +24,6 @@ use wharf_spec::stream::{LogControl, LogEvent, LogOutput, LogQuery};
 const FLUSH: Duration = Duration::from_millis(100);
 /// Lines kept on the page; older ones leave it (the download has them all).
 const MAX_LINES: usize = 100_000;
-const KEEPALIVE: Duration = Duration::from_secs(30);
 
 struct Line {
     source: u32,
@@ -246,28 +244,16 @@ async fn connect(
 ) {
     let generation = logs.borrow().generation;
     let _ = view.state.try_set(LogState::Connecting);
-    let Ok(socket) = WebSocket::open(&socket_url("/ws/logs", &query.to_query())) else {
+    let Some(Socket {
+        outbox,
+        mut read,
+        keepalive,
+    }) = open_socket("/ws/logs", &query.to_query(), LogControl::Ping.encode())
+    else {
         let _ = view.state.try_set(LogState::Dropped);
         return;
     };
-    let (mut write, mut read) = socket.split();
-    let (outbox, mut outgoing) = mpsc::unbounded::<Message>();
-    logs.borrow_mut().outbox = Some(outbox.clone());
-    spawn_local(async move {
-        while let Some(message) = outgoing.next().await {
-            if write.send(message).await.is_err() {
-                break;
-            }
-        }
-        let _ = write.close().await;
-    });
-    let keepalive = set_interval_with_handle(
-        move || {
-            let _ = outbox.unbounded_send(to_message(LogControl::Ping.encode()));
-        },
-        KEEPALIVE,
-    )
-    .ok();
+    logs.borrow_mut().outbox = Some(outbox);
     let mut end = None;
     while let Some(message) = read.next().await {
         let Ok(message) = message else { break };
@@ -328,9 +314,7 @@ async fn connect(
             Ok(LogOutput::Event(LogEvent::Pong)) | Err(_) => {}
         }
     }
-    if let Some(keepalive) = keepalive {
-        keepalive.clear();
-    }
+    drop(keepalive);
     if logs.borrow().generation != generation {
         return;
     }

@@ -6,8 +6,69 @@ pub mod embed;
 pub mod logs;
 pub mod terminal;
 
+use futures::channel::mpsc;
+use futures::stream::SplitStream;
+use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::Message;
+use gloo_net::websocket::futures::WebSocket;
+use leptos::prelude::{IntervalHandle, set_interval_with_handle};
+use leptos::task::spawn_local;
+use std::time::Duration;
 use wharf_spec::stream::Frame;
+
+/// Browser → Wharf keepalive: proxies that drop idle sockets see traffic.
+const KEEPALIVE: Duration = Duration::from_secs(30);
+
+/// One open socket to Wharf, as both pages use it.
+pub(crate) struct Socket {
+    /// Frames to send. A writer task drains it in order and closes the
+    /// socket once every sender is gone.
+    pub outbox: mpsc::UnboundedSender<Message>,
+    /// What Wharf sends.
+    pub read: SplitStream<WebSocket>,
+    /// Sends the page's ping every [`KEEPALIVE`]; stopped when dropped.
+    pub keepalive: Keepalive,
+}
+
+/// Stops the keepalive pings when dropped.
+pub(crate) struct Keepalive(Option<IntervalHandle>);
+
+impl Drop for Keepalive {
+    fn drop(&mut self) {
+        if let Some(handle) = self.0.take() {
+            handle.clear();
+        }
+    }
+}
+
+/// Opens `path?query` on Wharf's own origin; `None` when the browser
+/// refuses to open it at all (a refusal by Wharf arrives as a close).
+pub(crate) fn open_socket(path: &str, query: &str, ping: Frame) -> Option<Socket> {
+    let socket = WebSocket::open(&socket_url(path, query)).ok()?;
+    let (mut write, read) = socket.split();
+    let (outbox, mut outgoing) = mpsc::unbounded::<Message>();
+    spawn_local(async move {
+        while let Some(message) = outgoing.next().await {
+            if write.send(message).await.is_err() {
+                break;
+            }
+        }
+        let _ = write.close().await;
+    });
+    let pinger = outbox.clone();
+    let keepalive = set_interval_with_handle(
+        move || {
+            let _ = pinger.unbounded_send(to_message(ping.clone()));
+        },
+        KEEPALIVE,
+    )
+    .ok();
+    Some(Socket {
+        outbox,
+        read,
+        keepalive: Keepalive(keepalive),
+    })
+}
 
 /// `ws://host/path?query` (or `wss://` under https) on Wharf's own origin.
 fn socket_url(path: &str, query: &str) -> String {

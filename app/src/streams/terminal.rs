@@ -3,25 +3,20 @@
 //! xterm produced them; output bytes go straight into xterm, which decodes
 //! UTF-8 across frame boundaries itself.
 
-use super::{socket_url, to_frame, to_message};
+use super::{Socket, open_socket, to_frame, to_message};
 use crate::components::use_texts;
 use crate::pages::TerminalState;
+use futures::StreamExt;
 use futures::channel::mpsc;
-use futures::{SinkExt, StreamExt};
 use gloo_net::websocket::Message;
-use gloo_net::websocket::futures::WebSocket;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 use wasm_bindgen::prelude::*;
 use wharf_spec::stream::{
     ExecQuery, TerminalControl, TerminalEvent, TerminalInput, TerminalOutput,
 };
-
-/// Browser → Wharf keepalive: proxies that drop idle sockets see traffic.
-const KEEPALIVE: Duration = Duration::from_secs(30);
 
 #[wasm_bindgen(inline_js = "
     let loading;
@@ -183,33 +178,17 @@ async fn connect(
         s.generation
     };
     let _ = state.try_set(TerminalState::Connecting);
-    let Ok(socket) = WebSocket::open(&socket_url("/ws/terminal", &query.to_query())) else {
+    let ping = TerminalInput::Control(TerminalControl::Ping).encode();
+    let Some(Socket {
+        outbox,
+        mut read,
+        keepalive,
+    }) = open_socket("/ws/terminal", &query.to_query(), ping)
+    else {
         let _ = state.try_set(TerminalState::Dropped);
         return;
     };
-    let (mut write, mut read) = socket.split();
-    let (outbox, mut outgoing) = mpsc::unbounded::<Message>();
-    shared.borrow_mut().outbox = Some(outbox.clone());
-    spawn_local(async move {
-        while let Some(message) = outgoing.next().await {
-            if write.send(message).await.is_err() {
-                break;
-            }
-        }
-        let _ = write.close().await;
-    });
-    let keepalive = {
-        let outbox = outbox.clone();
-        set_interval_with_handle(
-            move || {
-                let ping = TerminalInput::Control(TerminalControl::Ping).encode();
-                let _ = outbox.unbounded_send(to_message(ping));
-            },
-            KEEPALIVE,
-        )
-        .ok()
-    };
-    drop(outbox);
+    shared.borrow_mut().outbox = Some(outbox);
 
     let terminal = shared.borrow().terminal.clone();
     let mut end = None;
@@ -240,9 +219,7 @@ async fn connect(
             Ok(TerminalOutput::Event(TerminalEvent::Pong)) | Err(_) => {}
         }
     }
-    if let Some(handle) = keepalive {
-        handle.clear();
-    }
+    drop(keepalive);
     if shared.borrow().generation != generation {
         return; // a newer connection owns the page now
     }
