@@ -6,6 +6,8 @@
 //! here, run by the browser on each keystroke and by the server again.
 //! Field names: `name`, `containers.0.image`, `containers.0.env.1.name`,
 //! `service.ports.0.node_port` (the Service part reuses [`ServiceForm`]).
+//! The forms take omitted fields as their defaults (`#[serde(default)]`),
+//! so a script may send only what it sets; validation is the same.
 
 use crate::error::{FieldErrors, Problem};
 use crate::labels::{check_dns1123_subdomain, check_iana_svc_name, check_qualified_name};
@@ -70,6 +72,7 @@ pub enum EnvSource {
 
 /// One environment variable: a plain value, or a key of a ConfigMap/Secret.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct EnvForm {
     pub name: String,
     pub source: EnvSource,
@@ -89,6 +92,7 @@ impl EnvForm {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ContainerPortForm {
     pub name: String,
     pub port: String,
@@ -96,6 +100,7 @@ pub struct ContainerPortForm {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ContainerForm {
     pub name: String,
     /// Without the tag: `busybox`, `registry.example.com:5000/team/web`.
@@ -141,6 +146,7 @@ impl Default for ContainerForm {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AppForm {
     pub kind: AppKind,
     pub name: String,

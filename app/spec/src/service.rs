@@ -42,6 +42,7 @@ pub mod fields {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct KeyValue {
     pub key: String,
     pub value: String,
@@ -80,6 +81,7 @@ impl Protocol {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PortForm {
     pub protocol: Protocol,
     pub name: String,
@@ -130,6 +132,7 @@ impl Default for NodePortRange {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ServiceForm {
     pub name: String,
     pub alias: String,

@@ -88,6 +88,7 @@ pub enum ProbeKind {
 /// A health check (健康检查): readiness decides whether the pod gets
 /// traffic, liveness whether it is restarted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ProbeForm {
     pub kind: ProbeKind,
     /// Http: the path (`/healthz`).

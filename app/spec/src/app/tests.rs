@@ -612,3 +612,17 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_form_with_omitted_fields_takes_their_defaults() {
+    let sent = r#"{"name":"web","containers":[{"image":"busybox","tag":"1.35","ports":[{"port":"8080"}]}],"replicas":"2","access":"NodePort"}"#;
+    let mut expected = web();
+    expected.containers[0].command.clear();
+    expected.containers[0].ports[0].name.clear();
+    assert_eq!(serde_json::from_str::<AppForm>(sent).unwrap(), expected);
+    let service: crate::service::ServiceForm =
+        serde_json::from_str(r#"{"name":"db","ports":[{"port":"5432"}]}"#).unwrap();
+    assert_eq!(service.kind, crate::view::ServiceKind::ClusterIp);
+    assert_eq!(service.ports[0].port, "5432");
+    assert!(service.selector.len() == 1 && service.selector[0].key.is_empty());
+}

@@ -13,6 +13,7 @@ use std::collections::HashSet;
 /// filled from the running workload. Field names as in the wizard
 /// (`containers.0.image`, `replicas`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UpgradeForm {
     pub containers: Vec<ContainerForm>,
     pub replicas: String,
