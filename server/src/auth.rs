@@ -25,8 +25,9 @@ use wharf_app::backend::{Cluster, Sessions};
 use wharf_spec::ApiError;
 
 pub const SESSION_COOKIE: &str = "wharf_session";
-/// Sign-in attempts allowed per client address per minute.
-const ATTEMPTS_PER_MINUTE: u32 = 10;
+/// Refused sign-ins allowed per client address per minute; after that,
+/// every attempt from the address is refused until the minute is over.
+const REFUSALS_PER_MINUTE: u32 = 10;
 /// Largest kubeconfig or token accepted at sign-in.
 pub const MAX_CREDENTIAL_BYTES: usize = 64 * 1024;
 
@@ -37,10 +38,32 @@ struct Session {
     last_used: Instant,
 }
 
+/// Refused sign-ins per client address in its current minute: guessing
+/// tokens is slowed down; a user who signs in correctly is never counted.
+#[derive(Default)]
+struct Refusals(HashMap<IpAddr, (Instant, u32)>);
+
+impl Refusals {
+    fn allows(&mut self, from: IpAddr, now: Instant) -> bool {
+        match self.0.get(&from) {
+            Some((start, _)) if now.duration_since(*start) > Duration::from_secs(60) => {
+                self.0.remove(&from);
+                true
+            }
+            Some((_, count)) => *count < REFUSALS_PER_MINUTE,
+            None => true,
+        }
+    }
+
+    fn record(&mut self, from: IpAddr, now: Instant) {
+        self.0.entry(from).or_insert((now, 0)).1 += 1;
+    }
+}
+
 pub struct MultiUserSessions {
     address: ClusterAddress,
     sessions: Mutex<HashMap<String, Session>>,
-    attempts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    refusals: Mutex<Refusals>,
     idle: Duration,
     absolute: Duration,
     secure_cookie: bool,
@@ -56,7 +79,7 @@ impl MultiUserSessions {
         Self {
             address,
             sessions: Mutex::default(),
-            attempts: Mutex::default(),
+            refusals: Mutex::default(),
             idle,
             absolute,
             secure_cookie,
@@ -90,15 +113,8 @@ impl MultiUserSessions {
         Some((session.cluster.clone(), session.user.clone()))
     }
 
-    fn allow_attempt(&self, from: IpAddr) -> bool {
-        let mut attempts = self.attempts.lock().unwrap_or_else(|p| p.into_inner());
-        let now = Instant::now();
-        let entry = attempts.entry(from).or_insert((now, 0));
-        if now.duration_since(entry.0) > Duration::from_secs(60) {
-            *entry = (now, 0);
-        }
-        entry.1 += 1;
-        entry.1 <= ATTEMPTS_PER_MINUTE
+    fn refusals(&self) -> std::sync::MutexGuard<'_, Refusals> {
+        self.refusals.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn cookie(&self, value: &str, max_age: Duration) -> HeaderValue {
@@ -178,7 +194,7 @@ pub async fn sign_in(
     let Some(store) = sessions.multi_user() else {
         return (StatusCode::NOT_FOUND, "sign-in is off in local mode").into_response();
     };
-    if !store.allow_attempt(peer.ip()) {
+    if !store.refusals().allows(peer.ip(), Instant::now()) {
         return back_to_sign_in(SignInRefusal::TooMany, &form.next);
     }
     let credential = if !form.token.trim().is_empty() {
@@ -218,6 +234,7 @@ pub async fn sign_in(
         }
         Err(refusal) => {
             tracing::info!(from = %peer.ip(), reason = refusal.code(), "sign-in refused");
+            store.refusals().record(peer.ip(), Instant::now());
             back_to_sign_in(refusal, &form.next)
         }
     }
@@ -256,6 +273,28 @@ mod tests {
         assert_eq!(safe_next("//evil.example/x"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+
+    #[test]
+    fn refused_sign_ins_are_limited_per_address_and_minute() {
+        let mut refusals = Refusals::default();
+        let (guesser, other) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        let start = Instant::now();
+        for _ in 0..REFUSALS_PER_MINUTE {
+            assert!(refusals.allows(guesser, start));
+            refusals.record(guesser, start);
+        }
+        assert!(!refusals.allows(guesser, start + Duration::from_secs(59)));
+        assert!(
+            refusals.allows(other, start),
+            "another address is not held back"
+        );
+        assert!(refusals.allows(guesser, start + Duration::from_secs(61)));
+        refusals.record(guesser, start + Duration::from_secs(61));
+        assert!(
+            refusals.allows(guesser, start + Duration::from_secs(62)),
+            "a new minute"
+        );
     }
 
     #[test]
