@@ -5,9 +5,11 @@
 //! which the server's `k8s` module implements for the signed-in session.
 
 use leptos::prelude::*;
+use leptos::server_fn;
 use leptos::server_fn::codec::{Json, JsonEncoding};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use wharf_spec::access::Access;
 use wharf_spec::app::{AppForm, UpgradeForm};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::view::{
@@ -60,6 +62,57 @@ impl From<FieldErrors> for AppError {
 /// Where server functions are served (leptos' default prefix).
 pub const SERVER_FN_PREFIX: &str = "/api/";
 
+/// The header every server-function call from Wharf's pages carries, and
+/// the server requires (with the value `1`). A cross-site page cannot send
+/// a custom header without a CORS preflight, which Wharf never grants, and
+/// a plain form cannot send one at all: a CSRF defence on top of the
+/// `Origin` check and the `SameSite` cookie.
+pub const CSRF_HEADER: &str = "x-wharf-csrf";
+
+/// The browser's client for server functions: leptos' own `fetch` client,
+/// plus [`CSRF_HEADER`].
+pub struct WharfClient;
+
+impl<E, I, O> server_fn::client::Client<E, I, O> for WharfClient
+where
+    E: FromServerFnError,
+    I: FromServerFnError,
+    O: FromServerFnError,
+{
+    type Request = server_fn::request::browser::BrowserRequest;
+    type Response = server_fn::response::browser::BrowserResponse;
+
+    fn send(
+        request: Self::Request,
+    ) -> impl std::future::Future<Output = Result<Self::Response, E>> + Send {
+        request.headers().set(CSRF_HEADER, "1");
+        <server_fn::client::browser::BrowserClient as server_fn::client::Client<E, I, O>>::send(
+            request,
+        )
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn open_websocket(
+        path: &str,
+    ) -> impl std::future::Future<
+        Output = Result<
+            (
+                impl futures::Stream<Item = Result<server_fn::Bytes, server_fn::Bytes>> + Send + 'static,
+                impl futures::Sink<server_fn::Bytes> + Send + 'static,
+            ),
+            E,
+        >,
+    > + Send {
+        <server_fn::client::browser::BrowserClient as server_fn::client::Client<E, I, O>>::open_websocket(path)
+    }
+
+    fn spawn(future: impl std::future::Future<Output = ()> + Send + 'static) {
+        <server_fn::client::browser::BrowserClient as server_fn::client::Client<E, I, O>>::spawn(
+            future,
+        )
+    }
+}
+
 /// Ends a server function: an error answers with its own HTTP status
 /// (422, 403, 404, …), not a blanket 500, so proxies, logs and scripted
 /// clients see what happened. The body is the [`ApiError`] either way.
@@ -81,12 +134,12 @@ fn respond<T>(result: Result<T, ApiError>) -> Result<T, AppError> {
     result.map_err(AppError)
 }
 
-#[server(endpoint = "list_spaces")]
+#[server(client = WharfClient, endpoint = "list_spaces")]
 pub async fn list_spaces() -> Result<Vec<SpaceSummary>, AppError> {
     respond(async { cluster()?.list_spaces().await }.await)
 }
 
-#[server(endpoint = "create_space")]
+#[server(client = WharfClient, endpoint = "create_space")]
 pub async fn create_space(name: String, description: String) -> Result<SpaceSummary, AppError> {
     let space = NewSpace { name, description };
     respond(
@@ -98,12 +151,12 @@ pub async fn create_space(name: String, description: String) -> Result<SpaceSumm
     )
 }
 
-#[server(endpoint = "space_contents")]
+#[server(client = WharfClient, endpoint = "space_contents")]
 pub async fn get_space_contents(space: String) -> Result<SpaceContents, AppError> {
     respond(async { cluster()?.space_contents(&space).await }.await)
 }
 
-#[server(endpoint = "delete_space")]
+#[server(client = WharfClient, endpoint = "delete_space")]
 pub async fn delete_space(space: String, confirm: String) -> Result<(), AppError> {
     respond(
         async {
@@ -114,12 +167,12 @@ pub async fn delete_space(space: String, confirm: String) -> Result<(), AppError
     )
 }
 
-#[server(endpoint = "list_services")]
+#[server(client = WharfClient, endpoint = "list_services")]
 pub async fn list_services(space: String) -> Result<Vec<ServiceRow>, AppError> {
     respond(async { cluster()?.list_services(&space).await }.await)
 }
 
-#[server(endpoint = "get_service")]
+#[server(client = WharfClient, endpoint = "get_service")]
 pub async fn get_service(space: String, name: String) -> Result<ServiceDetail, AppError> {
     respond(async { cluster()?.get_service(&space, &name).await }.await)
 }
@@ -127,7 +180,7 @@ pub async fn get_service(space: String, name: String) -> Result<ServiceDetail, A
 /// Creates a Service from the form (applied onto `base`, the YAML tab's
 /// object, if the user wrote one), or with `check_only` has the apiserver
 /// check it completely (`dryRun=All`) without storing anything.
-#[server(endpoint = "create_service", input = Json)]
+#[server(client = WharfClient, endpoint = "create_service", input = Json)]
 pub async fn create_service(
     space: String,
     form: ServiceForm,
@@ -146,13 +199,13 @@ pub async fn create_service(
 }
 
 /// A stored Service read into the form, to edit it.
-#[server(endpoint = "service_draft")]
+#[server(client = WharfClient, endpoint = "service_draft")]
 pub async fn get_service_draft(space: String, name: String) -> Result<ServiceDraft, AppError> {
     respond(async { cluster()?.service_draft(&space, &name).await }.await)
 }
 
 /// The YAML tab's text read back into the form (`name` when editing).
-#[server(endpoint = "draft_from_yaml", input = Json)]
+#[server(client = WharfClient, endpoint = "draft_from_yaml", input = Json)]
 pub async fn draft_from_yaml(
     space: String,
     yaml: String,
@@ -170,7 +223,7 @@ pub async fn draft_from_yaml(
 
 /// What the form would create or apply, as YAML (the YAML tab; also the
 /// right-hand side of "review changes").
-#[server(endpoint = "preview_service", input = Json)]
+#[server(client = WharfClient, endpoint = "preview_service", input = Json)]
 pub async fn preview_service(
     space: String,
     form: ServiceForm,
@@ -189,7 +242,7 @@ pub async fn preview_service(
 /// Saves a Service edited with the form. `base` is the YAML the edit started
 /// from and carries its resourceVersion: a concurrent change answers
 /// Conflict; the browser then shows both and re-applies on the new base.
-#[server(endpoint = "update_service", input = Json)]
+#[server(client = WharfClient, endpoint = "update_service", input = Json)]
 pub async fn update_service(
     space: String,
     name: String,
@@ -214,7 +267,7 @@ pub async fn update_service(
 
 /// The workloads Wharf made together with these Services (offered for
 /// deletion with them).
-#[server(endpoint = "service_companions", input = Json)]
+#[server(client = WharfClient, endpoint = "service_companions", input = Json)]
 pub async fn service_companions(
     space: String,
     names: Vec<String>,
@@ -224,7 +277,7 @@ pub async fn service_companions(
 
 /// Deletes the named Services and the chosen companion workloads; the answer
 /// lists what could not be deleted and why (the rest is gone).
-#[server(endpoint = "delete_services", input = Json)]
+#[server(client = WharfClient, endpoint = "delete_services", input = Json)]
 pub async fn delete_services(
     space: String,
     names: Vec<String>,
@@ -233,13 +286,13 @@ pub async fn delete_services(
     respond(async { cluster()?.delete_services(&space, &names, &workloads).await }.await)
 }
 
-#[server(endpoint = "workload_labels")]
+#[server(client = WharfClient, endpoint = "workload_labels")]
 pub async fn list_workload_labels(space: String) -> Result<Vec<WorkloadLabels>, AppError> {
     respond(async { cluster()?.workload_labels(&space).await }.await)
 }
 
 /// The pods a selector matches now (the form's live preview).
-#[server(endpoint = "matching_pods", input = Json)]
+#[server(client = WharfClient, endpoint = "matching_pods", input = Json)]
 pub async fn matching_pods(
     space: String,
     selector: Vec<(String, String)>,
@@ -248,7 +301,7 @@ pub async fn matching_pods(
 }
 
 /// Creates every Service in a pasted or uploaded YAML (one or more documents).
-#[server(endpoint = "create_services_yaml", input = Json)]
+#[server(client = WharfClient, endpoint = "create_services_yaml", input = Json)]
 pub async fn create_services_yaml(
     space: String,
     yaml: String,
@@ -259,7 +312,7 @@ pub async fn create_services_yaml(
 /// Saves an edited Service YAML. It carries the resourceVersion it was read
 /// at, so a concurrent change answers Conflict instead of being overwritten;
 /// `on_top_of` re-applies the edit on a newer version the user has seen.
-#[server(endpoint = "update_service_yaml", input = Json)]
+#[server(client = WharfClient, endpoint = "update_service_yaml", input = Json)]
 pub async fn update_service_yaml(
     space: String,
     name: String,
@@ -278,7 +331,7 @@ pub async fn update_service_yaml(
 
 /// Creates an app (workload + Service) from the wizard, atomically; with
 /// `check_only` the apiserver checks both objects (`dryRun=All`).
-#[server(endpoint = "create_app", input = Json)]
+#[server(client = WharfClient, endpoint = "create_app", input = Json)]
 pub async fn create_app(space: String, form: AppForm, check_only: bool) -> Result<(), AppError> {
     respond(
         async {
@@ -291,7 +344,7 @@ pub async fn create_app(space: String, form: AppForm, check_only: bool) -> Resul
 
 /// The wizard's summary YAML, edited by the user, created as written (or
 /// only checked, with `check_only`); answers the app's name.
-#[server(endpoint = "create_app_yaml", input = Json)]
+#[server(client = WharfClient, endpoint = "create_app_yaml", input = Json)]
 pub async fn create_app_yaml(
     space: String,
     yaml: String,
@@ -308,7 +361,7 @@ pub async fn create_app_yaml(
 }
 
 /// The wizard's summary: both objects as YAML.
-#[server(endpoint = "preview_app", input = Json)]
+#[server(client = WharfClient, endpoint = "preview_app", input = Json)]
 pub async fn preview_app(space: String, form: AppForm) -> Result<String, AppError> {
     respond(
         async {
@@ -319,29 +372,35 @@ pub async fn preview_app(space: String, form: AppForm) -> Result<String, AppErro
     )
 }
 
-#[server(endpoint = "list_apps")]
+#[server(client = WharfClient, endpoint = "list_apps")]
 pub async fn list_apps(space: String) -> Result<Vec<AppRow>, AppError> {
     respond(async { cluster()?.list_apps(&space).await }.await)
 }
 
+/// What the user may do in `space` (see [`wharf_spec::access`]).
+#[server(client = WharfClient, endpoint = "access")]
+pub async fn get_access(space: String) -> Result<Access, AppError> {
+    respond(async { cluster()?.access(&space).await }.await)
+}
+
 /// Who is signed in (None in local mode: the operator's kubeconfig).
-#[server(endpoint = "current_user")]
+#[server(client = WharfClient, endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<String>, AppError> {
     Ok(crate::backend::current_user())
 }
 
-#[server(endpoint = "pod_detail")]
+#[server(client = WharfClient, endpoint = "pod_detail")]
 pub async fn get_pod(space: String, pod: String) -> Result<PodDetail, AppError> {
     respond(async { cluster()?.pod_detail(&space, &pod).await }.await)
 }
 
-#[server(endpoint = "app_detail")]
+#[server(client = WharfClient, endpoint = "app_detail")]
 pub async fn get_app(space: String, name: String) -> Result<AppDetail, AppError> {
     respond(async { cluster()?.app_detail(&space, &name).await }.await)
 }
 
 /// 升级服务 with the form filled from the workload's spec `generation`.
-#[server(endpoint = "upgrade_app", input = Json)]
+#[server(client = WharfClient, endpoint = "upgrade_app", input = Json)]
 pub async fn upgrade_app(
     space: String,
     app: AppRef,
@@ -371,7 +430,7 @@ pub enum AppAction {
     ConfirmUpgrade,
 }
 
-#[server(endpoint = "app_action", input = Json)]
+#[server(client = WharfClient, endpoint = "app_action", input = Json)]
 pub async fn run_app_action(space: String, app: AppRef, action: AppAction) -> Result<(), AppError> {
     respond(
         async {
@@ -391,7 +450,7 @@ pub async fn run_app_action(space: String, app: AppRef, action: AppAction) -> Re
 
 /// Deletes apps (workload and Service; a stateful app's volume claims when
 /// `with_volumes`); the answer lists what could not be deleted and why.
-#[server(endpoint = "delete_apps", input = Json)]
+#[server(client = WharfClient, endpoint = "delete_apps", input = Json)]
 pub async fn delete_apps(
     space: String,
     apps: Vec<AppRef>,

@@ -95,6 +95,17 @@ test('a cross-site form post to a state-changing endpoint is refused', async () 
     body: `space=${ns}&confirm=${ns}`, // all a real deletion needs
   });
   assert.equal(response.status, 403);
+  // Nor does anything but Wharf's own pages get through: a call without
+  // Wharf's header (a form, or a script that found a way past Origin), and
+  // a call with it from another origin.
+  for (const headers of [{ origin: BASE }, { origin: 'http://evil.example', 'x-wharf-csrf': '1' }]) {
+    const refused = await fetch(`${BASE}/api/delete_space`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: `space=${ns}&confirm=${ns}`,
+    });
+    assert.equal(refused.status, 403, JSON.stringify(headers));
+  }
   assert.ok(kubectl('get', 'namespace', ns, '-o', 'name').includes(ns), 'the space is still there');
 });
 
@@ -102,5 +113,20 @@ test('security headers on every page', async () => {
   const response = await fetch(`${BASE}/spaces/${ns}/services`);
   assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
   assert.equal(response.headers.get('referrer-policy'), 'same-origin');
-  assert.match(response.headers.get('content-security-policy'), /frame-ancestors 'self'/);
+  const csp = response.headers.get('content-security-policy');
+  assert.match(csp, /frame-ancestors 'self'/);
+  // Inline scripts run only with this response's nonce: leptos' hydration
+  // script carries it, nothing else inline may run, and the next page gets
+  // another one. The header that carried it inside the server is gone.
+  const scriptSrc = csp.split('; ').find((d) => d.startsWith('script-src'));
+  const nonce = scriptSrc.match(/'nonce-([^']+)'/)[1];
+  assert.doesNotMatch(scriptSrc, /unsafe-inline|'unsafe-eval'/);
+  const html = await response.text();
+  const inline = [...html.matchAll(/<script(?![^>]*\bsrc=)([^>]*)>/g)].map((m) => m[1]);
+  assert.ok(inline.length > 0);
+  for (const attrs of inline) assert.match(attrs, new RegExp(`nonce="${nonce}"`), attrs);
+  const again = await fetch(`${BASE}/spaces/${ns}/services`);
+  assert.doesNotMatch(again.headers.get('content-security-policy'), new RegExp(nonce));
+  assert.equal(response.headers.get('x-wharf-script-nonce'), null);
+  assert.match(csp, /object-src 'none'/);
 });

@@ -283,7 +283,7 @@ test('a 5 MB upload is refused, in the browser and by the server', async () => {
   const status = await new Promise((resolve, reject) => {
     const req = request(`${BASE}/api/create_services_yaml`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
+      headers: { 'content-type': 'application/json', 'x-wharf-csrf': '1', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
     });
     req.on('continue', () => req.end(body));
     req.on('response', (res) => { res.resume(); resolve(res.statusCode); });

@@ -37,7 +37,7 @@ const sessionCookie = async (page) =>
 /// A server-function call with a given cookie header, as a script would
 /// make it: the apps of space dev, which the restricted user may list.
 const listDevApps = (cookie) => fetch(`${MULTI}/api/list_apps`, {
-  method: 'POST', headers: { cookie: cookie ?? '', 'content-type': 'application/x-www-form-urlencoded' }, body: 'space=dev',
+  method: 'POST', headers: { cookie: cookie ?? '', 'content-type': 'application/x-www-form-urlencoded', 'x-wharf-csrf': '1' }, body: 'space=dev',
 });
 
 test('pages and calls need a session; a token signs in and the header says who', async () => {
@@ -111,4 +111,23 @@ test('a cross-site sign-in post is refused', async () => {
   });
   assert.equal(response.status, 403);
   assert.equal(response.headers.get('set-cookie'), null);
+});
+
+test('behind an authenticating proxy, the forwarded bearer token signs each request in', async () => {
+  // test.sh starts this Wharf with --trust-proxy-auth.
+  const asProxy = (token, name, body = '') => fetch(`${MULTI}/api/${name}`, {
+    method: 'POST', body,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded', 'x-wharf-csrf': '1' },
+  });
+  const apps = await asProxy(TOKEN, 'list_apps', 'space=dev');
+  assert.equal(apps.status, 200);
+  assert.ok(Array.isArray(await apps.json()));
+  assert.equal(await (await asProxy(TOKEN, 'current_user')).json(), 'dev');
+  // Still only what dev may do, and a token the cluster refuses is refused.
+  assert.equal((await asProxy(TOKEN, 'list_services', `space=${other}`)).status, 403);
+  assert.equal((await asProxy(`${TOKEN.slice(0, -6)}AAAAAA`, 'list_apps', 'space=dev')).status, 401);
+  // Pages too, with no sign-in page in between.
+  const page = await fetch(`${MULTI}/spaces/dev/apps`, { headers: { authorization: `Bearer ${TOKEN}` }, redirect: 'manual' });
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /id="signed-in-user"[^>]*>dev</);
 });

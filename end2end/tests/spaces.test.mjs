@@ -172,7 +172,7 @@ test('the restricted user sees Forbidden in words outside its namespace', async 
 
 test('server functions answer with the error status, and refuse cross-site writes', async () => {
   const post = (url, body, headers = {}) => fetch(url, {
-    method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-wharf-csrf': '1', ...headers },
   });
   const bad = await post(`${BASE}/api/create_space`, 'name=Bad_Name&description=');
   assert.equal(bad.status, 422);
@@ -185,6 +185,39 @@ test('server functions answer with the error status, and refuse cross-site write
   assert.equal(namespaceExists('csrf-test'), false);
   // The restricted server is started without embedding origins: only Wharf may frame it.
   const page = await fetch(`${RESTRICTED_BASE}/spaces/dev/services`);
-  assert.equal(page.headers.get('content-security-policy'), "frame-ancestors 'self'");
+  assert.match(page.headers.get('content-security-policy'), /; frame-ancestors 'self'$/);
   assert.equal(page.headers.get('x-content-type-options'), 'nosniff');
+});
+
+test('the restricted user sees what they may not do, and why; the cluster still decides', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${RESTRICTED_BASE}/spaces/dev/services`);
+  await hydrated(page);
+  // dev may edit in dev (ClusterRole edit), but not make or delete spaces.
+  await page.waitForSelector('#new-space[disabled]');
+  assert.equal(await page.getAttribute('#new-space', 'title'), 'Not allowed: your account may not create namespaces here.');
+  assert.ok(await page.locator('#delete-space').isDisabled());
+  assert.equal(await page.getAttribute('#create-service', 'aria-disabled'), null);
+  // In someone else's space nothing may be done; a disabled link goes nowhere.
+  await page.goto(`${RESTRICTED_BASE}/spaces/default/apps`);
+  await hydrated(page);
+  await page.waitForSelector('#create-app[aria-disabled="true"]');
+  assert.match(await page.getAttribute('#create-app', 'title'), /may not create deployments/);
+  await page.click('#create-app', { force: true });
+  assert.equal(new URL(page.url()).pathname, '/spaces/default/apps');
+  // Who may not list spaces types the one to open.
+  await page.goto(`${RESTRICTED_BASE}/`);
+  await hydrated(page);
+  await page.fill('#go-to-space-name', 'dev');
+  await page.press('#go-to-space-name', 'Enter');
+  await page.waitForURL(`${RESTRICTED_BASE}/spaces/dev/services`);
+  await page.screenshot({ path: join(ARTIFACTS, 'restricted-dev.png') });
+  await page.context().close();
+  // The same reason in Chinese.
+  const zh = await openPage(browser, { locale: 'zh-CN' });
+  await zh.goto(`${RESTRICTED_BASE}/spaces/default/services`);
+  await hydrated(zh);
+  await zh.waitForSelector('#create-service[aria-disabled="true"]');
+  assert.equal(await zh.getAttribute('#create-service', 'title'), '无权限：您的账号不能在此执行 create services。');
+  await zh.context().close();
 });

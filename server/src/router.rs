@@ -19,7 +19,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// JSON escaping can add to that). Larger bodies get 413 before any handler.
 pub const MAX_BODY_BYTES: usize = 2 << 20;
 use crate::k8s::StreamSessions;
-use wharf_app::backend::{EmbedOrigins, Sessions, SessionsContext};
+use wharf_app::api::{CSRF_HEADER, SERVER_FN_PREFIX};
+use wharf_app::backend::{EmbedOrigins, SCRIPT_NONCE_HEADER, Sessions, SessionsContext};
 use wharf_app::{App, shell};
 
 /// What the router needs besides the sessions.
@@ -30,14 +31,51 @@ pub struct Settings {
     pub embed_origins: Vec<String>,
 }
 
-/// `Content-Security-Policy: frame-ancestors …` for these settings.
-pub fn frame_ancestors(settings: &Settings) -> String {
-    let mut policy = String::from("frame-ancestors 'self'");
+/// The `Content-Security-Policy` of every response. Scripts: Wharf's own
+/// files, the wasm, and the one inline script of a page (leptos' hydration
+/// script) by its per-response `nonce`; no other inline script, no
+/// `eval`. Styles may be inline (the editor and the terminal set them).
+/// Framing: Wharf itself and the configured embedding origins only.
+pub fn content_security_policy(settings: &Settings, script_nonce: Option<&str>) -> String {
+    let nonce = script_nonce
+        .map(|n| format!(" 'nonce-{n}'"))
+        .unwrap_or_default();
+    let mut policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{nonce}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+    );
     for origin in &settings.embed_origins {
         policy.push(' ');
         policy.push_str(origin);
     }
     policy
+}
+
+/// Sets the `Content-Security-Policy`, with the nonce the page announced
+/// (see [`SCRIPT_NONCE_HEADER`]), which is taken off the response.
+async fn security_policy(
+    State(settings): State<Arc<Settings>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let nonce = response
+        .headers_mut()
+        .remove(SCRIPT_NONCE_HEADER)
+        .and_then(|v| v.to_str().ok().map(str::to_owned))
+        // A nonce is base64: anything else would break out of the header.
+        .filter(|n| {
+            n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b))
+        });
+    let policy = content_security_policy(&settings, nonce.as_deref());
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, value);
+    }
+    response
 }
 
 pub fn app_router(
@@ -48,8 +86,6 @@ pub fn app_router(
     let routes = generate_route_list(App);
     let context = SessionsContext(sessions.clone() as Arc<dyn Sessions>);
     let embed = EmbedOrigins(settings.embed_origins.clone());
-    let csp = HeaderValue::from_str(&frame_ancestors(&settings))
-        .unwrap_or_else(|_| HeaderValue::from_static("frame-ancestors 'self'"));
     Router::new()
         .leptos_routes_with_context(
             &options,
@@ -72,7 +108,11 @@ pub fn app_router(
                 .route("/auth/sign-out", post(crate::auth::sign_out))
                 .with_state(sessions.clone()),
         )
-        .layer(middleware::from_fn_with_state(sessions, sign_in_first))
+        .layer(middleware::from_fn_with_state(
+            sessions.clone(),
+            sign_in_first,
+        ))
+        .layer(middleware::from_fn_with_state(sessions, proxy_sign_in))
         .layer(middleware::from_fn(same_origin_writes))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -83,11 +123,35 @@ pub fn app_router(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        // Framing by Wharf itself and the configured embedding origins only.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            csp,
+        .layer(middleware::from_fn_with_state(
+            Arc::new(settings),
+            security_policy,
         ))
+}
+
+/// With `--trust-proxy-auth`, a request carrying `Authorization: Bearer`
+/// signs in by it (checked with the cluster, then reused for a while); a
+/// token the cluster refuses gets 401 here.
+async fn proxy_sign_in(
+    State(sessions): State<Arc<dyn StreamSessions>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let from = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if let Some(store) = sessions.multi_user()
+        && let Err(refusal) = store.admit_proxied(request.headers(), from).await
+    {
+        tracing::info!(reason = refusal.code(), "proxy bearer token refused");
+        return (
+            StatusCode::UNAUTHORIZED,
+            "the bearer token was not accepted",
+        )
+            .into_response();
+    }
+    next.run(request).await
 }
 
 /// In multi-user mode, a page asked for without a live session goes to the
@@ -125,17 +189,31 @@ async fn sign_in_first(
     next.run(request).await
 }
 
-/// Refuses a state-changing request whose `Origin` is not this server
-/// (a cross-site form post), before it reaches any server function.
+/// Refuses, before it reaches any handler, a state-changing request whose
+/// `Origin` is not this server (a cross-site form post), and a server
+/// function call without Wharf's own header (see [`CSRF_HEADER`]).
 async fn same_origin_writes(request: Request<Body>, next: Next) -> Response {
-    let writes = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
-    if writes && !origin_is_own(request.headers(), false) {
-        return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
+    if let Err(refusal) = check_write(request.method(), request.uri().path(), request.headers()) {
+        return (StatusCode::FORBIDDEN, refusal).into_response();
     }
     next.run(request).await
+}
+
+fn check_write(method: &Method, path: &str, headers: &http::HeaderMap) -> Result<(), &'static str> {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    if !origin_is_own(headers, false) {
+        return Err("cross-origin request refused");
+    }
+    if path.starts_with(SERVER_FN_PREFIX)
+        && headers
+            .get(CSRF_HEADER)
+            .is_none_or(|v| v.as_bytes() != b"1")
+    {
+        return Err("a call from Wharf's pages carries x-wharf-csrf: 1");
+    }
+    Ok(())
 }
 
 /// Whether `Origin` is this server's own. Without an `Origin` the answer is
@@ -172,6 +250,23 @@ mod tests {
     }
 
     #[test]
+    fn server_function_calls_need_the_csrf_header() {
+        let own = request(Some("http://127.0.0.1:3000"), "127.0.0.1:3000");
+        let mut with_header = own.clone();
+        with_header.insert(CSRF_HEADER, HeaderValue::from_static("1"));
+        let post = Method::POST;
+        assert!(check_write(&post, "/api/delete_space", &own).is_err());
+        assert!(check_write(&post, "/api/delete_space", &with_header).is_ok());
+        // Sign-in is a plain form: Origin is its defence.
+        assert!(check_write(&post, "/auth/sign-in", &own).is_ok());
+        let cross = request(Some("http://evil.example"), "127.0.0.1:3000");
+        let mut cross_with_header = cross.clone();
+        cross_with_header.insert(CSRF_HEADER, HeaderValue::from_static("1"));
+        assert!(check_write(&post, "/api/delete_space", &cross_with_header).is_err());
+        assert!(check_write(&Method::GET, "/spaces/dev/apps", &cross).is_ok());
+    }
+
+    #[test]
     fn websockets_need_an_origin() {
         assert!(!origin_is_own(&request(None, "127.0.0.1:3000"), true));
         assert!(origin_is_own(
@@ -182,17 +277,31 @@ mod tests {
 
     #[test]
     fn framing_is_limited_to_configured_origins() {
-        assert_eq!(
-            frame_ancestors(&Settings::default()),
-            "frame-ancestors 'self'"
+        assert!(
+            content_security_policy(&Settings::default(), None)
+                .ends_with("; frame-ancestors 'self'")
         );
         let settings = Settings {
             embed_origins: vec!["https://portal.example.com".into()],
         };
-        assert_eq!(
-            frame_ancestors(&settings),
-            "frame-ancestors 'self' https://portal.example.com"
+        assert!(
+            content_security_policy(&settings, None)
+                .ends_with("; frame-ancestors 'self' https://portal.example.com")
         );
+    }
+
+    #[test]
+    fn inline_scripts_run_only_with_the_pages_nonce() {
+        let policy = content_security_policy(&Settings::default(), Some("abc-123"));
+        assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval' 'nonce-abc-123';"));
+        let script_src = policy
+            .split("; ")
+            .find(|d| d.starts_with("script-src"))
+            .unwrap();
+        assert!(!script_src.contains("unsafe-inline") && !script_src.contains("'unsafe-eval'"));
+        let without = content_security_policy(&Settings::default(), None);
+        assert!(without.contains("script-src 'self' 'wasm-unsafe-eval';"));
+        assert!(without.contains("object-src 'none'") && without.contains("base-uri 'none'"));
     }
 
     #[test]

@@ -1,0 +1,251 @@
+// Issue 6: the restricted user (`dev`, who may use namespace dev only)
+// tries every page route, every server function and every socket of Wharf
+// against a namespace of the admin's, on the multi-user Wharf (signed in
+// with dev's token) and on the local-mode Wharf started with dev's
+// kubeconfig. The lists of routes and functions are read from the source,
+// so a new one that is not tried here fails the test. A leak is any answer
+// carrying something only the other namespace knows (a marker in labels,
+// annotations, env and logs; the Service's cluster IP; the pod's IP); a
+// change is any difference in that namespace afterwards. 0 of each passes.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BASE, RESTRICTED_BASE, eventually, kubectl, launch, namespaceExists, openPage, unique } from './helpers.mjs';
+
+const MULTI = process.env.WHARF_MULTI_URL ?? 'http://127.0.0.1:3102';
+const SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TOKEN = readFileSync(process.env.KUBE_LOCAL_RESTRICTED_KUBECONFIG, 'utf8').match(/token: (\S+)/)[1];
+
+const space = unique('e2e-leak');
+const newSpace = unique('e2e-leak-new');
+const MARKER = `leakmarker${Date.now().toString(36)}`;
+let pod;
+let secrets;
+let before_;
+let browser;
+const figures = { pages: 0, functions: 0, sockets: 0, refused: 0, leaks: [] };
+
+/// What the namespace holds, as the admin sees it: any change by dev shows.
+function snapshot() {
+  const names = kubectl('-n', space, 'get', 'deploy,sts,svc,cm,secret,pvc,pods', '-o', 'name').split('\n').sort();
+  const deployment = kubectl('-n', space, 'get', 'deploy', 'probe', '-o',
+    'jsonpath={.metadata.generation} {.spec.replicas} {.spec.template.spec.containers[0].image} {.metadata.resourceVersion}');
+  const service = kubectl('-n', space, 'get', 'svc', 'probe', '-o', 'jsonpath={.metadata.resourceVersion}');
+  return { names, deployment, service };
+}
+
+before(async () => {
+  kubectl('create', 'namespace', space);
+  const labels = { app: 'probe', secret: MARKER };
+  const annotations = { 'wharf.io/description': MARKER };
+  const manifest = {
+    apiVersion: 'v1', kind: 'List', items: [
+      {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'probe', labels, annotations },
+        spec: {
+          replicas: 1, selector: { matchLabels: { app: 'probe' } },
+          template: {
+            metadata: { labels, annotations },
+            spec: {
+              containers: [{
+                name: 'busybox', image: 'busybox:1.35', env: [{ name: 'SECRET_VALUE', value: MARKER }],
+                command: ['sh', '-c', 'echo "$SECRET_VALUE"; trap "exit 0" TERM; sleep 3600 & wait'],
+              }],
+            },
+          },
+        },
+      },
+      {
+        apiVersion: 'v1', kind: 'Service', metadata: { name: 'probe', labels, annotations },
+        spec: { selector: { app: 'probe' }, ports: [{ port: 80, targetPort: 8080 }] },
+      },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plans' }, data: { plan: MARKER } },
+    ],
+  };
+  const file = join(tmpdir(), `${space}.json`);
+  writeFileSync(file, JSON.stringify(manifest));
+  kubectl('-n', space, 'apply', '-f', file);
+  kubectl('-n', space, 'rollout', 'status', 'deployment/probe', '--timeout=120s');
+  pod = await eventually('the probe pod logs the marker', () => {
+    const name = kubectl('-n', space, 'get', 'pods', '-l', 'app=probe', '-o', 'jsonpath={.items[0].metadata.name}').trim();
+    return name && kubectl('-n', space, 'logs', name).includes(MARKER) ? name : null;
+  });
+  const clusterIp = kubectl('-n', space, 'get', 'svc', 'probe', '-o', 'jsonpath={.spec.clusterIP}').trim();
+  const podIp = kubectl('-n', space, 'get', 'pod', pod, '-o', 'jsonpath={.status.podIP}').trim();
+  secrets = [MARKER, clusterIp, podIp];
+  assert.ok(secrets.every((s) => s.length > 6), `secrets: ${secrets}`);
+  before_ = snapshot();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  kubectl('delete', 'namespace', space, '--wait=false', '--ignore-not-found');
+  kubectl('delete', 'namespace', newSpace, '--wait=false', '--ignore-not-found');
+});
+
+/// The page routes of app/src/root.rs, with their parameters filled in.
+function pageRoutes() {
+  const source = readFileSync(join(SOURCE, 'app/src/root.rs'), 'utf8');
+  const [plain, embedded] = source.split('path!("embed")');
+  const paths = (text) => [...text.matchAll(/path!\("([^"]*)"\)/g)].map((m) => m[1]);
+  const routes = [...paths(plain).map((p) => `/${p}`), ...paths(embedded).map((p) => `/embed/${p}`)];
+  return [...new Set(routes)].map((r) => r
+    .replace(':space', space).replace(':name', 'probe').replace(':pod', pod).replace(':container', 'busybox'));
+}
+
+/// Every server function, with arguments that aim at the other namespace.
+/// Forms are valid, so a refusal can only come from the cluster.
+function functionCalls() {
+  const app = { kind: 'Stateless', name: 'probe' };
+  const container = { name: 'probe', image: 'busybox', tag: '1.36' };
+  const serviceForm = { name: 'probe', selector: [{ key: 'app', value: 'probe' }], ports: [{ port: '80', target_port: '9090' }] };
+  const serviceYaml = `apiVersion: v1\nkind: Service\nmetadata:\n  name: probe\n  namespace: ${space}\nspec:\n  ports:\n  - port: 81\n`;
+  const appYaml = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: intruder\nspec:\n  selector:\n    matchLabels: {app: intruder}\n  template:\n    metadata:\n      labels: {app: intruder}\n    spec:\n      containers:\n      - name: c\n        image: busybox:1.35\n`;
+  const form = (fields) => ({ form: new URLSearchParams(fields).toString() });
+  return {
+    list_spaces: form({}),
+    access: form({ space }),
+    create_space: form({ name: newSpace, description: '' }),
+    space_contents: form({ space }),
+    delete_space: form({ space, confirm: space }),
+    list_services: form({ space }),
+    get_service: form({ space, name: 'probe' }),
+    create_service: { json: { space, form: { ...serviceForm, name: 'intruder' }, base: null, check_only: false } },
+    service_draft: form({ space, name: 'probe' }),
+    draft_from_yaml: { json: { space, yaml: serviceYaml, name: 'probe' } },
+    preview_service: { json: { space, form: serviceForm, base: null } },
+    update_service: { json: { space, name: 'probe', form: serviceForm, base: serviceYaml } },
+    service_companions: { json: { space, names: ['probe'] } },
+    delete_services: { json: { space, names: ['probe'], workloads: [{ kind: 'Deployment', name: 'probe', service: 'probe' }] } },
+    workload_labels: form({ space }),
+    matching_pods: { json: { space, selector: [['app', 'probe']] } },
+    create_services_yaml: { json: { space, yaml: serviceYaml.replace('name: probe', 'name: intruder') } },
+    update_service_yaml: { json: { space, name: 'probe', yaml: serviceYaml, on_top_of: null } },
+    create_app: { json: { space, form: { name: 'intruder', containers: [container] }, check_only: false } },
+    create_app_yaml: { json: { space, yaml: appYaml, check_only: false } },
+    preview_app: { json: { space, form: { name: 'probe', containers: [container] } } },
+    list_apps: form({ space }),
+    current_user: form({}),
+    pod_detail: form({ space, pod }),
+    app_detail: form({ space, name: 'probe' }),
+    upgrade_app: { json: { space, app, form: { containers: [container], replicas: '3' }, generation: 1 } },
+    app_action: [
+      { json: { space, app, action: { Scale: 5 } } },
+      { json: { space, app, action: 'Stop' } },
+      { json: { space, app, action: 'Start' } },
+      { json: { space, app, action: 'Restart' } },
+      { json: { space, app, action: { Rollback: null } } },
+      { json: { space, app, action: 'ConfirmUpgrade' } },
+    ],
+    delete_apps: { json: { space, apps: [app], with_volumes: true } },
+  };
+}
+
+function noteLeaks(where, text) {
+  for (const secret of secrets) {
+    if (text.includes(secret)) figures.leaks.push(`${where}: ${secret}`);
+  }
+  // The other namespace's name is the caller's own input everywhere but
+  // in the list of spaces.
+  if (where.endsWith('list_spaces') && text.includes(space)) figures.leaks.push(`${where}: lists ${space}`);
+}
+
+async function tryPagesAndFunctions(base, headers) {
+  for (const route of pageRoutes()) {
+    const response = await fetch(`${base}${route}`, { headers, redirect: 'manual' });
+    figures.pages += 1;
+    // Tried as dev, not bounced to the sign-in page.
+    assert.ok(route === '/sign-in' || response.status < 300, `${route}: ${response.status}`);
+    noteLeaks(`GET ${base}${route}`, await response.text());
+  }
+  const declared = [...readFileSync(join(SOURCE, 'app/src/api.rs'), 'utf8').matchAll(/endpoint = "([a-z_]+)"/g)].map((m) => m[1]);
+  const calls = functionCalls();
+  assert.deepEqual(declared.filter((name) => !(name in calls)), [], 'every server function is tried');
+  for (const [name, call] of Object.entries(calls)) {
+    for (const { form, json } of [call].flat()) {
+      const response = await fetch(`${base}/api/${name}`, {
+        method: 'POST',
+        headers: { ...headers, origin: base, 'x-wharf-csrf': '1', 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
+        body: json ? JSON.stringify(json) : form,
+      });
+      const text = await response.text();
+      figures.functions += 1;
+      assert.notEqual(response.status, 401, `${name} was tried signed in`);
+      if (response.status === 403 || /Forbidden/.test(text)) figures.refused += 1;
+      noteLeaks(`POST ${base}/api/${name}`, text);
+    }
+  }
+  const download = await fetch(`${base}/download/logs?space=${space}&pod=${pod}&container=busybox&tail=all`, { headers });
+  figures.sockets += 1;
+  assert.equal(download.status, 403);
+  figures.refused += 1;
+  noteLeaks(`GET ${base}/download/logs`, await download.text());
+}
+
+/// Opens the sockets from a page of Wharf's own origin (so Origin passes)
+/// and gathers every frame until the server closes them.
+async function trySockets(base, cookie) {
+  const source = readFileSync(join(SOURCE, 'server/src/sockets.rs'), 'utf8');
+  const socketRoutes = [...source.matchAll(/\.route\("(\/ws\/[a-z]+)"/g)].map((m) => m[1]);
+  const queries = {
+    '/ws/terminal': [`space=${space}&pod=${pod}&container=busybox`, `space=${space}&pod=${pod}&container=busybox&command=env`],
+    '/ws/logs': ['pod=' + pod + '&container=busybox', 'app=probe', 'service=probe']
+      .map((q) => `space=${space}&${q}&follow=true&tail=all&since=any&timestamps=false&previous=false`),
+  };
+  assert.deepEqual(socketRoutes.filter((r) => !(r in queries)), [], 'every socket is tried');
+  const page = await openPage(browser);
+  if (cookie) await page.context().addCookies([{ name: 'wharf_session', value: cookie, url: base }]);
+  await page.goto(`${base}/spaces/dev/apps`);
+  for (const [route, list] of Object.entries(queries)) {
+    for (const query of list) {
+      const url = `${base.replace('http', 'ws')}${route}?${query}`;
+      const { frames, closed } = await page.evaluate((u) => new Promise((resolve) => {
+        const frames = [];
+        const ws = new WebSocket(u);
+        ws.binaryType = 'arraybuffer';
+        ws.onopen = () => ws.send(JSON.stringify({ type: 'resize', cols: 80, rows: 24 }));
+        ws.onmessage = (e) => frames.push(typeof e.data === 'string' ? e.data : new TextDecoder().decode(e.data));
+        ws.onclose = () => resolve({ frames, closed: true });
+        // A deadline, not a wait: a socket still open after it is a failure.
+        setTimeout(() => { resolve({ frames, closed: false }); ws.close(); }, 15_000);
+      }), url);
+      figures.sockets += 1;
+      assert.ok(closed, `${url} was closed by Wharf`);
+      const all = frames.join('\n');
+      assert.match(all, /"failed".*Forbidden/s, `${url}: ${all.slice(0, 300)}`);
+      figures.refused += 1;
+      noteLeaks(`WS ${url}`, all);
+    }
+  }
+  await page.context().close();
+}
+
+/// A fresh session of dev's (that Wharf ends sessions 20 s after sign-in).
+async function signIn() {
+  const response = await fetch(`${MULTI}/auth/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { origin: MULTI, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: TOKEN, kubeconfig: '', next: '/' }).toString(),
+  });
+  assert.equal(response.status, 303);
+  return response.headers.get('set-cookie').match(/wharf_session=([0-9a-f]{64})/)[1];
+}
+
+test('the restricted user, signed in, reaches nothing of another namespace', async () => {
+  // The detector works: the admin's Wharf shows the marker on the same page.
+  assert.ok((await (await fetch(`${BASE}/spaces/${space}/apps/probe`)).text()).includes(MARKER));
+  await tryPagesAndFunctions(MULTI, { cookie: `wharf_session=${await signIn()}` });
+  await trySockets(MULTI, await signIn());
+  await tryPagesAndFunctions(RESTRICTED_BASE, {});
+  await trySockets(RESTRICTED_BASE, null);
+
+  assert.deepEqual(figures.leaks, [], 'nothing of the other namespace in any answer');
+  assert.deepEqual(snapshot(), before_, 'the other namespace is as it was');
+  assert.equal(namespaceExists(newSpace), false, 'no namespace was created');
+  console.log(`leak test: ${figures.pages} page loads, ${figures.functions} server-function calls, ` +
+    `${figures.sockets} sockets/downloads tried; ${figures.refused} refused by the cluster; leaks ${figures.leaks.length}`);
+});
