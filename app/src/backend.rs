@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use leptos::prelude::use_context;
 use std::sync::Arc;
 use wharf_spec::ApiError;
+use wharf_spec::access::Access;
 use wharf_spec::app::{AppForm, UpgradeForm};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::space::NewSpace;
@@ -17,6 +18,26 @@ use wharf_spec::view::{
     AppDetail, AppRef, AppRow, DocumentOutcome, PodBrief, PodDetail, ServiceDetail, ServiceRow,
     SpaceContents, SpaceSummary, WorkloadLabels, WorkloadRef,
 };
+
+/// The response header by which a page hands the nonce of its inline
+/// scripts (leptos' hydration script) to the server's security-headers
+/// layer, which builds the `Content-Security-Policy` with it and removes
+/// this header: it never reaches the browser.
+pub const SCRIPT_NONCE_HEADER: &str = "x-wharf-script-nonce";
+
+/// Hands this render's script nonce to the server (see
+/// [`SCRIPT_NONCE_HEADER`]).
+pub fn announce_script_nonce() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = http::HeaderValue::from_str(&nonce.to_string()) {
+        response.insert_header(http::HeaderName::from_static(SCRIPT_NONCE_HEADER), value);
+    }
+}
 
 /// The origins allowed to embed Wharf (`--embed-origin`): the page reports
 /// its state to these with `postMessage` (and to no one else).
@@ -26,6 +47,9 @@ pub struct EmbedOrigins(pub Vec<String>);
 /// The cluster as one signed-in user sees it.
 #[async_trait]
 pub trait Cluster: Apps + Pods + Send + Sync {
+    /// What the user may do in `space`, for the pages to disable what is
+    /// not allowed (the cluster still decides every call).
+    async fn access(&self, space: &str) -> Result<Access, ApiError>;
     async fn list_spaces(&self) -> Result<Vec<SpaceSummary>, ApiError>;
     /// Creates the namespace with its description. `space` is validated.
     async fn create_space(&self, space: &NewSpace) -> Result<SpaceSummary, ApiError>;

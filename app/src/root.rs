@@ -15,6 +15,8 @@ use leptos_router::{SsrMode, path};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
     provide_context(lang);
+    #[cfg(feature = "ssr")]
+    crate::backend::announce_script_nonce();
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag()>
