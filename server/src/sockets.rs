@@ -555,16 +555,36 @@ async fn download_logs(
         let (pod, container) = (query.pod.clone(), query.container.clone());
         tokio::spawn(read_log(cluster, query.clone(), pod, container, 0, tx))
     };
-    // The first event says whether the log can be read at all.
-    let first = rx.recv().await;
-    if let Some(LogOutput::Event(LogEvent::Failed { error })) = &first {
-        return refuse(error);
+    // Whether the log can be read at all shows before its first line (after
+    // the pod's `Joined`): a refusal is the answer's status, not an empty
+    // file. Of many pods, one that cannot be read yet is skipped, but a
+    // forbidden space is forbidden for all.
+    let mut pending = std::collections::VecDeque::new();
+    loop {
+        match rx.recv().await {
+            Some(LogOutput::Event(LogEvent::Failed { error })) => {
+                if !prefix
+                    || matches!(
+                        error,
+                        ApiError::Forbidden { .. } | ApiError::Unauthenticated
+                    )
+                {
+                    return refuse(&error);
+                }
+            }
+            Some(joined @ LogOutput::Event(LogEvent::Joined { .. })) => pending.push_back(joined),
+            Some(first) => {
+                pending.push_back(first);
+                break;
+            }
+            None => break,
+        }
     }
     let body = futures::stream::unfold(
-        (first, rx, names, reader),
+        (pending, rx, names, reader),
         move |(mut pending, mut rx, names, reader)| async move {
             loop {
-                let output = match pending.take() {
+                let output = match pending.pop_front() {
                     Some(output) => output,
                     None => rx.recv().await?,
                 };
@@ -593,7 +613,7 @@ async fn download_logs(
                         };
                         return Some((
                             Ok::<_, std::io::Error>(Bytes::from(bytes)),
-                            (None, rx, names, reader),
+                            (pending, rx, names, reader),
                         ));
                     }
                     LogOutput::Event(_) => {}
