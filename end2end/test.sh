@@ -57,8 +57,8 @@ step "start Wharf twice: as the admin, and as the restricted user dev"
 EMBED_PARENT=http://127.0.0.1:3190
 WHARF_EMBED_ORIGINS=$EMBED_PARENT start_server $ADMIN_LISTEN "$KUBE_LOCAL_ADMIN_KUBECONFIG"
 start_server $RESTRICTED_LISTEN "$KUBE_LOCAL_RESTRICTED_KUBECONFIG"
-step "and a third in multi-user mode (users sign in; sessions end 20 s after sign-in, for the test)"
-WHARF_AUTH=multi-user WHARF_SESSION_MAX_SECONDS=20 start_server $MULTI_LISTEN "$KUBE_LOCAL_ADMIN_KUBECONFIG"
+step "and a third in multi-user mode (users sign in, or come through a proxy with a bearer token; sessions end 20 s after sign-in, for the test)"
+WHARF_AUTH=multi-user WHARF_SESSION_MAX_SECONDS=20 WHARF_TRUST_PROXY_AUTH=true start_server $MULTI_LISTEN "$KUBE_LOCAL_ADMIN_KUBECONFIG"
 
 step "browser tests (Chromium, playwright-core)"
 (cd end2end && WHARF_URL=http://$ADMIN_LISTEN WHARF_RESTRICTED_URL=http://$RESTRICTED_LISTEN WHARF_EMBED_PARENT=$EMBED_PARENT \

@@ -7,6 +7,11 @@
 //! nothing), after `idle` without a request, and `absolute` after sign-in.
 //! Several Wharf replicas would need sticky sessions (or a sealed cookie);
 //! see docs/threat-model.md.
+//!
+//! Behind an authenticating proxy (oauth2-proxy and the like) that forwards
+//! the user's token as `Authorization: Bearer`, `--trust-proxy-auth` lets a
+//! request sign in by that header instead: the token is checked with the
+//! cluster as at sign-in, then reused for [`PROXY_RECHECK`]. Off by default.
 
 use crate::k8s::credentials::{
     ClusterAddress, Credential, SignInRefusal, credential_from_kubeconfig,
@@ -60,9 +65,22 @@ impl Refusals {
     }
 }
 
+/// How long a proxy-forwarded token, once accepted, is used before the
+/// cluster is asked about it again.
+pub const PROXY_RECHECK: Duration = Duration::from_secs(300);
+
+/// A user signed in by the proxy's header.
+struct Proxied {
+    cluster: Arc<KubeCluster>,
+    user: String,
+    checked: Instant,
+}
+
 pub struct MultiUserSessions {
     address: ClusterAddress,
     sessions: Mutex<HashMap<String, Session>>,
+    /// Keyed by the forwarded token; `None` unless `--trust-proxy-auth`.
+    proxied: Option<Mutex<HashMap<String, Proxied>>>,
     refusals: Mutex<Refusals>,
     idle: Duration,
     absolute: Duration,
@@ -79,11 +97,88 @@ impl MultiUserSessions {
         Self {
             address,
             sessions: Mutex::default(),
+            proxied: None,
             refusals: Mutex::default(),
             idle,
             absolute,
             secure_cookie,
         }
+    }
+
+    /// Accept `Authorization: Bearer` from an authenticating proxy.
+    pub fn trusting_proxy(mut self, trust: bool) -> Self {
+        self.proxied = trust.then(Mutex::default);
+        self
+    }
+
+    fn bearer(headers: &HeaderMap) -> Option<&str> {
+        headers
+            .get(header::AUTHORIZATION)?
+            .to_str()
+            .ok()?
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    }
+
+    /// The user the proxy's header names, if that is on and the token was
+    /// accepted within [`PROXY_RECHECK`].
+    fn proxied_user(&self, headers: &HeaderMap) -> Option<(Arc<KubeCluster>, String)> {
+        let proxied = self
+            .proxied
+            .as_ref()?
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let entry = proxied.get(Self::bearer(headers)?)?;
+        (entry.checked.elapsed() < PROXY_RECHECK)
+            .then(|| (entry.cluster.clone(), entry.user.clone()))
+    }
+
+    /// Checks a proxy-forwarded token with the cluster unless it was
+    /// accepted lately. `Ok` also when there is none (or this is off).
+    /// Refusals count towards the sign-in limit of the address.
+    pub async fn admit_proxied(
+        &self,
+        headers: &HeaderMap,
+        from: Option<IpAddr>,
+    ) -> Result<(), SignInRefusal> {
+        let (Some(proxied), Some(token)) = (&self.proxied, Self::bearer(headers)) else {
+            return Ok(());
+        };
+        if self.proxied_user(headers).is_some() {
+            return Ok(());
+        }
+        let now = Instant::now();
+        if let Some(from) = from
+            && !self.refusals().allows(from, now)
+        {
+            return Err(SignInRefusal::TooMany);
+        }
+        let (cluster, user) = match self
+            .address
+            .sign_in(&Credential::Token(token.to_owned()))
+            .await
+        {
+            Ok(signed_in) => signed_in,
+            Err(refusal) => {
+                if let Some(from) = from {
+                    self.refusals().record(from, now);
+                }
+                return Err(refusal);
+            }
+        };
+        tracing::info!(user, "signed in by the proxy's bearer token");
+        let mut proxied = proxied.lock().unwrap_or_else(|p| p.into_inner());
+        proxied.retain(|_, p| p.checked.elapsed() < PROXY_RECHECK);
+        proxied.insert(
+            token.to_owned(),
+            Proxied {
+                cluster: Arc::new(cluster),
+                user,
+                checked: Instant::now(),
+            },
+        );
+        Ok(())
     }
 
     fn session_id(headers: &HeaderMap) -> Option<String> {
@@ -97,8 +192,14 @@ impl MultiUserSessions {
             .map(|(_, value)| value.to_string())
     }
 
-    /// The live session of a request (its idle clock restarted), if any.
+    /// The live session of a request (its idle clock restarted), or the
+    /// user its proxy header names, if any.
     fn live(&self, headers: &HeaderMap) -> Option<(Arc<KubeCluster>, String)> {
+        self.cookie_session(headers)
+            .or_else(|| self.proxied_user(headers))
+    }
+
+    fn cookie_session(&self, headers: &HeaderMap) -> Option<(Arc<KubeCluster>, String)> {
         let id = Self::session_id(headers)?;
         let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
         let now = Instant::now();
@@ -273,6 +374,22 @@ mod tests {
         assert_eq!(safe_next("//evil.example/x"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+
+    #[test]
+    fn a_bearer_header_is_read_only_as_bearer() {
+        let with = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::AUTHORIZATION, HeaderValue::from_static(value));
+            headers
+        };
+        assert_eq!(
+            MultiUserSessions::bearer(&with("Bearer abc.def")),
+            Some("abc.def")
+        );
+        assert_eq!(MultiUserSessions::bearer(&with("Basic YWJjOmRlZg==")), None);
+        assert_eq!(MultiUserSessions::bearer(&with("Bearer ")), None);
+        assert_eq!(MultiUserSessions::bearer(&HeaderMap::new()), None);
     }
 
     #[test]

@@ -51,6 +51,12 @@ pub struct Args {
     #[arg(long, env = "WHARF_SESSION_MAX_SECONDS", default_value_t = 43200)]
     pub session_max_seconds: u64,
 
+    /// Multi-user: also accept the user's token as `Authorization: Bearer`
+    /// on each request, as an authenticating reverse proxy (oauth2-proxy)
+    /// forwards it. The cluster still checks the token; off by default.
+    #[arg(long, env = "WHARF_TRUST_PROXY_AUTH")]
+    pub trust_proxy_auth: bool,
+
     /// Mark the session cookie `Secure` (set it when users reach Wharf over
     /// HTTPS, e.g. behind a TLS-terminating proxy).
     #[arg(long, env = "WHARF_COOKIE_SECURE")]
@@ -112,6 +118,11 @@ mod tests {
     fn defaults_to_loopback() {
         let args = Args::try_parse_from(["wharf-server"]).unwrap();
         assert!(args.listen.ip().is_loopback());
+        assert_eq!(args.auth, AuthMode::Local);
+        assert!(
+            !args.trust_proxy_auth,
+            "a proxy's header is not trusted unless asked"
+        );
         assert!(matches!(
             args.connection(),
             ConnectionSource::Kubeconfig {

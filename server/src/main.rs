@@ -32,18 +32,24 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     options.site_addr = args.listen;
     options.site_root = args.site_root.to_string_lossy().into_owned().into();
 
+    if args.trust_proxy_auth && args.auth == AuthMode::Local {
+        return Err("--trust-proxy-auth needs --auth multi-user".into());
+    }
     let sessions: Arc<dyn StreamSessions> = match args.auth {
         AuthMode::Local => Arc::new(LocalSessions::new(connect(&args.connection()).await?)),
         AuthMode::MultiUser => {
             // Only the cluster's address and CA are kept from Wharf's own
             // configuration; its credentials are dropped here.
             let address = ClusterAddress::from_config(load_config(&args.connection()).await?);
-            Arc::new(MultiUserSessions::new(
-                address,
-                Duration::from_secs(args.session_idle_seconds),
-                Duration::from_secs(args.session_max_seconds),
-                args.cookie_secure,
-            ))
+            Arc::new(
+                MultiUserSessions::new(
+                    address,
+                    Duration::from_secs(args.session_idle_seconds),
+                    Duration::from_secs(args.session_max_seconds),
+                    args.cookie_secure,
+                )
+                .trusting_proxy(args.trust_proxy_auth),
+            )
         }
     };
     let settings = Settings {
