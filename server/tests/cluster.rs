@@ -166,6 +166,48 @@ async fn restricted_user_is_forbidden_outside_dev() {
 
 #[tokio::test]
 #[ignore = "needs the local cluster: bash end2end/test.sh"]
+async fn access_says_what_the_cluster_allows() {
+    use wharf_spec::access::Action;
+    use wharf_spec::app::AppKind;
+    let every = [
+        Action::CreateService,
+        Action::EditService,
+        Action::DeleteService,
+        Action::CreateApp,
+        Action::ChangeApp(AppKind::Stateless),
+        Action::DeleteApp(AppKind::Stateful),
+        Action::Terminal,
+        Action::ReadLogs,
+        Action::CreateSpace,
+        Action::DeleteSpace,
+    ];
+    let admin = admin()
+        .await
+        .access("default")
+        .await
+        .expect("admin's access");
+    for action in every {
+        assert_eq!(admin.check(action), Ok(()), "admin: {action:?}");
+    }
+    // dev has ClusterRole `edit` in dev only.
+    let dev = restricted().await;
+    let own = dev.access("dev").await.expect("dev's access in dev");
+    for action in &every[..8] {
+        assert_eq!(own.check(*action), Ok(()), "dev in dev: {action:?}");
+    }
+    assert!(own.check(Action::CreateSpace).is_err());
+    assert!(own.check(Action::DeleteSpace).is_err());
+    let other = dev
+        .access("default")
+        .await
+        .expect("dev's access in default");
+    for action in every {
+        assert!(other.check(action).is_err(), "dev in default: {action:?}");
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs the local cluster: bash end2end/test.sh"]
 async fn service_detail_of_the_kubernetes_service() {
     let cluster = admin().await;
     let detail = cluster

@@ -6,6 +6,7 @@
 //! the user types and again on the server before any call to Kubernetes.
 //! It depends on neither leptos, tokio nor kube (an invariant checked in CI).
 
+pub mod access;
 pub mod ansi;
 pub mod app;
 pub mod diff;

@@ -6,11 +6,64 @@ use crate::i18n::{Lang, Texts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::time::Duration;
+use wharf_spec::access::{Access, Action};
 use wharf_spec::{ApiError, FieldErrors};
 
 /// The current language's strings.
 pub fn use_texts() -> &'static Texts {
     expect_context::<Lang>().texts()
+}
+
+/// What the user may do in the space of the page (see
+/// [`wharf_spec::access`]); provided by the space layout, asked for in the
+/// browser only (a server render shows everything enabled, the cluster
+/// refusing in words if need be).
+#[derive(Clone, Copy)]
+pub struct AccessContext(pub LocalResource<Option<Access>>);
+
+/// Why `action` is not allowed here, in words; `None` when it is, or when
+/// it is not known (yet): the cluster has the last word anyway.
+pub fn use_denied(action: Action) -> Signal<Option<String>> {
+    let t = use_texts();
+    let access = use_context::<AccessContext>();
+    Signal::derive(move || {
+        let access = access?.0.get().flatten()?;
+        access
+            .check(action)
+            .err()
+            .map(|need| (t.not_allowed)(need.verb, need.resource))
+    })
+}
+
+/// A link to a page that does `action`; when the user may not, it shows
+/// as disabled, says why on hover, and goes nowhere. (Other attributes go
+/// on with `attr:`, e.g. `attr:data-open-logs=name`.)
+#[component]
+pub fn GuardedLink(
+    action: Action,
+    href: Signal<String>,
+    #[prop(optional)] id: Option<&'static str>,
+    class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let denied = use_denied(action);
+    view! {
+        <a
+            id=id
+            class=class
+            class:disabled=move || denied.get().is_some()
+            href=href
+            aria-disabled=move || denied.get().map(|_| "true")
+            title=move || denied.get()
+            on:click=move |ev| {
+                if denied.get_untracked().is_some() {
+                    ev.prevent_default();
+                }
+            }
+        >
+            {children()}
+        </a>
+    }
 }
 
 /// A failed call, in words.

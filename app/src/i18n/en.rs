@@ -413,4 +413,9 @@ pub(super) static TEXTS: Texts = Texts {
     sign_in_rejected: "The cluster did not accept this credential.",
     sign_in_unavailable: "The cluster could not be reached to check the credential.",
     sign_in_too_many: "Too many attempts. Wait a minute and try again.",
+    not_allowed: |verb, resource| {
+        format!("Not allowed: your account may not {verb} {resource} here.")
+    },
+    go_to_space: "Open",
+    go_to_space_hint: "Your account may not list spaces. Type the name of one you work in.",
 };

@@ -451,6 +451,10 @@ pub struct Texts {
     pub sign_in_rejected: &'static str,
     pub sign_in_unavailable: &'static str,
     pub sign_in_too_many: &'static str,
+    /// Why a button is disabled: the permission (verb, resource) missing.
+    pub not_allowed: fn(&str, &str) -> String,
+    pub go_to_space: &'static str,
+    pub go_to_space_hint: &'static str,
     pub err_unauthenticated: &'static str,
     pub sign_in: &'static str,
     pub sign_out: &'static str,

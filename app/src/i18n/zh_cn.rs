@@ -394,4 +394,7 @@ pub(super) static TEXTS: Texts = Texts {
     sign_in_rejected: "集群未接受该凭据。",
     sign_in_unavailable: "无法连接集群以验证凭据。",
     sign_in_too_many: "尝试次数过多，请稍后再试。",
+    not_allowed: |verb, resource| format!("无权限：您的账号不能在此执行 {verb} {resource}。"),
+    go_to_space: "打开",
+    go_to_space_hint: "您的账号无权列出空间，请输入您有权限的空间名称。",
 };

@@ -5,7 +5,9 @@ use crate::api::{
     AppAction, AppError, delete_apps, get_app, list_apps, run_app_action, upgrade_app,
 };
 use crate::components::form::{FormState, text_field};
-use crate::components::{ErrorNotice, Loading, poll, use_param, use_texts};
+use crate::components::{
+    ErrorNotice, GuardedLink, Loading, poll, use_denied, use_param, use_texts,
+};
 use crate::i18n::Texts;
 use crate::pages::app_wizard::{Containers, containers_editor};
 use crate::pages::pods::PodsTable;
@@ -14,6 +16,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use std::collections::BTreeMap;
 use std::time::Duration;
+use wharf_spec::access::Action;
 use wharf_spec::app::{AppKind, UpgradeForm};
 use wharf_spec::view::{AppDetail, AppRef, AppRow, AppStatus, Reach, format_age};
 use wharf_spec::{ApiError, FieldErrors};
@@ -198,19 +201,29 @@ pub fn AppList() -> impl IntoView {
     };
 
     let none_selected = move || selected.with(BTreeMap::is_empty) || busy.get();
+    // Batch actions are offered as for Deployments (most apps); the cluster
+    // answers for each app, in words, where a StatefulSet is refused.
+    let may_not_change = use_denied(Action::ChangeApp(AppKind::Stateless));
+    let may_not_delete = use_denied(Action::DeleteApp(AppKind::Stateless));
+    let change_locked = move || none_selected() || may_not_change.get().is_some();
     view! {
         <div class="toolbar">
             <h1>{t.apps}</h1>
             <span class="spacer"></span>
-            <button id="start-selected" class="btn" disabled=none_selected on:click=batch(AppAction::Start, t.started)>{t.start}</button>
-            <button id="stop-selected" class="btn" disabled=none_selected on:click=batch(AppAction::Stop, t.stopped)>{t.stop}</button>
-            <button id="restart-selected" class="btn" disabled=none_selected on:click=batch(AppAction::Restart, t.restarted)>{t.restart}</button>
-            <button id="delete-selected" class="btn btn-danger-ghost" disabled=none_selected on:click=move |_| confirming.set(true)>
+            <button id="start-selected" class="btn" disabled=change_locked title=move || may_not_change.get()
+                on:click=batch(AppAction::Start, t.started)>{t.start}</button>
+            <button id="stop-selected" class="btn" disabled=change_locked title=move || may_not_change.get()
+                on:click=batch(AppAction::Stop, t.stopped)>{t.stop}</button>
+            <button id="restart-selected" class="btn" disabled=change_locked title=move || may_not_change.get()
+                on:click=batch(AppAction::Restart, t.restarted)>{t.restart}</button>
+            <button id="delete-selected" class="btn btn-danger-ghost" title=move || may_not_delete.get()
+                disabled=move || none_selected() || may_not_delete.get().is_some() on:click=move |_| confirming.set(true)>
                 {t.delete_selected}
                 {move || selected.with(|s| (!s.is_empty()).then(|| format!(" ({})", s.len())))}
             </button>
             <button id="refresh" class="btn" on:click=move |_| apps.refetch()>{t.refresh}</button>
-            <a id="create-app" class="btn btn-primary" href=move || format!("/spaces/{}/new/app", space.get())>{t.new_app}</a>
+            <GuardedLink action=Action::CreateApp id="create-app" class="btn btn-primary"
+                href=Signal::derive(move || format!("/spaces/{}/new/app", space.get()))>{t.new_app}</GuardedLink>
         </div>
         {move || outcome.get().map(|o| match o {
             Ok(text) => view! { <p class="notice notice-ok" id="action-result">{text}</p> }.into_any(),
@@ -355,6 +368,10 @@ fn AppDetailView(
             });
         }
     };
+    let may_not_change = use_denied(Action::ChangeApp(row.kind));
+    let may_not_delete = use_denied(Action::DeleteApp(row.kind));
+    // Busy with an action, or not allowed to change the app at all.
+    let locked = Signal::derive(move || busy.get() || may_not_change.get().is_some());
     let button = {
         let act = act.clone();
         move |id: &'static str,
@@ -364,8 +381,9 @@ fn AppDetailView(
               why_not: Option<&'static str>| {
             let act = act.clone();
             view! {
-                <button type="button" class="btn" id=id title=why_not.unwrap_or_default()
-                    disabled=move || busy.get() || why_not.is_some()
+                <button type="button" class="btn" id=id
+                    title=move || may_not_change.get().unwrap_or_else(|| why_not.unwrap_or_default().to_owned())
+                    disabled=move || locked.get() || why_not.is_some()
                     on:click=move |_| act(action, done)>{label}</button>
             }
         }
@@ -402,11 +420,11 @@ fn AppDetailView(
                         <p class="small muted">{(t.replicas_n)(row.desired)}</p></div>
                 </div>
                 <div class="form-actions">
-                    <button type="button" class="btn" id="rollback" disabled=move || busy.get()
+                    <button type="button" class="btn" id="rollback" disabled=move || locked.get()
                         on:click=move |_| act_back(AppAction::Rollback(None), t.rolled_back)>{t.rollback}</button>
                     <button type="button" class="btn btn-primary" id="confirm-upgrade"
                         title=(!rolled_out).then_some(t.wait_for_rollout)
-                        disabled=move || busy.get() || !rolled_out
+                        disabled=move || locked.get() || !rolled_out
                         on:click=move |_| act_confirm(AppAction::ConfirmUpgrade, t.confirmed)>{t.confirm_upgrade}</button>
                 </div>
             </section>
@@ -427,7 +445,7 @@ fn AppDetailView(
                         view! { <span class="badge badge-ok">{t.current_revision}</span> }.into_any()
                     } else {
                         view! {
-                            <button type="button" class="btn btn-small" data-rollback-to=r.number disabled=move || busy.get()
+                            <button type="button" class="btn btn-small" data-rollback-to=r.number disabled=move || locked.get()
                                 on:click=move |_| act(AppAction::Rollback(Some(number)), t.rolled_back)>{t.rollback_to}</button>
                         }.into_any()
                     }}</td>
@@ -456,8 +474,9 @@ fn AppDetailView(
             {button("start", t.start, AppAction::Start, t.started, (!stopped).then_some(t.why_not_start))}
             {button("stop", t.stop, AppAction::Stop, t.stopped, stopped.then_some(t.why_not_stop))}
             {button("restart", t.restart, AppAction::Restart, t.restarted, stopped.then_some(t.why_not_restart))}
-            <a class="btn" id="upgrade" href=upgrade_href>{t.upgrade}</a>
-            <button type="button" class="btn btn-danger-ghost" id="delete-app" on:click=move |_| deleting.set(true)>{t.delete}</button>
+            <GuardedLink action=Action::ChangeApp(row.kind) id="upgrade" class="btn" href=Signal::stored(upgrade_href)>{t.upgrade}</GuardedLink>
+            <button type="button" class="btn btn-danger-ghost" id="delete-app" on:click=move |_| deleting.set(true)
+                disabled=move || may_not_delete.get().is_some() title=move || may_not_delete.get()>{t.delete}</button>
         </div>
         {move || outcome.get().map(|o| match o {
             Ok(text) => view! { <p class="notice notice-ok" id="action-result">{text}</p> }.into_any(),
@@ -470,16 +489,16 @@ fn AppDetailView(
                 <div><h3>{t.col_external}</h3><p>{reach_view(t, &row)}</p></div>
                 <div>
                     <h3>{t.replicas}</h3>
-                    <div class="scale">
+                    <div class="scale" title=move || may_not_change.get()>
                         <button type="button" class="btn btn-icon" id="scale-minus" title=t.scale_down
-                            disabled=move || busy.get() || desired == 0
+                            disabled=move || locked.get() || desired == 0
                             on:click=move |_| scale_minus(desired - 1)>"−"</button>
                         <input id="scale-input" class="num" inputmode="numeric" aria-label=t.replicas
                             prop:value=move || scale_to.get() on:input=move |ev| scale_to.set(event_target_value(&ev)) />
                         <button type="button" class="btn btn-icon" id="scale-plus" title=t.scale_up
-                            disabled=move || busy.get()
+                            disabled=move || locked.get()
                             on:click=move |_| scale_plus(desired + 1)>"+"</button>
-                        <button type="button" class="btn btn-small" id="scale-apply" disabled=move || busy.get()
+                        <button type="button" class="btn btn-small" id="scale-apply" disabled=move || locked.get()
                             on:click=move |_| match scale_to.get_untracked().trim().parse() {
                                 Ok(n) => scale_apply(n),
                                 Err(_) => outcome.set(Some(Err(FieldErrors::single("replicas", wharf_spec::Problem::NotANumber).into()))),
@@ -493,7 +512,8 @@ fn AppDetailView(
             <div class="toolbar">
                 <h2>{t.pods}</h2>
                 <span class="spacer"></span>
-                <a id="app-logs" class="btn btn-small" href=format!("/spaces/{}/apps/{}/logs", space.get_untracked(), row.name)>{t.all_pods_logs}</a>
+                <GuardedLink action=Action::ReadLogs id="app-logs" class="btn btn-small"
+                    href=Signal::stored(format!("/spaces/{}/apps/{}/logs", space.get_untracked(), row.name))>{t.all_pods_logs}</GuardedLink>
             </div>
             <PodsTable space=space.get_untracked() pods=detail.pods.clone() />
         </section>

@@ -4,11 +4,12 @@
 //! (`crate::streams`), which opens their websockets.
 
 use crate::api::{AppError, get_pod};
-use crate::components::{ErrorNotice, Loading, poll, use_param, use_texts};
+use crate::components::{ErrorNotice, GuardedLink, Loading, poll, use_param, use_texts};
 use crate::i18n::Texts;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use std::time::Duration;
+use wharf_spec::access::Action;
 use wharf_spec::stream::{ExecQuery, LogQuery, Since, Tail};
 use wharf_spec::view::{ContainerState, PodDetail, PodRow, format_age};
 
@@ -169,8 +170,10 @@ fn PodView(detail: PodDetail) -> impl IntoView {
                     <td class="mono small">{list(&c.mounts)}</td>
                     <td class="mono small">{list(&c.env_names)}</td>
                     <td class="actions">
-                        <a class="btn btn-small" data-open-terminal=c.name.clone() href=terminal>{t.terminal}</a>
-                        <a class="btn btn-small" data-open-logs=c.name.clone() href=logs>{t.logs}</a>
+                        <GuardedLink action=Action::Terminal class="btn btn-small" href=Signal::stored(terminal)
+                            attr:data-open-terminal=c.name.clone()>{t.terminal}</GuardedLink>
+                        <GuardedLink action=Action::ReadLogs class="btn btn-small" href=Signal::stored(logs)
+                            attr:data-open-logs=c.name.clone()>{t.logs}</GuardedLink>
                     </td>
                 </tr>
             }

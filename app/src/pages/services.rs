@@ -1,7 +1,9 @@
 //! The service list of a space and a service's detail page.
 
 use crate::api::{AppError, delete_services, get_service, list_services, service_companions};
-use crate::components::{Breadcrumb, ErrorNotice, Loading, poll, use_param, use_texts};
+use crate::components::{
+    Breadcrumb, ErrorNotice, GuardedLink, Loading, poll, use_denied, use_param, use_texts,
+};
 use crate::i18n::Texts;
 use crate::pages::pods::PodsTable;
 use crate::pages::yaml::{EditServiceYaml, percent_encode};
@@ -10,6 +12,7 @@ use leptos::task::spawn_local;
 use std::collections::BTreeSet;
 use std::time::Duration;
 use wharf_spec::ApiError;
+use wharf_spec::access::Action;
 use wharf_spec::view::{ExternalAddress, ServiceRow, WorkloadRef, format_age};
 
 /// The list refreshes itself this often while shown (a watch replaces this
@@ -59,6 +62,7 @@ pub fn ServiceList() -> impl IntoView {
     );
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let confirming = RwSignal::new(false);
+    let may_not_delete = use_denied(Action::DeleteService);
     // A new space starts with nothing selected.
     Effect::new(move |_| {
         space.track();
@@ -149,19 +153,22 @@ pub fn ServiceList() -> impl IntoView {
             <button
                 id="delete-selected"
                 class="btn btn-danger-ghost"
-                disabled=move || selected.with(BTreeSet::is_empty)
+                disabled=move || selected.with(BTreeSet::is_empty) || may_not_delete.get().is_some()
+                title=move || may_not_delete.get()
                 on:click=move |_| confirming.set(true)
             >
                 {t.delete_selected}
                 {move || selected.with(|s| (!s.is_empty()).then(|| format!(" ({})", s.len())))}
             </button>
             <button id="refresh" class="btn" on:click=move |_| services.refetch()>{t.refresh}</button>
-            <a id="create-from-yaml" class="btn" href=move || format!("/spaces/{}/new/yaml", space.get())>
+            <GuardedLink action=Action::CreateService id="create-from-yaml" class="btn"
+                href=Signal::derive(move || format!("/spaces/{}/new/yaml", space.get()))>
                 {t.create_from_yaml}
-            </a>
-            <a id="create-service" class="btn btn-primary" href=move || format!("/spaces/{}/new/service", space.get())>
+            </GuardedLink>
+            <GuardedLink action=Action::CreateService id="create-service" class="btn btn-primary"
+                href=Signal::derive(move || format!("/spaces/{}/new/service", space.get()))>
                 {t.new_service}
-            </a>
+            </GuardedLink>
         </div>
         <Transition fallback=Loading>{rows}</Transition>
         <Show when=move || confirming.get()>
@@ -289,6 +296,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
         |(s, n)| get_service(s, n),
     );
     let editing = RwSignal::new(false);
+    let may_not_edit = use_denied(Action::EditService);
 
     let body = move || {
         Suspend::new(async move {
@@ -359,10 +367,10 @@ pub fn ServiceDetailPage() -> impl IntoView {
                                 <div class="card-head">
                                     <h2>{t.pods}</h2>
                                     <span class="spacer"></span>
-                                    <a id="service-logs" class="btn btn-small"
-                                        href=format!("/spaces/{}/services/{}/logs", space.get_untracked(), row.name)>
+                                    <GuardedLink action=Action::ReadLogs id="service-logs" class="btn btn-small"
+                                        href=Signal::stored(format!("/spaces/{}/services/{}/logs", space.get_untracked(), row.name))>
                                         {t.all_pods_logs}
-                                    </a>
+                                    </GuardedLink>
                                 </div>
                                 <PodsTable space=space.get_untracked() pods=d.pods.clone() />
                             </section>
@@ -379,10 +387,12 @@ pub fn ServiceDetailPage() -> impl IntoView {
                                 >
                                     {t.download_yaml}
                                 </a>
-                                <a class="btn btn-small" id="edit-form" href=format!("/spaces/{}/services/{}/edit", space.get_untracked(), row.name)>
+                                <GuardedLink action=Action::EditService id="edit-form" class="btn btn-small"
+                                    href=Signal::stored(format!("/spaces/{}/services/{}/edit", space.get_untracked(), row.name))>
                                     {t.edit}
-                                </a>
-                                <button type="button" class="btn btn-small" id="edit-yaml" on:click=move |_| editing.set(true)>
+                                </GuardedLink>
+                                <button type="button" class="btn btn-small" id="edit-yaml" on:click=move |_| editing.set(true)
+                                    disabled=move || may_not_edit.get().is_some() title=move || may_not_edit.get()>
                                     {t.edit_yaml}
                                 </button>
                             </div>

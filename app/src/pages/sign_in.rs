@@ -27,7 +27,10 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let error = move || query.with(|q| q.get("error"));
     let next = move || query.with(|q| q.get("next")).unwrap_or_else(|| "/".into());
-    let kubeconfig = RwSignal::new(String::new());
+    // The textarea is not bound to a signal: what was typed or pasted
+    // before the wasm arrived must survive hydration. A chosen file is
+    // written into it directly.
+    let kubeconfig: NodeRef<leptos::html::Textarea> = NodeRef::new();
     let on_file = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
@@ -41,8 +44,9 @@ pub fn SignInPage() -> impl IntoView {
             leptos::task::spawn_local(async move {
                 if let Ok(value) = wasm_bindgen_futures::JsFuture::from(file.text()).await
                     && let Some(s) = value.as_string()
+                    && let Some(textarea) = kubeconfig.get_untracked()
                 {
-                    kubeconfig.set(s);
+                    textarea.set_value(&s);
                 }
             });
         }
@@ -67,8 +71,7 @@ pub fn SignInPage() -> impl IntoView {
                 <label class="field">
                     <span>{t.kubeconfig}</span>
                     <textarea id="sign-in-kubeconfig" name="kubeconfig" class="input mono" rows="6" spellcheck="false"
-                        prop:value=move || kubeconfig.get()
-                        on:input=move |ev| kubeconfig.set(event_target_value(&ev))></textarea>
+                        node_ref=kubeconfig></textarea>
                 </label>
                 <label class="field">
                     <span>{t.kubeconfig_file}</span>

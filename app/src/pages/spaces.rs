@@ -1,13 +1,18 @@
 //! Spaces (namespaces) as tabs, with the create and delete dialogs.
 
-use crate::api::{AppError, create_space, delete_space, get_space_contents, list_spaces};
-use crate::components::{ErrorNotice, FieldMessage, Loading, poll, use_texts};
+use crate::api::{
+    AppError, create_space, delete_space, get_access, get_space_contents, list_spaces,
+};
+use crate::components::{
+    AccessContext, ErrorNotice, FieldMessage, Loading, poll, use_denied, use_texts,
+};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_navigate};
 use std::time::Duration;
+use wharf_spec::access::Action;
 use wharf_spec::space::{NewSpace, check_delete_confirmation, fields};
 use wharf_spec::view::SpaceSummary;
 use wharf_spec::{ApiError, FieldErrors};
@@ -61,6 +66,14 @@ pub fn SpaceLayout() -> impl IntoView {
     let section = current_section();
     let creating = RwSignal::new(false);
     let deleting = RwSignal::new(false);
+    // What the user may do here (asked again when the space changes; the
+    // namespace verbs are cluster-wide, so the home page asks of `default`).
+    provide_context(AccessContext(LocalResource::new(move || {
+        let space = current.get().unwrap_or_else(|| "default".into());
+        async move { get_access(space).await.ok() }
+    })));
+    let may_not_create = use_denied(Action::CreateSpace);
+    let may_not_delete = use_denied(Action::DeleteSpace);
 
     // While any space is terminating, look again until it is gone.
     poll(
@@ -111,16 +124,18 @@ pub fn SpaceLayout() -> impl IntoView {
                 }
                 // A user who may not list namespaces still works in the one
                 // in the URL: show it as the only tab.
-                Err(AppError(ApiError::Forbidden { .. })) => current
-                    .get_untracked()
-                    .map(|name| {
+                // (The home page offers the same field in its own place.)
+                Err(AppError(ApiError::Forbidden { .. })) => (move || {
+                    current.get().map(|name| {
                         view! {
                             <a class="tab" href=format!("/spaces/{name}/services") aria-current="page" data-space=name.clone()>
                                 {name.clone()}
                             </a>
+                            <GoToSpace />
                         }
                     })
-                    .into_any(),
+                })
+                .into_any(),
                 Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
             }
         })
@@ -132,12 +147,15 @@ pub fn SpaceLayout() -> impl IntoView {
             <div class="tabs" role="list">
                 <Transition fallback=Loading>{tabs}</Transition>
             </div>
-            <button id="new-space" class="btn btn-tab-add" title=t.new_space aria-label=t.new_space on:click=move |_| creating.set(true)>
+            <button id="new-space" class="btn btn-tab-add" aria-label=t.new_space on:click=move |_| creating.set(true)
+                disabled=move || may_not_create.get().is_some()
+                title=move || may_not_create.get().unwrap_or_else(|| t.new_space.to_owned())>
                 "+"
             </button>
             <span class="spacer"></span>
             <Show when=move || current.get().is_some()>
-                <button id="delete-space" class="btn btn-danger-ghost" on:click=move |_| deleting.set(true)>
+                <button id="delete-space" class="btn btn-danger-ghost" on:click=move |_| deleting.set(true)
+                    disabled=move || may_not_delete.get().is_some() title=move || may_not_delete.get()>
                     {t.delete_space}
                 </button>
             </Show>
@@ -186,10 +204,40 @@ pub fn Home() -> impl IntoView {
                             None => view! { <div class="empty-state"><p>{t.no_spaces}</p></div> }.into_any(),
                         }
                     }
+                    Err(AppError(ApiError::Forbidden { .. })) => view! {
+                        <div class="empty-state">
+                            <p>{t.go_to_space_hint}</p>
+                            <GoToSpace />
+                        </div>
+                    }
+                    .into_any(),
                     Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// For a user who may not list namespaces: type the name of one to open.
+#[component]
+fn GoToSpace() -> impl IntoView {
+    let t = use_texts();
+    let navigate = use_navigate();
+    let name = RwSignal::new(String::new());
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let space = name.get_untracked().trim().to_owned();
+        if !space.is_empty() {
+            let space = wharf_spec::stream::percent_encode(&space);
+            navigate(&format!("/spaces/{space}/services"), Default::default());
+        }
+    };
+    view! {
+        <form class="go-to-space" id="go-to-space" on:submit=submit title=t.go_to_space_hint>
+            <input id="go-to-space-name" autocomplete="off" placeholder=t.space_name aria-label=t.space_name
+                bind:value=name />
+            <button type="submit" class="btn btn-small">{t.go_to_space}</button>
+        </form>
     }
 }
 

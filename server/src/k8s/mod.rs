@@ -5,6 +5,7 @@
 //! built from that session's own credentials and implements the app's
 //! [`Cluster`] trait, which is all the server functions see.
 
+mod access;
 mod apps;
 mod connect;
 pub mod credentials;
@@ -26,6 +27,7 @@ use std::fmt::Debug;
 use std::time::{SystemTime, UNIX_EPOCH};
 use wharf_app::backend::Cluster;
 use wharf_spec::ApiError;
+use wharf_spec::access::Access;
 use wharf_spec::convert;
 use wharf_spec::service::{ServiceDraft, ServiceForm, kept_fields};
 use wharf_spec::space::{self, NewSpace};
@@ -46,11 +48,15 @@ fn now_unix() -> i64 {
 
 pub struct KubeCluster {
     client: Client,
+    access: access::AccessCache,
 }
 
 impl KubeCluster {
     pub fn new(client: Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            access: access::AccessCache::default(),
+        }
     }
 
     fn namespaced<K>(&self, namespace: &str) -> Api<K>
@@ -142,6 +148,10 @@ fn space_not_found(name: &str) -> ApiError {
 
 #[async_trait]
 impl Cluster for KubeCluster {
+    async fn access(&self, space: &str) -> Result<Access, ApiError> {
+        self.access_in(space).await
+    }
+
     async fn list_spaces(&self) -> Result<Vec<SpaceSummary>, ApiError> {
         let api: Api<Namespace> = Api::all(self.client.clone());
         let now = now_unix();
