@@ -211,6 +211,7 @@ test('the restricted user sees what they may not do, and why; the cluster still 
   await page.fill('#go-to-space-name', 'dev');
   await page.press('#go-to-space-name', 'Enter');
   await page.waitForURL(`${RESTRICTED_BASE}/spaces/dev/services`);
+  await page.waitForSelector('.tabs [data-space="dev"][aria-current="page"]');
   await page.screenshot({ path: join(ARTIFACTS, 'restricted-dev.png') });
   await page.context().close();
   // The same reason in Chinese.
