@@ -85,6 +85,9 @@ pub struct MultiUserSessions {
     idle: Duration,
     absolute: Duration,
     secure_cookie: bool,
+    /// `SameSite=None` (with `Secure`): for an embedding page on another
+    /// site, whose frame would not get a `Lax` cookie.
+    cross_site_cookie: bool,
 }
 
 impl MultiUserSessions {
@@ -102,7 +105,16 @@ impl MultiUserSessions {
             idle,
             absolute,
             secure_cookie,
+            cross_site_cookie: false,
         }
+    }
+
+    /// Send the session cookie `SameSite=None; Secure`, so that Wharf in
+    /// a frame of another site is signed in too. Safe against CSRF because
+    /// writes need Wharf's own `Origin` and server functions `x-wharf-csrf`.
+    pub fn cross_site_cookie(mut self, cross_site: bool) -> Self {
+        self.cross_site_cookie = cross_site;
+        self
     }
 
     /// Accept `Authorization: Bearer` from an authenticating proxy.
@@ -219,13 +231,20 @@ impl MultiUserSessions {
     }
 
     fn cookie(&self, value: &str, max_age: Duration) -> HeaderValue {
-        let secure = if self.secure_cookie { "; Secure" } else { "" };
-        let cookie = format!(
-            "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            max_age.as_secs()
-        );
+        let cookie = session_cookie(value, max_age, self.secure_cookie, self.cross_site_cookie);
         HeaderValue::from_str(&cookie).expect("cookie is ASCII")
     }
+}
+
+/// The `Set-Cookie` value of a session. Browsers take `SameSite=None` only
+/// with `Secure`, so cross-site implies it.
+fn session_cookie(value: &str, max_age: Duration, secure: bool, cross_site: bool) -> String {
+    let same_site = if cross_site { "None" } else { "Lax" };
+    let secure = if secure || cross_site { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={}{secure}",
+        max_age.as_secs()
+    )
 }
 
 fn new_session_id() -> String {
@@ -374,6 +393,22 @@ mod tests {
         assert_eq!(safe_next("//evil.example/x"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+
+    #[test]
+    fn the_session_cookie_is_lax_unless_embedded_cross_site() {
+        let hour = Duration::from_secs(3600);
+        assert_eq!(
+            session_cookie("ab", hour, false, false),
+            "wharf_session=ab; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600"
+        );
+        assert!(
+            session_cookie("ab", hour, true, false).ends_with("SameSite=Lax; Max-Age=3600; Secure")
+        );
+        assert!(
+            session_cookie("ab", hour, false, true)
+                .ends_with("SameSite=None; Max-Age=3600; Secure")
+        );
     }
 
     #[test]

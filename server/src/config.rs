@@ -62,6 +62,13 @@ pub struct Args {
     #[arg(long, env = "WHARF_COOKIE_SECURE")]
     pub cookie_secure: bool,
 
+    /// Multi-user: send the session cookie `SameSite=None; Secure`, for an
+    /// embedding page on another site (`--embed-origin`) whose frame would
+    /// not get a `SameSite=Lax` cookie. Needs HTTPS. CSRF stays refused by
+    /// the `Origin` check and the `x-wharf-csrf` header.
+    #[arg(long, env = "WHARF_COOKIE_CROSS_SITE")]
+    pub cookie_cross_site: bool,
+
     /// Origins allowed to show Wharf in a frame and to receive its
     /// `postMessage` reports, comma-separated (`https://portal.example.com`).
     /// Default: none besides Wharf itself.

@@ -35,6 +35,9 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if args.trust_proxy_auth && args.auth == AuthMode::Local {
         return Err("--trust-proxy-auth needs --auth multi-user".into());
     }
+    if args.cookie_cross_site && args.auth == AuthMode::Local {
+        return Err("--cookie-cross-site needs --auth multi-user".into());
+    }
     let sessions: Arc<dyn StreamSessions> = match args.auth {
         AuthMode::Local => Arc::new(LocalSessions::new(connect(&args.connection()).await?)),
         AuthMode::MultiUser => {
@@ -48,7 +51,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                     Duration::from_secs(args.session_max_seconds),
                     args.cookie_secure,
                 )
-                .trusting_proxy(args.trust_proxy_auth),
+                .trusting_proxy(args.trust_proxy_auth)
+                .cross_site_cookie(args.cookie_cross_site),
             )
         }
     };
