@@ -89,8 +89,14 @@ impl KubeCluster {
         Ok((rules, status.incomplete))
     }
 
-    /// A SelfSubjectAccessReview of one verb on namespaces.
-    async fn may(&self, verb: &str, resource: &str, name: Option<&str>) -> Result<bool, ApiError> {
+    /// A SelfSubjectAccessReview of one verb on a core resource (also the
+    /// sign-in's check that the cluster accepts a credential at all).
+    pub(super) async fn may(
+        &self,
+        verb: &str,
+        resource: &str,
+        name: Option<&str>,
+    ) -> Result<bool, ApiError> {
         let api: Api<SelfSubjectAccessReview> = Api::all(self.client.clone());
         let review = SelfSubjectAccessReview {
             spec: SelfSubjectAccessReviewSpec {

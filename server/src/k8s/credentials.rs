@@ -12,11 +12,8 @@
 //! - impersonate: accepted only by the apiserver's own rules, but Wharf
 //!   refuses it rather than pass it on silently.
 
-use super::{KubeCluster, map_error};
+use super::KubeCluster;
 use k8s_openapi::api::authentication::v1::SelfSubjectReview;
-use k8s_openapi::api::authorization::v1::{
-    ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
-};
 use kube::api::{Api, PostParams};
 use kube::config::{AuthInfo, Kubeconfig};
 use kube::{Client, Config};
@@ -185,34 +182,16 @@ impl ClusterAddress {
         credential: &Credential,
     ) -> Result<(KubeCluster, String), SignInRefusal> {
         let client = self.client_for(credential)?;
+        let cluster = KubeCluster::new(client.clone());
         // Every authenticated user may create a SelfSubjectAccessReview; a
-        // credential the cluster does not accept gets 401.
-        let review = SelfSubjectAccessReview {
-            spec: SelfSubjectAccessReviewSpec {
-                resource_attributes: Some(ResourceAttributes {
-                    verb: Some("list".into()),
-                    resource: Some("namespaces".into()),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        let reviews: Api<SelfSubjectAccessReview> = Api::all(client.clone());
-        match reviews.create(&PostParams::default(), &review).await {
+        // credential the cluster does not accept gets 401 (Forbidden here).
+        match cluster.may("list", "namespaces", None).await {
             Ok(_) => {}
-            Err(kube::Error::Api(status)) if status.code == 401 || status.code == 403 => {
-                return Err(SignInRefusal::Rejected);
-            }
-            Err(e) => {
-                return Err(match map_error(e) {
-                    ApiError::Forbidden { .. } => SignInRefusal::Rejected,
-                    _ => SignInRefusal::Unavailable,
-                });
-            }
+            Err(ApiError::Forbidden { .. }) => return Err(SignInRefusal::Rejected),
+            Err(_) => return Err(SignInRefusal::Unavailable),
         }
         let user = who_am_i(&client, credential).await;
-        Ok((KubeCluster::new(client), user))
+        Ok((cluster, user))
     }
 }
 
