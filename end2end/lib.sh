@@ -9,25 +9,41 @@ NAME=wharf   # = LEPTOS_OUTPUT_NAME in .cargo/config.toml
 export WHARF_STATE=${WHARF_STATE:-/tmp/wharf}
 export PATH=${CARGO_HOME:-$HOME/.cargo}/bin:$PATH
 
-step() { printf '\n\033[1m== %s\033[0m (%s)\n' "$*" "$(date +%H:%M:%S)" >&2; }
+step() {
+  printf '\n\033[1m== %s\033[0m (%s)\n' "$*" "$(date +%H:%M:%S)" >&2
+  # end2end/fresh-machine.sh times every step from this file.
+  if [ -n "${WHARF_STEP_LOG:-}" ]; then echo "$(date +%s) $*" >>"$WHARF_STEP_LOG"; fi
+}
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
 
-# apt packages (Chromium for the browser tests, CJK fonts so Chinese renders
-# in screenshots), the wasm target, wasm-bindgen-cli pinned to Cargo.lock,
-# and the npm packages. Each is skipped when already there.
+# The Rust toolchain rust-toolchain.toml pins (its `channel`).
+RUST_TOOLCHAIN=$(sed -n 's/^channel = "\(.*\)"$/\1/p' "$ROOT/rust-toolchain.toml")
+
+# Says which tool is missing and how it is installed, then stops.
+missing() { die "$1 is missing: $2"; }
+
+# Installs everything the build and the tests use, each step skipped when it
+# is already there and checked after it ran: apt packages (Chromium for the
+# browser tests, CJK fonts so Chinese renders in screenshots, Node.js), the
+# pinned Rust toolchain with clippy, rustfmt and the wasm32 target,
+# wasm-bindgen-cli pinned to Cargo.lock, and the npm packages. Ends with
+# check_tools, so a run stops here, naming the tool, rather than minutes later.
 install_tools() {
   local need=()
   command -v chromium >/dev/null || need+=(chromium)
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
-  command -v node >/dev/null || need+=(nodejs npm)
+  command -v node >/dev/null || need+=(nodejs)
+  command -v npm >/dev/null || need+=(npm)
+  command -v curl >/dev/null || need+=(curl)
+  command -v git >/dev/null || need+=(git)
   if [ ${#need[@]} -gt 0 ]; then
     step "apt-get install ${need[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   fi
-  (cd "$ROOT" && rustup show active-toolchain >/dev/null)   # installs rust-toolchain.toml's target
+  install_rust
   local want have
-  want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' "$ROOT/Cargo.lock")
+  want=$(wasm_bindgen_version)
   have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)   # absent on a fresh machine
   if [ "$want" != "$have" ]; then
     step "cargo install wasm-bindgen-cli $want (about 6 min, once per machine)"
@@ -42,6 +58,55 @@ install_tools() {
     step "npm ci (the editor and terminal: CodeMirror 6, xterm.js, esbuild)"
     (cd "$ROOT/app/js" && npm ci --no-audit --no-fund --silent)
   fi
+  check_tools
+}
+
+# The pinned toolchain, explicitly: rustup 1.29 no longer installs
+# rust-toolchain.toml's components and targets for a toolchain it already has
+# (a machine with that version but without wasm32 failed the first build).
+install_rust() {
+  command -v rustup >/dev/null \
+    || missing rustup "install it from https://rustup.rs (rustup-init -y --default-toolchain none), then run this again"
+  if ! rust_complete; then
+    step "rustup toolchain install $RUST_TOOLCHAIN (clippy, rustfmt, wasm32-unknown-unknown)"
+    rustup toolchain install "$RUST_TOOLCHAIN" --profile minimal --component clippy,rustfmt \
+      --target wasm32-unknown-unknown --no-self-update
+  fi
+}
+
+# True when the pinned toolchain has every component and target we use.
+rust_complete() {
+  local comps targets
+  comps=$(rustup +"$RUST_TOOLCHAIN" component list --installed 2>/dev/null) || return 1
+  targets=$(rustup +"$RUST_TOOLCHAIN" target list --installed 2>/dev/null) || return 1
+  grep -q '^clippy' <<<"$comps" && grep -q '^rustfmt' <<<"$comps" && grep -qx wasm32-unknown-unknown <<<"$targets"
+}
+
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/{getline; gsub(/[^0-9.]/,""); print; exit}' "$ROOT/Cargo.lock"
+}
+
+# Every tool the build and the tests need, each named when it is absent.
+check_tools() {
+  local rustc_version wb
+  rustc_version=$(cd "$ROOT" && rustc --version 2>/dev/null | awk '{print $2}') || true
+  [ "$rustc_version" = "$RUST_TOOLCHAIN" ] \
+    || missing "rustc $RUST_TOOLCHAIN" "rustc in $ROOT is '${rustc_version:-none}' (rustup toolchain install $RUST_TOOLCHAIN)"
+  (cd "$ROOT" && cargo clippy --version >/dev/null 2>&1) || missing clippy "rustup component add clippy --toolchain $RUST_TOOLCHAIN"
+  (cd "$ROOT" && cargo fmt --version >/dev/null 2>&1) || missing rustfmt "rustup component add rustfmt --toolchain $RUST_TOOLCHAIN"
+  rustup +"$RUST_TOOLCHAIN" target list --installed | grep -qx wasm32-unknown-unknown \
+    || missing "the wasm32-unknown-unknown target" "rustup target add wasm32-unknown-unknown --toolchain $RUST_TOOLCHAIN"
+  wb=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}') || true
+  [ "$wb" = "$(wasm_bindgen_version)" ] \
+    || missing "wasm-bindgen-cli $(wasm_bindgen_version)" "found '${wb:-none}' (cargo install wasm-bindgen-cli --version $(wasm_bindgen_version))"
+  [ -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] || missing "wasm-opt (npm binaryen)" "cd end2end && npm ci"
+  [ -d "$ROOT/end2end/node_modules/playwright-core" ] || missing playwright-core "cd end2end && npm ci"
+  [ -x "$ROOT/app/js/node_modules/.bin/esbuild" ] || missing esbuild "cd app/js && npm ci"
+  local t
+  for t in chromium node npm curl git; do
+    command -v $t >/dev/null || missing $t "apt-get install $t"
+  done
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing fonts-noto-cjk "apt-get install fonts-noto-cjk"
 }
 
 # The site (target/site/pkg/wharf.{js,wasm,css}) and the server binary.
