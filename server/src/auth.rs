@@ -17,13 +17,14 @@ use crate::k8s::credentials::{
     ClusterAddress, Credential, SignInRefusal, credential_from_kubeconfig,
 };
 use crate::k8s::{KubeCluster, StreamSessions};
+use crate::origins::ClientAddress;
 use axum::Form;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wharf_app::backend::{Cluster, Sessions};
@@ -308,13 +309,13 @@ fn back_to_sign_in(refusal: SignInRefusal, next: &str) -> Response {
 /// `POST /auth/sign-in` (a plain form post; works without JavaScript).
 pub async fn sign_in(
     State(sessions): State<Arc<dyn StreamSessions>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(ClientAddress(client)): Extension<ClientAddress>,
     Form(form): Form<SignInForm>,
 ) -> Response {
     let Some(store) = sessions.multi_user() else {
         return (StatusCode::NOT_FOUND, "sign-in is off in local mode").into_response();
     };
-    if !store.refusals().allows(peer.ip(), Instant::now()) {
+    if !store.refusals().allows(client, Instant::now()) {
         return back_to_sign_in(SignInRefusal::TooMany, &form.next);
     }
     let credential = if !form.token.trim().is_empty() {
@@ -353,8 +354,8 @@ pub async fn sign_in(
             response
         }
         Err(refusal) => {
-            tracing::info!(from = %peer.ip(), reason = refusal.code(), "sign-in refused");
-            store.refusals().record(peer.ip(), Instant::now());
+            tracing::info!(from = %client, reason = refusal.code(), "sign-in refused");
+            store.refusals().record(client, Instant::now());
             back_to_sign_in(refusal, &form.next)
         }
     }

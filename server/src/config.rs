@@ -1,6 +1,7 @@
 //! Command line and environment.
 
 use crate::k8s::ConnectionSource;
+use crate::origins::{ForwardedHeader, PublicOrigins, TrustedProxies};
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -75,6 +76,24 @@ pub struct Args {
     #[arg(long, env = "WHARF_EMBED_ORIGINS", value_delimiter = ',')]
     pub embed_origin: Vec<String>,
 
+    /// The URL users reach Wharf at when it is not the listen address (an
+    /// ingress or a proxy in front): `https://wharf.example.com`. Repeatable.
+    /// Requests naming any other host are refused (DNS rebinding), and
+    /// writes and sockets must come from one of these origins. The listen
+    /// address and localhost, 127.0.0.1 and [::1] with its port always are.
+    #[arg(long, env = "WHARF_PUBLIC_URLS", value_delimiter = ',')]
+    pub public_url: Vec<String>,
+
+    /// A proxy (address or range, `10.0.0.0/8`) whose forwarding header
+    /// names the client, for the sign-in limit and the logs. Repeatable.
+    /// From any other peer the header is ignored. Default: none.
+    #[arg(long, env = "WHARF_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxy: Vec<String>,
+
+    /// The header the trusted proxies write the client's address into.
+    #[arg(long, env = "WHARF_FORWARDED_HEADER", value_enum, default_value_t = ForwardedHeader::XForwardedFor)]
+    pub forwarded_header: ForwardedHeader,
+
     /// Directory with the built site (pkg/wharf.js, .wasm, .css).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
@@ -103,6 +122,15 @@ impl Args {
                 }
             })
             .collect()
+    }
+
+    /// The hosts and origins of this Wharf, once `listen` is bound.
+    pub fn public_origins(&self, bound: std::net::SocketAddr) -> Result<PublicOrigins, String> {
+        PublicOrigins::new(bound, &self.public_url)
+    }
+
+    pub fn trusted_proxies(&self) -> Result<TrustedProxies, String> {
+        TrustedProxies::new(&self.trusted_proxy, self.forwarded_header)
     }
 
     pub fn connection(&self) -> ConnectionSource {
@@ -159,6 +187,34 @@ mod tests {
             let args = Args::try_parse_from(["wharf-server", "--embed-origin", bad]).unwrap();
             assert!(args.embed_origins().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn public_urls_and_proxies_from_flags_or_environment() {
+        let args = Args::try_parse_from([
+            "wharf-server",
+            "--public-url",
+            "https://wharf.example.com",
+            "--public-url",
+            "http://wharf.internal:8080",
+            "--trusted-proxy",
+            "10.0.0.0/8,192.0.2.1",
+        ])
+        .unwrap();
+        let origins = args
+            .public_origins("127.0.0.1:3000".parse().unwrap())
+            .unwrap();
+        assert!(origins.accepts_host("wharf.example.com"));
+        assert!(origins.accepts_host("wharf.internal:8080"));
+        assert!(origins.accepts_host("127.0.0.1:3000"));
+        assert!(!origins.accepts_host("evil.example:3000"));
+        assert!(args.trusted_proxies().is_ok());
+        let bad =
+            Args::try_parse_from(["wharf-server", "--public-url", "wharf.example.com"]).unwrap();
+        assert!(
+            bad.public_origins("127.0.0.1:3000".parse().unwrap())
+                .is_err()
+        );
     }
 
     #[test]

@@ -4,5 +4,6 @@
 pub mod auth;
 pub mod config;
 pub mod k8s;
+pub mod origins;
 pub mod router;
 pub mod sockets;

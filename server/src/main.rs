@@ -56,20 +56,29 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             )
         }
     };
+    let embed_origins = args.embed_origins()?;
+    let proxies = args.trusted_proxies()?;
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let addr = listener.local_addr()?;
+    let origins = args.public_origins(addr)?;
+    tracing::info!(
+        "answering to {} only (add more with --public-url)",
+        origins.list().join(", ")
+    );
     let settings = Settings {
-        embed_origins: args.embed_origins()?,
+        embed_origins,
+        origins,
+        proxies,
     };
     let app = app_router(options, sessions, settings);
 
-    let listener = tokio::net::TcpListener::bind(args.listen).await?;
-    let addr = listener.local_addr()?;
     if !addr.ip().is_loopback() && args.auth == AuthMode::Local {
         tracing::warn!(
             "listening on {addr}, not on loopback: in local mode everyone who can reach this address acts with your kubeconfig's credentials"
         );
     }
     tracing::info!("Wharf is running at http://{addr}/");
-    // The peer address is for the sign-in rate limit.
+    // The peer address is for the sign-in limit (router::ClientAddress).
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

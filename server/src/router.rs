@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
@@ -19,6 +19,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// JSON escaping can add to that). Larger bodies get 413 before any handler.
 pub const MAX_BODY_BYTES: usize = 2 << 20;
 use crate::k8s::StreamSessions;
+use crate::origins::{ClientAddress, PublicOrigins, TrustedProxies, request_host};
+use std::net::{IpAddr, SocketAddr};
 use wharf_app::api::{CSRF_HEADER, SERVER_FN_PREFIX};
 use wharf_app::backend::{EmbedOrigins, SCRIPT_NONCE_HEADER, Sessions, SessionsContext};
 use wharf_app::{App, shell};
@@ -28,8 +30,27 @@ use wharf_app::{App, shell};
 pub struct Settings {
     /// Origins (`https://portal.example.com`) that may show Wharf in a frame
     /// and receive its `postMessage` reports. Wharf itself always may.
+    /// They are not Wharf's own origins: a framed Wharf's requests carry
+    /// Wharf's `Origin`, so the portal's scripts need (and get) no writes.
     pub embed_origins: Vec<String>,
+    /// The hosts Wharf answers to and its own origins (writes, sockets).
+    pub origins: PublicOrigins,
+    /// Whose forwarding header names the client.
+    pub proxies: TrustedProxies,
 }
+
+impl Settings {
+    /// Wharf on `listen` with nothing else configured (tests).
+    pub fn listening_on(listen: SocketAddr) -> Self {
+        Self {
+            origins: PublicOrigins::new(listen, &[]).expect("no public URL to refuse"),
+            ..Self::default()
+        }
+    }
+}
+
+/// Paths that answer whatever the `Host`: kubelets probe a pod by its IP.
+pub const ANY_HOST_PATHS: &[&str] = &["/healthz"];
 
 /// The `Content-Security-Policy` of every response. Scripts: Wharf's own
 /// files, the wasm, and the one inline script of a page (leptos' hydration
@@ -86,7 +107,7 @@ pub fn app_router(
     let routes = generate_route_list(App);
     let context = SessionsContext(sessions.clone() as Arc<dyn Sessions>);
     let embed = EmbedOrigins(settings.embed_origins.clone());
-    Router::new()
+    let app = Router::new()
         .leptos_routes_with_context(
             &options,
             routes,
@@ -102,6 +123,8 @@ pub fn app_router(
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
         .merge(crate::sockets::routes(sessions.clone()))
+        // The process serves (a kubelet's liveness probe, by pod IP).
+        .route("/healthz", get(|| async { "ok" }))
         .merge(
             Router::new()
                 .route("/auth/sign-in", post(crate::auth::sign_in))
@@ -113,20 +136,81 @@ pub fn app_router(
             sign_in_first,
         ))
         .layer(middleware::from_fn_with_state(sessions, proxy_sign_in))
-        .layer(middleware::from_fn(same_origin_writes))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ));
+    let settings = Arc::new(settings);
+    guarded(app, settings.clone()).layer(middleware::from_fn_with_state(settings, security_policy))
+}
+
+/// The guards every route of Wharf sits behind, outermost first: the `Host`
+/// must be one of Wharf's own (before any other work); writes and websocket
+/// upgrades need Wharf's own `Origin`, server functions also `x-wharf-csrf`;
+/// the client's address is set. Public for the socket tests, which serve
+/// [`crate::sockets::routes`] behind these same guards.
+pub fn guarded(router: Router, settings: Arc<Settings>) -> Router {
+    router
+        .layer(middleware::from_fn(client_address))
+        .layer(middleware::from_fn(same_origin_writes))
+        .layer(axum::Extension(settings.clone()))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(middleware::from_fn_with_state(
-            Arc::new(settings),
-            security_policy,
-        ))
+        .layer(middleware::from_fn_with_state(settings, known_hosts_only))
+}
+
+/// Refuses a request whose `Host` is not one of Wharf's own, before any
+/// other work: a DNS-rebinding page's requests name the attacker's host.
+/// The answer says which host and how to allow it, not which hosts are
+/// allowed (the rebinding page could read that).
+async fn known_hosts_only(
+    State(settings): State<Arc<Settings>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let host = request_host(request.uri(), request.headers());
+    if ANY_HOST_PATHS.contains(&request.uri().path())
+        || host.is_some_and(|h| settings.origins.accepts_host(h))
+    {
+        return next.run(request).await;
+    }
+    let host = host.unwrap_or_default();
+    // Printable ASCII only, and short: it is echoed back and logged.
+    let shown: String = host
+        .chars()
+        .filter(|c| c.is_ascii_graphic())
+        .take(100)
+        .collect();
+    tracing::info!(host = %shown, "request for a host that is not Wharf's refused");
+    let body = format!(
+        "421 Misdirected Request: Wharf does not answer to the host \"{shown}\".\n\
+         If users reach Wharf by this name, start it with --public-url http://{shown} \
+         (or https://…; also WHARF_PUBLIC_URLS).\n"
+    );
+    let mut response = (StatusCode::MISDIRECTED_REQUEST, body).into_response();
+    response.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// Sets [`ClientAddress`]: the peer, or the client a trusted proxy names.
+async fn client_address(mut request: Request<Body>, next: Next) -> Response {
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let client = match request.extensions().get::<Arc<Settings>>() {
+        Some(settings) => settings.proxies.client_address(peer, request.headers()),
+        None => peer,
+    };
+    request.extensions_mut().insert(ClientAddress(client));
+    next.run(request).await
 }
 
 /// With `--trust-proxy-auth`, a request carrying `Authorization: Bearer`
@@ -137,10 +221,7 @@ async fn proxy_sign_in(
     request: Request<Body>,
     next: Next,
 ) -> Response {
-    let from = request
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip());
+    let from = request.extensions().get::<ClientAddress>().map(|c| c.0);
     if let Some(store) = sessions.multi_user()
         && let Err(refusal) = store.admit_proxied(request.headers(), from).await
     {
@@ -171,6 +252,7 @@ async fn sign_in_first(
         "/sign-in",
         "/download/",
         "/favicon",
+        "/healthz",
     ]
     .iter()
     .any(|p| path.starts_with(p));
@@ -190,20 +272,41 @@ async fn sign_in_first(
 }
 
 /// Refuses, before it reaches any handler, a state-changing request whose
-/// `Origin` is not this server (a cross-site form post), and a server
-/// function call without Wharf's own header (see [`CSRF_HEADER`]).
+/// `Origin` is not Wharf's own (a cross-site form post), a server function
+/// call without Wharf's own header (see [`CSRF_HEADER`]), and a websocket
+/// upgrade without Wharf's own `Origin`.
 async fn same_origin_writes(request: Request<Body>, next: Next) -> Response {
-    if let Err(refusal) = check_write(request.method(), request.uri().path(), request.headers()) {
+    let Some(settings) = request.extensions().get::<Arc<Settings>>().cloned() else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "no settings").into_response();
+    };
+    if let Err(refusal) = check_write(
+        &settings.origins,
+        request.method(),
+        request.uri().path(),
+        request.headers(),
+    ) {
         return (StatusCode::FORBIDDEN, refusal).into_response();
     }
     next.run(request).await
 }
 
-fn check_write(method: &Method, path: &str, headers: &http::HeaderMap) -> Result<(), &'static str> {
+fn check_write(
+    origins: &PublicOrigins,
+    method: &Method,
+    path: &str,
+    headers: &http::HeaderMap,
+) -> Result<(), &'static str> {
+    if is_websocket_upgrade(headers) {
+        return if origin_is_own(origins, headers, true) {
+            Ok(())
+        } else {
+            Err("cross-origin websocket refused")
+        };
+    }
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(());
     }
-    if !origin_is_own(headers, false) {
+    if !origin_is_own(origins, headers, false) {
         return Err("cross-origin request refused");
     }
     if path.starts_with(SERVER_FN_PREFIX)
@@ -216,21 +319,23 @@ fn check_write(method: &Method, path: &str, headers: &http::HeaderMap) -> Result
     Ok(())
 }
 
-/// Whether `Origin` is this server's own. Without an `Origin` the answer is
-/// `!required`: browsers send it on every cross-origin POST and on every
-/// websocket handshake, so a POST without it is same-origin or not from a
-/// browser, while a websocket without it is not from a page at all.
-pub fn origin_is_own(headers: &http::HeaderMap, required: bool) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return !required;
-    };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let origin_host = origin
-        .to_str()
-        .ok()
-        .and_then(|o| o.split_once("://"))
-        .map(|(_, rest)| rest);
-    matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+fn is_websocket_upgrade(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+/// Whether `Origin` is one of Wharf's own (configured, never the request's
+/// `Host`). Without an `Origin` the answer is `!required`: browsers send it
+/// on every cross-origin POST and on every websocket handshake, so a POST
+/// without it is same-origin or not from a browser, while a websocket
+/// without it is not from a page at all.
+fn origin_is_own(origins: &PublicOrigins, headers: &http::HeaderMap, required: bool) -> bool {
+    match headers.get(header::ORIGIN) {
+        None => !required,
+        Some(origin) => origin.to_str().is_ok_and(|o| origins.is_own_origin(o)),
+    }
 }
 
 #[cfg(test)]
@@ -246,7 +351,15 @@ mod tests {
     }
 
     fn origin_matches_host(headers: &http::HeaderMap) -> bool {
-        origin_is_own(headers, false)
+        origin_is_own(&PublicOrigins::default(), headers, false)
+    }
+
+    fn check_write(
+        method: &Method,
+        path: &str,
+        headers: &http::HeaderMap,
+    ) -> Result<(), &'static str> {
+        super::check_write(&PublicOrigins::default(), method, path, headers)
     }
 
     #[test]
@@ -268,11 +381,43 @@ mod tests {
 
     #[test]
     fn websockets_need_an_origin() {
-        assert!(!origin_is_own(&request(None, "127.0.0.1:3000"), true));
+        let own = PublicOrigins::default();
+        assert!(!origin_is_own(&own, &request(None, "127.0.0.1:3000"), true));
         assert!(origin_is_own(
+            &own,
             &request(Some("http://127.0.0.1:3000"), "127.0.0.1:3000"),
             true
         ));
+        let upgrade = |origin: Option<&str>, host: &str| {
+            let mut h = request(origin, host);
+            h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+            h
+        };
+        // An upgrade is a GET, and still needs Wharf's own Origin.
+        assert!(
+            check_write(
+                &Method::GET,
+                "/ws/terminal",
+                &upgrade(None, "127.0.0.1:3000")
+            )
+            .is_err()
+        );
+        assert!(
+            check_write(
+                &Method::GET,
+                "/ws/terminal",
+                &upgrade(Some("http://evil.example:3000"), "evil.example:3000")
+            )
+            .is_err()
+        );
+        assert!(
+            check_write(
+                &Method::GET,
+                "/ws/terminal",
+                &upgrade(Some("http://localhost:3000"), "localhost:3000")
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -283,6 +428,7 @@ mod tests {
         );
         let settings = Settings {
             embed_origins: vec!["https://portal.example.com".into()],
+            ..Settings::default()
         };
         assert!(
             content_security_policy(&settings, None)
@@ -322,6 +468,11 @@ mod tests {
         assert!(!origin_matches_host(&request(
             Some("null"),
             "127.0.0.1:3000"
+        )));
+        // Origin equal to a foreign Host: the DNS-rebinding case.
+        assert!(!origin_matches_host(&request(
+            Some("http://evil.example:3000"),
+            "evil.example:3000"
         )));
     }
 }

@@ -20,7 +20,8 @@ use support::{frame, kubectl, message, open, run_pods};
 // kubelet's 10 MiB log rotation.
 const LINES: usize = 100_000;
 
-/// Serves the socket routes as the admin; returns the address.
+/// Serves the socket routes as the admin, behind the router's own guards
+/// (`Host`, `Origin`); returns the address.
 async fn serve() -> std::net::SocketAddr {
     let path = std::env::var("KUBE_LOCAL_ADMIN_KUBECONFIG").expect("admin kubeconfig");
     let source = ConnectionSource::Kubeconfig {
@@ -28,9 +29,12 @@ async fn serve() -> std::net::SocketAddr {
         context: None,
     };
     let sessions = Arc::new(LocalSessions::new(connect(&source).await.expect("client")));
-    let router = wharf_server::sockets::routes(sessions);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let router = wharf_server::router::guarded(
+        wharf_server::sockets::routes(sessions),
+        Arc::new(wharf_server::router::Settings::listening_on(addr)),
+    );
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     addr
 }
