@@ -10,6 +10,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ const TOKEN = readFileSync(process.env.KUBE_LOCAL_RESTRICTED_KUBECONFIG, 'utf8')
 
 const space = unique('e2e-leak');
 const newSpace = unique('e2e-leak-new');
+const hostSpace = unique('e2e-host-new');
 const MARKER = `leakmarker${Date.now().toString(36)}`;
 let pod;
 let secrets;
@@ -85,6 +87,7 @@ after(async () => {
   await browser?.close();
   kubectl('delete', 'namespace', space, '--wait=false', '--ignore-not-found');
   kubectl('delete', 'namespace', newSpace, '--wait=false', '--ignore-not-found');
+  kubectl('delete', 'namespace', hostSpace, '--wait=false', '--ignore-not-found');
 });
 
 /// The page routes of app/src/root.rs, with their parameters filled in.
@@ -99,7 +102,7 @@ function pageRoutes() {
 
 /// Every server function, with arguments that aim at the other namespace.
 /// Forms are valid, so a refusal can only come from the cluster.
-function functionCalls() {
+function functionCalls(created = newSpace) {
   const app = { kind: 'Stateless', name: 'probe' };
   const container = { name: 'probe', image: 'busybox', tag: '1.36' };
   const serviceForm = { name: 'probe', selector: [{ key: 'app', value: 'probe' }], ports: [{ port: '80', target_port: '9090' }] };
@@ -109,7 +112,7 @@ function functionCalls() {
   return {
     list_spaces: form({}),
     access: form({ space }),
-    create_space: form({ name: newSpace, description: '' }),
+    create_space: form({ name: created, description: '' }),
     space_contents: form({ space }),
     delete_space: form({ space, confirm: space }),
     list_services: form({ space }),
@@ -145,6 +148,11 @@ function functionCalls() {
   };
 }
 
+/// The server functions of app/src/api.rs, by endpoint.
+function declaredFunctions() {
+  return [...readFileSync(join(SOURCE, 'app/src/api.rs'), 'utf8').matchAll(/endpoint = "([a-z_]+)"/g)].map((m) => m[1]);
+}
+
 function noteLeaks(where, text) {
   for (const secret of secrets) {
     if (text.includes(secret)) figures.leaks.push(`${where}: ${secret}`);
@@ -162,7 +170,7 @@ async function tryPagesAndFunctions(base, headers) {
     assert.ok(route === '/sign-in' || response.status < 300, `${route}: ${response.status}`);
     noteLeaks(`GET ${base}${route}`, await response.text());
   }
-  const declared = [...readFileSync(join(SOURCE, 'app/src/api.rs'), 'utf8').matchAll(/endpoint = "([a-z_]+)"/g)].map((m) => m[1]);
+  const declared = declaredFunctions();
   const calls = functionCalls();
   assert.deepEqual(declared.filter((name) => !(name in calls)), [], 'every server function is tried');
   for (const [name, call] of Object.entries(calls)) {
@@ -186,17 +194,21 @@ async function tryPagesAndFunctions(base, headers) {
   noteLeaks(`GET ${base}/download/logs`, await download.text());
 }
 
+/// The socket routes of server/src/sockets.rs.
+function socketRoutes() {
+  const source = readFileSync(join(SOURCE, 'server/src/sockets.rs'), 'utf8');
+  return [...source.matchAll(/\.route\("(\/ws\/[a-z]+)"/g)].map((m) => m[1]);
+}
+
 /// Opens the sockets from a page of Wharf's own origin (so Origin passes)
 /// and gathers every frame until the server closes them.
 async function trySockets(base, cookie) {
-  const source = readFileSync(join(SOURCE, 'server/src/sockets.rs'), 'utf8');
-  const socketRoutes = [...source.matchAll(/\.route\("(\/ws\/[a-z]+)"/g)].map((m) => m[1]);
   const queries = {
     '/ws/terminal': [`space=${space}&pod=${pod}&container=busybox`, `space=${space}&pod=${pod}&container=busybox&command=env`],
     '/ws/logs': ['pod=' + pod + '&container=busybox', 'app=probe', 'service=probe']
       .map((q) => `space=${space}&${q}&follow=true&tail=all&since=any&timestamps=false&previous=false`),
   };
-  assert.deepEqual(socketRoutes.filter((r) => !(r in queries)), [], 'every socket is tried');
+  assert.deepEqual(socketRoutes().filter((r) => !(r in queries)), [], 'every socket is tried');
   const page = await openPage(browser);
   if (cookie) await page.context().addCookies([{ name: 'wharf_session', value: cookie, url: base }]);
   await page.goto(`${base}/spaces/dev/apps`);
@@ -248,4 +260,115 @@ test('the restricted user, signed in, reaches nothing of another namespace', asy
   assert.equal(namespaceExists(newSpace), false, 'no namespace was created');
   console.log(`leak test: ${figures.pages} page loads, ${figures.functions} server-function calls, ` +
     `${figures.sockets} sockets/downloads tried; ${figures.refused} refused by the cluster; leaks ${figures.leaks.length}`);
+});
+
+/// One HTTP/1.1 request to `base` with this `Host` (fetch may not set it).
+/// A websocket upgrade Wharf accepted resolves with 101.
+function sendWithHost(base, host, { method = 'GET', path, headers = {}, body }) {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const request = http.request({
+      host: url.hostname, port: url.port || 80, method, path, agent: false, timeout: 15_000,
+      headers: { ...headers, host, connection: headers.upgrade ? 'Upgrade' : 'close' },
+    }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { text += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, text }));
+    });
+    request.on('upgrade', (response, socket) => {
+      socket.destroy();
+      resolve({ status: response.statusCode, headers: response.headers, text: '' });
+    });
+    request.on('timeout', () => request.destroy(new Error(`${method} ${base}${path}: no answer in 15 s`)));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/// Every route class of Wharf, as requests a DNS-rebinding page would make
+/// (pages, server functions, sign-in, sockets, downloads, static files),
+/// each with everything Wharf's own pages send (Origin `own`, x-wharf-csrf)
+/// so that only the Host is wrong: without the Host check they would be
+/// served (the writes aim at `space` and would change it).
+function foreignHostRequests(own) {
+  const pkg = readFileSync(join(SOURCE, 'Cargo.toml'), 'utf8').match(/output-name = "([^"]+)"/)[1];
+  const socketQueries = {
+    '/ws/terminal': `space=${space}&pod=${pod}&container=busybox`,
+    '/ws/logs': `space=${space}&pod=${pod}&container=busybox&follow=true&tail=all&since=any&timestamps=false&previous=false`,
+  };
+  const sockets = socketRoutes();
+  assert.deepEqual(sockets.filter((r) => !(r in socketQueries)), [], 'every socket is tried');
+  const calls = functionCalls(hostSpace);
+  assert.deepEqual(declaredFunctions().filter((name) => !(name in calls)), [], 'every server function is tried');
+  const write = { origin: own, 'x-wharf-csrf': '1' };
+  return {
+    pages: pageRoutes().map((path) => ({ path })),
+    'server functions': Object.entries(calls).flatMap(([name, call]) => [call].flat().map(({ form, json }) => ({
+      method: 'POST', path: `/api/${name}`, body: json ? JSON.stringify(json) : form,
+      headers: { ...write, 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' },
+    }))),
+    'sign-in/out': [
+      { method: 'POST', path: '/auth/sign-in', headers: { origin: own, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: TOKEN, kubeconfig: '', next: '/' }).toString() },
+      { method: 'POST', path: '/auth/sign-out', headers: { origin: own, 'content-type': 'application/x-www-form-urlencoded' }, body: '' },
+    ],
+    sockets: sockets.map((route) => ({
+      path: `${route}?${socketQueries[route]}`,
+      headers: { origin: own, upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+    })),
+    downloads: [{ path: `/download/logs?space=${space}&pod=${pod}&container=busybox&tail=all` }],
+    'static files': [`/pkg/${pkg}.css`, `/pkg/${pkg}.js`, `/pkg/${pkg}.wasm`, '/favicon.ico'].map((path) => ({ path })),
+    'other methods, unknown paths': [
+      { method: 'HEAD', path: '/' },
+      { method: 'OPTIONS', path: '/api/list_spaces', headers: { origin: own } },
+      { method: 'PUT', path: `/spaces/${space}/services`, headers: write, body: '' },
+      { path: '/no-such-page' },
+      { path: '/healthz/' },
+    ],
+  };
+}
+
+test('a foreign Host gets 421 from every route of every Wharf, and changes nothing', async () => {
+  const servers = { admin: BASE, restricted: RESTRICTED_BASE, 'multi-user': MULTI };
+  const table = {};
+  const wrong = [];
+  for (const [server, base] of Object.entries(servers)) {
+    const { origin, port } = new URL(base);
+    const host = `evil.example:${port || 80}`;
+    for (const [kind, requests] of Object.entries(foreignHostRequests(origin))) {
+      const statuses = {};
+      for (const r of requests) {
+        const answer = await sendWithHost(base, host, r);
+        statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+        const refusal = `421 Misdirected Request: Wharf does not answer to the host "${host}".`;
+        if (answer.status !== 421 || (r.method !== 'HEAD' && !answer.text.startsWith(refusal))) {
+          wrong.push(`${server} ${r.method ?? 'GET'} ${r.path}: ${answer.status} ${answer.text.slice(0, 120)}`);
+        }
+      }
+      (table[`${kind} (${requests.length})`] ??= {})[server] = Object.entries(statuses).map(([s, n]) => `${s}×${n}`).join(' ');
+    }
+    // The detector works: the same reads with the server's own Host are
+    // answered (writes are not repeated: they would change the namespace).
+    for (const kind of ['pages', 'sockets', 'downloads', 'static files']) {
+      for (const r of foreignHostRequests(origin)[kind]) {
+        const answer = await sendWithHost(base, new URL(base).host, r);
+        if (answer.status === 421) wrong.push(`${server} ${r.path} with its own Host: 421`);
+      }
+    }
+    // The one path that answers any host (kubelets probe by pod IP).
+    const health = await sendWithHost(base, host, { path: '/healthz' });
+    (table['/healthz, any host (1)'] ??= {})[server] = `${health.status} ${health.text}`;
+    assert.deepEqual([health.status, health.text], [200, 'ok'], `${server} /healthz`);
+  }
+  const width = Math.max(...Object.keys(table).map((k) => k.length));
+  const lines = ['foreign-host test (Host: evil.example:<the server\'s port>): status × count',
+    `  ${'route class'.padEnd(width)}` + Object.keys(servers).map((s) => s.padStart(12)).join('')];
+  for (const [kind, row] of Object.entries(table)) {
+    lines.push(`  ${kind.padEnd(width)}` + Object.keys(servers).map((s) => String(row[s]).padStart(12)).join(''));
+  }
+  console.log(lines.join('\n'));
+  assert.deepEqual(wrong, [], 'every request for a foreign host is refused with 421');
+  assert.deepEqual(snapshot(), before_, 'the other namespace is as it was');
+  assert.equal(namespaceExists(hostSpace), false, 'no namespace was created');
 });

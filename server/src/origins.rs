@@ -159,12 +159,18 @@ fn parse_public_url(url: &str) -> Result<PublicOrigin, String> {
     })
 }
 
-/// The host a request names: `Host`, or the URI's authority (HTTP/2).
-pub fn request_host<'a>(uri: &'a Uri, headers: &'a HeaderMap) -> Option<&'a str> {
+/// Every host a request names: each `Host` header, and the target's own
+/// authority (HTTP/2's `:authority`, or an absolute-form target, which
+/// takes precedence over `Host`). All of them must be Wharf's: a second
+/// `Host` or an absolute target cannot smuggle a foreign name past the
+/// check. A `Host` that is not text counts as empty (refused).
+pub fn request_hosts<'a>(uri: &'a Uri, headers: &'a HeaderMap) -> Vec<&'a str> {
     headers
-        .get(http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| uri.authority().map(|a| a.as_str()))
+        .get_all(http::header::HOST)
+        .iter()
+        .map(|h| h.to_str().unwrap_or(""))
+        .chain(uri.authority().map(|a| a.as_str()))
+        .collect()
 }
 
 /// The client's address (the peer's, or the one a trusted proxy names),
@@ -411,6 +417,26 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn every_host_a_request_names_counts() {
+        let mut h = HeaderMap::new();
+        h.append(http::header::HOST, "127.0.0.1:3000".parse().unwrap());
+        h.append(http::header::HOST, "evil.example:3000".parse().unwrap());
+        let path: Uri = "/spaces".parse().unwrap();
+        assert_eq!(
+            request_hosts(&path, &h),
+            ["127.0.0.1:3000", "evil.example:3000"]
+        );
+        let absolute: Uri = "http://evil.example:3000/spaces".parse().unwrap();
+        let mut one = HeaderMap::new();
+        one.insert(http::header::HOST, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(
+            request_hosts(&absolute, &one),
+            ["127.0.0.1:3000", "evil.example:3000"]
+        );
+        assert!(request_hosts(&path, &HeaderMap::new()).is_empty());
     }
 
     #[test]

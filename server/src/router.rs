@@ -19,7 +19,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// JSON escaping can add to that). Larger bodies get 413 before any handler.
 pub const MAX_BODY_BYTES: usize = 2 << 20;
 use crate::k8s::StreamSessions;
-use crate::origins::{ClientAddress, PublicOrigins, TrustedProxies, request_host};
+use crate::origins::{ClientAddress, PublicOrigins, TrustedProxies, request_hosts};
 use std::net::{IpAddr, SocketAddr};
 use wharf_app::api::{CSRF_HEADER, SERVER_FN_PREFIX};
 use wharf_app::backend::{EmbedOrigins, SCRIPT_NONCE_HEADER, Sessions, SessionsContext};
@@ -171,13 +171,17 @@ async fn known_hosts_only(
     request: Request<Body>,
     next: Next,
 ) -> Response {
-    let host = request_host(request.uri(), request.headers());
-    if ANY_HOST_PATHS.contains(&request.uri().path())
-        || host.is_some_and(|h| settings.origins.accepts_host(h))
-    {
+    let hosts = request_hosts(request.uri(), request.headers());
+    let refused = if hosts.is_empty() {
+        Some("")
+    } else {
+        hosts
+            .into_iter()
+            .find(|h| !settings.origins.accepts_host(h))
+    };
+    let Some(host) = refused.filter(|_| !ANY_HOST_PATHS.contains(&request.uri().path())) else {
         return next.run(request).await;
-    }
-    let host = host.unwrap_or_default();
+    };
     // Printable ASCII only, and short: it is echoed back and logged.
     let shown: String = host
         .chars()
