@@ -23,6 +23,13 @@ impl PublicOrigin {
         if self.https { 443 } else { 80 }
     }
 
+    /// Whether `authority` names this origin's host and port (no port: the
+    /// scheme's default).
+    fn is_at(&self, authority: &http::uri::Authority) -> bool {
+        self.host == authority.host().to_ascii_lowercase()
+            && authority.port_u16().unwrap_or(self.default_port()) == self.port
+    }
+
     /// As browsers write it in `Origin`: no default port.
     fn serialize(&self) -> String {
         let scheme = if self.https { "https" } else { "http" };
@@ -85,13 +92,8 @@ impl PublicOrigins {
     /// Whether a request's `Host` (or HTTP/2 `:authority`) names this Wharf.
     /// A host without a port means the scheme's default port.
     pub fn accepts_host(&self, host: &str) -> bool {
-        let Ok(authority) = host.parse::<http::uri::Authority>() else {
-            return false;
-        };
-        let name = authority.host().to_ascii_lowercase();
-        self.origins
-            .iter()
-            .any(|o| o.host == name && authority.port_u16().unwrap_or(o.default_port()) == o.port)
+        host.parse::<http::uri::Authority>()
+            .is_ok_and(|authority| self.origins.iter().any(|o| o.is_at(&authority)))
     }
 
     /// Whether an `Origin` header is one of this Wharf's own origins.
@@ -99,20 +101,12 @@ impl PublicOrigins {
         let Ok(uri) = origin.parse::<Uri>() else {
             return false;
         };
-        let https = match uri.scheme() {
-            Some(s) if *s == Scheme::HTTPS => true,
-            Some(s) if *s == Scheme::HTTP => false,
-            _ => return false,
-        };
-        let Some(authority) = uri.authority() else {
+        let (Some(https), Some(authority)) = (is_https(&uri), uri.authority()) else {
             return false;
         };
-        let name = authority.host().to_ascii_lowercase();
-        self.origins.iter().any(|o| {
-            o.https == https
-                && o.host == name
-                && authority.port_u16().unwrap_or(o.default_port()) == o.port
-        })
+        self.origins
+            .iter()
+            .any(|o| o.https == https && o.is_at(authority))
     }
 
     /// The origins, as browsers write them (for the start-up log).
@@ -133,10 +127,8 @@ fn parse_public_url(url: &str) -> Result<PublicOrigin, String> {
     let Ok(uri) = trimmed.parse::<Uri>() else {
         return refuse("not a URL");
     };
-    let https = match uri.scheme() {
-        Some(s) if *s == Scheme::HTTPS => true,
-        Some(s) if *s == Scheme::HTTP => false,
-        _ => return refuse("the scheme must be http or https"),
+    let Some(https) = is_https(&uri) else {
+        return refuse("the scheme must be http or https");
     };
     let Some(authority) = uri.authority() else {
         return refuse("no host");
@@ -157,6 +149,15 @@ fn parse_public_url(url: &str) -> Result<PublicOrigin, String> {
         host,
         port: authority.port_u16().unwrap_or(default_port),
     })
+}
+
+/// `Some(true)` for https, `Some(false)` for http, `None` for anything else.
+fn is_https(uri: &Uri) -> Option<bool> {
+    match uri.scheme() {
+        Some(s) if *s == Scheme::HTTPS => Some(true),
+        Some(s) if *s == Scheme::HTTP => Some(false),
+        _ => None,
+    }
 }
 
 /// Every host a request names: each `Host` header, and the target's own
