@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use wharf_spec::access::Access;
 use wharf_spec::app::{AppForm, UpgradeForm};
+use wharf_spec::live::{Source, View, Window};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::view::{
     AppDetail, AppRef, AppRow, DocumentOutcome, PodBrief, PodDetail, ServiceDetail, ServiceRow,
@@ -170,6 +171,13 @@ pub async fn delete_space(space: String, confirm: String) -> Result<(), AppError
 #[server(client = WharfClient, endpoint = "list_services")]
 pub async fn list_services(space: String) -> Result<Vec<ServiceRow>, AppError> {
     respond(async { cluster()?.list_services(&space).await }.await)
+}
+
+/// The first rows of a live list (the page's server render; the socket
+/// `/ws/watch` carries everything after).
+#[server(client = WharfClient, endpoint = "live_rows", input = Json)]
+pub async fn live_rows(source: Source, view: View) -> Result<Window, AppError> {
+    respond(async { cluster()?.first_rows(&source, &view).await }.await)
 }
 
 #[server(client = WharfClient, endpoint = "get_service")]

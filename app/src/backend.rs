@@ -12,6 +12,7 @@ use std::sync::Arc;
 use wharf_spec::ApiError;
 use wharf_spec::access::Access;
 use wharf_spec::app::{AppForm, UpgradeForm};
+use wharf_spec::live::{Source, View, Window};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::space::NewSpace;
 use wharf_spec::view::{
@@ -57,6 +58,9 @@ pub trait Cluster: Apps + Pods + Send + Sync {
     /// Starts the namespace's deletion (it then shows as terminating).
     async fn delete_space(&self, space: &str) -> Result<(), ApiError>;
     async fn list_services(&self, space: &str) -> Result<Vec<ServiceRow>, ApiError>;
+    /// The first window of a live list, for the page rendered on the server
+    /// (the browser's socket carries the rest). Starts the list's watch.
+    async fn first_rows(&self, source: &Source, view: &View) -> Result<Window, ApiError>;
     async fn get_service(&self, space: &str, name: &str) -> Result<ServiceDetail, ApiError>;
     /// Creates the Service the (validated) form describes, applied onto
     /// `base` (YAML from the form's YAML tab) if given; with `dry_run` the

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod config;
 pub mod k8s;
+pub mod live_socket;
 pub mod origins;
 pub mod router;
 pub mod sockets;

@@ -123,6 +123,7 @@ pub fn app_router(
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
         .merge(crate::sockets::routes(sessions.clone()))
+        .merge(crate::live_socket::routes(sessions.clone()))
         // The process serves (a kubelet's liveness probe, by pod IP).
         .route("/healthz", get(|| async { "ok" }))
         .merge(

@@ -15,6 +15,14 @@ pub use apps::{
 };
 pub use pods::{event_rows, pod_containers, pod_usage};
 
+/// When the object was created, in Unix seconds (live lists keep this and
+/// compute the age when they send a row).
+pub fn created_unix(meta: &ObjectMeta) -> Option<i64> {
+    meta.creation_timestamp
+        .as_ref()
+        .map(|Time(t)| t.as_second())
+}
+
 fn age(meta: &ObjectMeta, now_unix: i64) -> Option<i64> {
     meta.creation_timestamp
         .as_ref()

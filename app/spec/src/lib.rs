@@ -12,6 +12,7 @@ pub mod app;
 pub mod diff;
 pub mod error;
 pub mod labels;
+pub mod live;
 pub mod names;
 pub mod service;
 pub mod space;

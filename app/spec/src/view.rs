@@ -44,6 +44,14 @@ pub enum ServiceKind {
 }
 
 impl ServiceKind {
+    /// A name for filters and URLs: the API's type, with headless apart.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            ServiceKind::Headless => "Headless",
+            other => other.api_type(),
+        }
+    }
+
     /// The API's spelling (`spec.type`).
     pub fn api_type(self) -> &'static str {
         match self {

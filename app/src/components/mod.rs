@@ -1,6 +1,7 @@
 //! Small building blocks shared by the pages.
 
 pub mod form;
+pub mod live;
 
 use crate::i18n::{Lang, Texts};
 use leptos::prelude::*;

@@ -418,4 +418,25 @@ pub(super) static TEXTS: Texts = Texts {
     },
     go_to_space: "Open",
     go_to_space_hint: "Your account may not list spaces. Type the name of one you work in.",
+    pods_tab: "Pods",
+    pods_title: "Pods",
+    no_pods_title: "No pods in this space",
+    no_pods_hint: "Pods of apps, and pods created with kubectl, show up in this list.",
+    no_matching_rows: "Nothing matches the filter.",
+    clear_filters: "Clear filters",
+    filter_name: "Filter by name",
+    filter_labels: "Label selector",
+    filter_status: "Status",
+    filter_type: "Type",
+    all_statuses: "All",
+    live_now: "Live",
+    live_reconnecting: "Connection lost: reconnecting. The rows shown may be out of date.",
+    live_syncing: |n| format!("Loading the list… {n} so far"),
+    rows_count: |matched, total| {
+        if matched == total {
+            format!("{total} in all")
+        } else {
+            format!("{matched} of {total}")
+        }
+    },
 };

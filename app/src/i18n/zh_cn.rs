@@ -397,4 +397,25 @@ pub(super) static TEXTS: Texts = Texts {
     not_allowed: |verb, resource| format!("无权限：您的账号不能在此执行 {verb} {resource}。"),
     go_to_space: "打开",
     go_to_space_hint: "您的账号无权列出空间，请输入您有权限的空间名称。",
+    pods_tab: "容器组",
+    pods_title: "容器组",
+    no_pods_title: "该空间中没有容器组",
+    no_pods_hint: "应用的容器组以及用 kubectl 创建的容器组都会显示在此列表中。",
+    no_matching_rows: "没有符合筛选条件的项。",
+    clear_filters: "清除筛选",
+    filter_name: "按名称筛选",
+    filter_labels: "标签选择器",
+    filter_status: "状态",
+    filter_type: "类型",
+    all_statuses: "全部",
+    live_now: "实时",
+    live_reconnecting: "连接已断开，正在重新连接。显示的内容可能不是最新的。",
+    live_syncing: |n| format!("正在加载列表…已载入 {n} 项"),
+    rows_count: |matched, total| {
+        if matched == total {
+            format!("共 {total} 项")
+        } else {
+            format!("共 {total} 项，匹配 {matched} 项")
+        }
+    },
 };

@@ -6,6 +6,7 @@ mod pods;
 mod service_form;
 mod services;
 mod sign_in;
+mod space_pods;
 mod spaces;
 mod yaml;
 
@@ -18,8 +19,9 @@ pub use pods::{
 pub use service_form::{ServiceCreatePage, ServiceEditPage};
 pub use services::{ServiceDetailPage, ServiceList};
 pub use sign_in::SignInPage;
+pub use space_pods::SpacePods;
 pub use spaces::{Home, SpaceLayout, SpacesResource};
-pub use yaml::CreateFromYamlPage;
+pub use yaml::{CreateFromYamlPage, percent_encode};
 
 use crate::components::use_texts;
 use leptos::prelude::*;

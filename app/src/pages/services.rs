@@ -1,8 +1,11 @@
 //! The service list of a space and a service's detail page.
 
-use crate::api::{AppError, delete_services, get_service, list_services, service_companions};
+use crate::api::{AppError, delete_services, get_service, service_companions};
+use crate::components::live::{
+    ListFilters, LiveStatus, SortHeader, VirtualTable, empty_rows, use_list_query, use_live_list,
+};
 use crate::components::{
-    Breadcrumb, ErrorNotice, GuardedLink, Loading, poll, use_denied, use_param, use_texts,
+    Breadcrumb, ErrorNotice, GuardedLink, Loading, use_denied, use_param, use_texts,
 };
 use crate::i18n::Texts;
 use crate::pages::pods::PodsTable;
@@ -10,14 +13,10 @@ use crate::pages::yaml::{EditServiceYaml, percent_encode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeSet;
-use std::time::Duration;
 use wharf_spec::ApiError;
 use wharf_spec::access::Action;
-use wharf_spec::view::{ExternalAddress, ServiceRow, WorkloadRef, format_age};
-
-/// The list refreshes itself this often while shown (a watch replaces this
-/// when lists go live).
-const LIST_POLL: Duration = Duration::from_secs(5);
+use wharf_spec::live::{LiveKind, LiveRows, SortColumn, Source};
+use wharf_spec::view::{ExternalAddress, ServiceKind, ServiceRow, WorkloadRef, format_age};
 
 fn external_text(t: &Texts, e: &ExternalAddress) -> String {
     match e {
@@ -50,16 +49,30 @@ fn ports_text(row: &ServiceRow) -> String {
         .join(", ")
 }
 
+fn kind_words(t: &'static Texts, kind: &str) -> String {
+    let kind = match kind {
+        "ClusterIP" => ServiceKind::ClusterIp,
+        "Headless" => ServiceKind::Headless,
+        "NodePort" => ServiceKind::NodePort,
+        "LoadBalancer" => ServiceKind::LoadBalancer,
+        "ExternalName" => ServiceKind::ExternalName,
+        other => return other.to_owned(),
+    };
+    t.service_kind(kind).to_owned()
+}
+
 #[component]
 pub fn ServiceList() -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
-    let services = Resource::new(move || space.get(), list_services);
-    poll(
-        move || services.track(),
-        move || services.refetch(),
-        LIST_POLL,
-    );
+    let query = use_list_query();
+    let source = Memo::new(move |_| Source {
+        kind: LiveKind::Services,
+        space: space.get(),
+        labels: query.with(|q| q.labels.clone()),
+    });
+    let filter = Memo::new(move |_| query.with(|q| q.view.clone()));
+    let list = use_live_list(source, filter);
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let confirming = RwSignal::new(false);
     let may_not_delete = use_denied(Action::DeleteService);
@@ -69,78 +82,82 @@ pub fn ServiceList() -> impl IntoView {
         selected.set(BTreeSet::new());
     });
 
-    let rows = move || {
+    let header = move || {
+        view! {
+            <tr>
+                <th class="select"></th>
+                <SortHeader column=SortColumn::Name label=t.col_name query />
+                <SortHeader column=SortColumn::Type label=t.col_type query />
+                <SortHeader column=SortColumn::Ip label=t.col_cluster_ip query />
+                <th>{t.col_external}</th>
+                <th>{t.col_ports}</th>
+                <th>{t.col_selector}</th>
+                <SortHeader column=SortColumn::Age label=t.col_age query class="num" />
+            </tr>
+        }
+    };
+    let rows = move |rows: &LiveRows, offset: u32| {
+        let space = space.get_untracked();
+        let LiveRows::Services(services) = rows else {
+            return ().into_any();
+        };
+        services
+            .iter()
+            .enumerate()
+            .map(|(i, row)| {
+                let href = format!("/spaces/{space}/services/{}", row.name);
+                let name = row.name.clone();
+                let checked = {
+                    let name = name.clone();
+                    move || selected.with(|s| s.contains(&name))
+                };
+                view! {
+                    <tr data-service=row.name.clone() aria-rowindex=offset + i as u32 + 2>
+                        <td class="select">
+                            <input
+                                type="checkbox"
+                                aria-label=row.name.clone()
+                                data-select=row.name.clone()
+                                prop:checked=checked
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    let name = name.clone();
+                                    selected.update(|s| {
+                                        if on { s.insert(name); } else { s.remove(&name); }
+                                    });
+                                }
+                            />
+                        </td>
+                        <td>
+                            <a class="cell-link" href=href>{row.name.clone()}</a>
+                            {row.alias.clone().map(|a| view! { <span class="muted small alias">{a}</span> })}
+                        </td>
+                        <td><span class="kind">{t.service_kind(row.kind)}</span></td>
+                        <td class="mono">{row.cluster_ip.clone().unwrap_or_else(|| "—".into())}</td>
+                        <td class="mono" class:pending=matches!(row.external, ExternalAddress::Pending)>
+                            {external_text(t, &row.external)}
+                        </td>
+                        <td class="mono">{ports_text(row)}</td>
+                        <td class="mono small">{selector_text(&row.selector)}</td>
+                        <td class="num">{row.age_seconds.map(format_age).unwrap_or_default()}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let body = move || {
         Suspend::new(async move {
-            let space = space.get_untracked();
-            match services.await {
-                Ok(rows) if rows.is_empty() => view! {
-                    <div class="empty-state" id="services-empty">
-                        <h2>{t.no_services_title}</h2>
-                        <p class="muted">{t.no_services_hint}</p>
-                    </div>
+            match list.first.await {
+                Ok(first) => {
+                    let for_empty = first.clone();
+                    view! {
+                        <LiveStatus list first=first.clone() />
+                        {move || empty_rows(&list.current(&for_empty), "services-empty", t.no_services_title, t.no_services_hint)}
+                        <VirtualTable list first id="services-table" label=t.services columns=8 header row=rows />
+                    }
+                    .into_any()
                 }
-                .into_any(),
-                Ok(rows) => view! {
-                    <table class="table" id="services-table">
-                        <thead>
-                            <tr>
-                                <th class="select"></th>
-                                <th>{t.col_name}</th>
-                                <th>{t.col_type}</th>
-                                <th>{t.col_cluster_ip}</th>
-                                <th>{t.col_external}</th>
-                                <th>{t.col_ports}</th>
-                                <th>{t.col_selector}</th>
-                                <th class="num">{t.col_age}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rows
-                                .into_iter()
-                                .map(|row| {
-                                    let href = format!("/spaces/{space}/services/{}", row.name);
-                                    let name = row.name.clone();
-                                    let checked = {
-                                        let name = name.clone();
-                                        move || selected.with(|s| s.contains(&name))
-                                    };
-                                    view! {
-                                        <tr data-service=row.name.clone()>
-                                            <td class="select">
-                                                <input
-                                                    type="checkbox"
-                                                    aria-label=row.name.clone()
-                                                    data-select=row.name.clone()
-                                                    prop:checked=checked
-                                                    on:change=move |ev| {
-                                                        let on = event_target_checked(&ev);
-                                                        let name = name.clone();
-                                                        selected.update(|s| {
-                                                            if on { s.insert(name); } else { s.remove(&name); }
-                                                        });
-                                                    }
-                                                />
-                                            </td>
-                                            <td>
-                                                <a class="cell-link" href=href>{row.name.clone()}</a>
-                                                {row.alias.clone().map(|a| view! { <div class="muted small">{a}</div> })}
-                                            </td>
-                                            <td><span class="kind">{t.service_kind(row.kind)}</span></td>
-                                            <td class="mono">{row.cluster_ip.clone().unwrap_or_else(|| "—".into())}</td>
-                                            <td class="mono" class:pending=matches!(row.external, ExternalAddress::Pending)>
-                                                {external_text(t, &row.external)}
-                                            </td>
-                                            <td class="mono">{ports_text(&row)}</td>
-                                            <td class="mono small">{selector_text(&row.selector)}</td>
-                                            <td class="num">{row.age_seconds.map(format_age).unwrap_or_default()}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                }
-                .into_any(),
                 Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
             }
         })
@@ -160,7 +177,6 @@ pub fn ServiceList() -> impl IntoView {
                 {t.delete_selected}
                 {move || selected.with(|s| (!s.is_empty()).then(|| format!(" ({})", s.len())))}
             </button>
-            <button id="refresh" class="btn" on:click=move |_| services.refetch()>{t.refresh}</button>
             <GuardedLink action=Action::CreateService id="create-from-yaml" class="btn"
                 href=Signal::derive(move || format!("/spaces/{}/new/yaml", space.get()))>
                 {t.create_from_yaml}
@@ -170,16 +186,14 @@ pub fn ServiceList() -> impl IntoView {
                 {t.new_service}
             </GuardedLink>
         </div>
-        <Transition fallback=Loading>{rows}</Transition>
+        <ListFilters query list status_label=t.filter_type status_text=kind_words />
+        <Transition fallback=Loading>{body}</Transition>
         <Show when=move || confirming.get()>
             <DeleteServicesDialog
                 space=space.get_untracked()
                 names=selected.get_untracked().into_iter().collect()
                 open=confirming
-                on_done=move || {
-                    selected.set(BTreeSet::new());
-                    services.refetch();
-                }
+                on_done=move || selected.set(BTreeSet::new())
             />
         </Show>
     }

@@ -41,7 +41,8 @@ fn current_section() -> Memo<&'static str> {
         location.pathname.with(|p| {
             let rest: Vec<&str> = p.trim_start_matches('/').split('/').skip(2).collect();
             match rest.as_slice() {
-                ["apps" | "pods", ..] | ["new", "app"] => "apps",
+                ["apps", ..] | ["new", "app"] => "apps",
+                ["pods", ..] => "pods",
                 _ => "services",
             }
         })
@@ -170,6 +171,7 @@ pub fn SpaceLayout() -> impl IntoView {
                     <nav class="section-tabs" aria-label=t.spaces>
                         {link("section-apps", "apps", t.apps)}
                         {link("section-services", "services", t.services)}
+                        {link("section-pods", "pods", t.pods_tab)}
                     </nav>
                 }
             })}

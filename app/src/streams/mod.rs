@@ -3,6 +3,7 @@
 //! format is `wharf_spec::stream`, the same types the server encodes with.
 
 pub mod embed;
+pub mod live;
 pub mod logs;
 pub mod terminal;
 

@@ -10,6 +10,7 @@ mod apps;
 mod connect;
 pub mod credentials;
 mod error;
+pub mod live;
 mod pods;
 pub mod streams;
 pub mod yaml;
@@ -49,6 +50,8 @@ fn now_unix() -> i64 {
 pub struct KubeCluster {
     client: Client,
     access: access::AccessCache,
+    /// The live lists' watches of this session.
+    feeds: live::Feeds,
 }
 
 impl KubeCluster {
@@ -56,6 +59,7 @@ impl KubeCluster {
         Self {
             client,
             access: access::AccessCache::default(),
+            feeds: live::Feeds::default(),
         }
     }
 
@@ -194,6 +198,18 @@ impl Cluster for KubeCluster {
             .await
             .map_err(map_error)?;
         Ok(())
+    }
+
+    async fn first_rows(
+        &self,
+        source: &wharf_spec::live::Source,
+        view: &wharf_spec::live::View,
+    ) -> Result<wharf_spec::live::Window, ApiError> {
+        wharf_spec::names::check_dns1123_label(&source.space).map_err(|_| ApiError::NotFound {
+            kind: "namespace".into(),
+            name: source.space.clone(),
+        })?;
+        self.first_window(source, view).await
     }
 
     async fn list_services(&self, namespace: &str) -> Result<Vec<ServiceRow>, ApiError> {

@@ -1,0 +1,256 @@
+use super::*;
+
+fn pod(name: &str, status: &str, restarts: i32, ip: Option<&str>) -> PodRow {
+    PodRow {
+        name: name.into(),
+        status: status.into(),
+        ready: 0,
+        containers: 1,
+        restarts,
+        node: None,
+        ip: ip.map(String::from),
+        age_seconds: None,
+        usage: None,
+    }
+}
+
+fn names<R: LiveRow>(selection: &Selection<R>) -> Vec<&str> {
+    selection.rows.iter().map(|r| r.name()).collect()
+}
+
+fn view() -> View {
+    View::default()
+}
+
+#[test]
+fn changes_apply_by_name() {
+    let mut set = RowSet::default();
+    set.upsert(pod("b", "Running", 0, None), Some(10));
+    set.upsert(pod("a", "Pending", 0, None), Some(20));
+    set.upsert(pod("b", "Failed", 1, None), Some(10));
+    let all = set.select(&view(), 100);
+    assert_eq!(names(&all), ["a", "b"]);
+    assert_eq!(all.rows[1].status, "Failed", "the latest state wins");
+    set.remove("a");
+    set.remove("never-there");
+    assert_eq!(names(&set.select(&view(), 100)), ["b"]);
+}
+
+#[test]
+fn a_relist_keeps_rows_until_it_is_complete_then_drops_the_unlisted() {
+    let mut set = RowSet::default();
+    for name in ["a", "b", "c"] {
+        set.upsert(pod(name, "Running", 0, None), None);
+    }
+    set.relist();
+    set.upsert(pod("b", "Running", 0, None), None);
+    set.upsert(pod("d", "Running", 0, None), None);
+    // Mid-relist, nothing has disappeared yet: no flicker.
+    assert_eq!(names(&set.select(&view(), 0)), ["a", "b", "c", "d"]);
+    set.listed();
+    assert_eq!(names(&set.select(&view(), 0)), ["b", "d"]);
+    // A delete during a relist is not brought back by its end.
+    set.relist();
+    set.upsert(pod("b", "Running", 0, None), None);
+    set.remove("b");
+    set.listed();
+    assert_eq!(names(&set.select(&view(), 0)), Vec::<&str>::new());
+}
+
+#[test]
+fn windows_are_slices_of_the_filtered_sorted_list() {
+    let mut set = RowSet::default();
+    for i in 0..1000 {
+        let status = if i % 10 == 0 { "Failed" } else { "Pending" };
+        set.upsert(
+            pod(&format!("pod-{i:04}"), status, i % 7, None),
+            Some(i as i64),
+        );
+    }
+    let window = set.select(
+        &View {
+            offset: 990,
+            limit: 50,
+            ..view()
+        },
+        2000,
+    );
+    assert_eq!(
+        (window.total, window.matched, window.offset),
+        (1000, 1000, 990)
+    );
+    assert_eq!(window.rows.len(), 10, "the window stops at the end");
+    assert_eq!(window.rows[0].name, "pod-0990");
+    assert_eq!(window.rows[0].age_seconds, Some(2000 - 990));
+    assert_eq!(
+        window.statuses,
+        [("Failed".to_string(), 100), ("Pending".to_string(), 900)]
+    );
+
+    let failed = set.select(
+        &View {
+            status: "Failed".into(),
+            name: "POD-00".into(),
+            ..view()
+        },
+        0,
+    );
+    assert_eq!(
+        failed.matched, 10,
+        "status and case-insensitive name filter"
+    );
+    assert!(failed.rows.iter().all(|r| r.status == "Failed"));
+
+    // Beyond the end: an empty window at the end, not an error.
+    let past = set.select(
+        &View {
+            offset: 5000,
+            ..view()
+        },
+        0,
+    );
+    assert_eq!((past.offset, past.rows.len()), (1000, 0));
+
+    // A request for more than MAX_WINDOW rows gets MAX_WINDOW.
+    let big = set.select(
+        &View {
+            limit: 100_000,
+            ..view()
+        },
+        0,
+    );
+    assert_eq!(big.rows.len(), MAX_WINDOW as usize);
+}
+
+#[test]
+fn a_window_in_the_middle_is_the_same_as_slicing_the_fully_sorted_list() {
+    let mut set = RowSet::default();
+    for i in 0..300 {
+        set.upsert(pod(&format!("p{i}"), "Running", (i * 37) % 11, None), None);
+    }
+    let sorted = |offset, limit| {
+        set.select(
+            &View {
+                sort: SortColumn::Restarts,
+                descending: true,
+                offset,
+                limit,
+                ..view()
+            },
+            0,
+        )
+        .rows
+    };
+    let everything = sorted(0, 300);
+    assert_eq!(sorted(120, 40), everything[120..160].to_vec());
+    assert!(
+        everything
+            .windows(2)
+            .all(|w| w[0].restarts >= w[1].restarts)
+    );
+}
+
+#[test]
+fn sorting_by_each_column() {
+    let mut set = RowSet::default();
+    set.upsert(pod("a", "Running", 3, Some("10.0.0.10")), Some(100));
+    set.upsert(pod("b", "Pending", 1, Some("10.0.0.9")), Some(300));
+    set.upsert(pod("c", "Running", 2, None), None);
+    let by = |sort, descending| {
+        let s = set.select(
+            &View {
+                sort,
+                descending,
+                ..view()
+            },
+            1000,
+        );
+        names(&s).into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    assert_eq!(by(SortColumn::Name, true), ["c", "b", "a"]);
+    assert_eq!(by(SortColumn::Status, false), ["b", "a", "c"]);
+    assert_eq!(by(SortColumn::Restarts, false), ["b", "c", "a"]);
+    assert_eq!(
+        by(SortColumn::Ip, false),
+        ["b", "a", "c"],
+        "numeric IPs, unknown last"
+    );
+    assert_eq!(
+        by(SortColumn::Age, false),
+        ["b", "a", "c"],
+        "newest first, unknown last"
+    );
+}
+
+#[test]
+fn sort_columns_round_trip_through_urls() {
+    for column in SortColumn::ALL {
+        assert_eq!(SortColumn::parse(column.as_str()), Some(column));
+    }
+    assert_eq!(SortColumn::parse("nonsense"), None);
+}
+
+#[test]
+fn requests_read_as_json_with_defaults() {
+    let request = LiveRequest::decode(
+        r#"{"type":"subscribe","id":3,"source":{"kind":"pods","space":"demo"},"view":{}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        request,
+        LiveRequest::Subscribe {
+            id: 3,
+            source: Source {
+                kind: LiveKind::Pods,
+                space: "demo".into(),
+                labels: String::new(),
+            },
+            view: View::default(),
+        }
+    );
+    assert_eq!(LiveRequest::decode(&request.encode()).unwrap(), request);
+    let ack = LiveRequest::Ack { id: 3, seq: 9 };
+    assert_eq!(ack.encode(), r#"{"type":"ack","id":3,"seq":9}"#);
+    assert!(LiveRequest::decode(r#"{"type":"subscribe","id":1}"#).is_err());
+    assert!(LiveRequest::decode("not json").is_err());
+}
+
+#[test]
+fn messages_round_trip() {
+    let messages = [
+        LiveMessage::Rows {
+            id: 1,
+            window: Window {
+                seq: 2,
+                state: LiveState::Live,
+                total: 5,
+                matched: 1,
+                offset: 0,
+                rows: LiveRows::Pods(vec![pod("a", "Running", 0, Some("10.0.0.1"))]),
+                statuses: vec![("Running".into(), 5)],
+            },
+        },
+        LiveMessage::State {
+            id: 1,
+            state: LiveState::Reconnecting,
+        },
+        LiveMessage::Failed {
+            id: 1,
+            error: ApiError::Forbidden {
+                message: "pods is forbidden".into(),
+            },
+        },
+        LiveMessage::Pong,
+    ];
+    for message in messages {
+        assert_eq!(LiveMessage::decode(&message.encode()).unwrap(), message);
+    }
+    assert_eq!(
+        LiveMessage::State {
+            id: 4,
+            state: LiveState::Syncing
+        }
+        .encode(),
+        r#"{"type":"state","id":4,"state":"syncing"}"#
+    );
+}

@@ -1,0 +1,89 @@
+//! `/spaces/:space/pods`: every pod of the space (容器组), live, filtered
+//! and sorted by the URL, virtualised for spaces of tens of thousands.
+
+use crate::api::AppError;
+use crate::components::live::{
+    ListFilters, LiveStatus, SortHeader, VirtualTable, empty_rows, use_list_query, use_live_list,
+};
+use crate::components::{ErrorNotice, Loading, use_param, use_texts};
+use crate::i18n::Texts;
+use leptos::prelude::*;
+use wharf_spec::live::{LiveKind, LiveRows, SortColumn, Source};
+use wharf_spec::view::format_age;
+
+fn status_words(t: &'static Texts, status: &str) -> String {
+    t.pod_reason(status)
+}
+
+#[component]
+pub fn SpacePods() -> impl IntoView {
+    let t = use_texts();
+    let space = use_param("space");
+    let query = use_list_query();
+    let source = Memo::new(move |_| Source {
+        kind: LiveKind::Pods,
+        space: space.get(),
+        labels: query.with(|q| q.labels.clone()),
+    });
+    let view = Memo::new(move |_| query.with(|q| q.view.clone()));
+    let list = use_live_list(source, view);
+    let header = move || {
+        view! {
+            <tr>
+                <SortHeader column=SortColumn::Name label=t.col_name query />
+                <SortHeader column=SortColumn::Status label=t.col_status query />
+                <SortHeader column=SortColumn::Ready label=t.col_ready query class="num" />
+                <SortHeader column=SortColumn::Restarts label=t.col_restarts query class="num" />
+                <SortHeader column=SortColumn::Node label=t.col_node query />
+                <SortHeader column=SortColumn::Ip label=t.col_pod_ip query />
+                <SortHeader column=SortColumn::Age label=t.col_age query class="num" />
+            </tr>
+        }
+    };
+    let rows = move |rows: &LiveRows, offset: u32| {
+        let space = space.get_untracked();
+        let LiveRows::Pods(pods) = rows else {
+            return ().into_any();
+        };
+        pods.iter()
+            .enumerate()
+            .map(|(i, p)| {
+                view! {
+                    <tr data-pod=p.name.clone() aria-rowindex=offset + i as u32 + 2>
+                        <td class="mono"><a href=format!("/spaces/{space}/pods/{}", p.name)>{p.name.clone()}</a></td>
+                        <td><span class="kind" data-pod-status=p.status.clone()>{t.pod_reason(&p.status)}</span></td>
+                        <td class="num">{format!("{}/{}", p.ready, p.containers)}</td>
+                        <td class="num">{p.restarts}</td>
+                        <td class="mono small">{p.node.clone().unwrap_or_default()}</td>
+                        <td class="mono small">{p.ip.clone().unwrap_or_default()}</td>
+                        <td class="num">{p.age_seconds.map(format_age).unwrap_or_default()}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let body = move || {
+        Suspend::new(async move {
+            match list.first.await {
+                Ok(first) => {
+                    let for_empty = first.clone();
+                    view! {
+                        <LiveStatus list first=first.clone() />
+                        {move || empty_rows(&list.current(&for_empty), "pods-empty", t.no_pods_title, t.no_pods_hint)}
+                        <VirtualTable list first id="space-pods-table" label=t.pods_title columns=7 header row=rows />
+                    }
+                    .into_any()
+                }
+                Err(AppError(error)) => view! { <ErrorNotice error /> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <div class="toolbar">
+            <h1>{t.pods_title}</h1>
+        </div>
+        <ListFilters query list status_label=t.filter_status status_text=status_words />
+        <Transition fallback=Loading>{body}</Transition>
+    }
+}

@@ -1,0 +1,410 @@
+//! Live lists, the apiserver side: one `kube::runtime::watcher` per
+//! (session, [`Source`]), shared by every subscription of that session,
+//! holding a projection of each object (a row), never the object.
+//!
+//! A [`Feed`] lives while someone holds it (a subscription, or a page that
+//! was just rendered and is about to subscribe); its watch stops when the
+//! last holder lets go. The watcher resumes from the last resourceVersion
+//! after a broken watch and relists after `410 Gone`; the row set keeps the
+//! old rows until the relist is complete, so pages never flicker empty.
+
+use super::error::from_status;
+use super::{KubeCluster, map_error, now_unix};
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::{Pod, Service};
+use kube::api::{Api, ListParams};
+use kube::runtime::{WatchStreamExt, watcher};
+use kube::{Resource, ResourceExt};
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::fmt::Debug;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+use tokio::sync::watch;
+use wharf_spec::ApiError;
+use wharf_spec::convert;
+use wharf_spec::live::{
+    LiveKind, LiveRow, LiveRows, LiveState, MAX_WINDOW, RowSet, Source, View, Window,
+};
+use wharf_spec::view::{PodRow, ServiceRow};
+
+/// How long a feed outlives its last subscription (or the page render that
+/// started it), so that going back to a list, or hydrating the page just
+/// rendered, finds its rows instead of listing again.
+pub const LINGER: Duration = Duration::from_secs(15);
+
+/// The watcher lists in pages of this many objects (kube's default).
+const LIST_PAGE: usize = 500;
+
+/// While the watch is broken, how often Wharf checks whether the apiserver
+/// answers again (the watcher itself retries with its own backoff).
+const PROBE_EVERY: Duration = Duration::from_secs(2);
+
+/// What subscribers learn from a feed: that its rows changed (`version`),
+/// how current they are, or that it cannot be served.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeedStatus {
+    pub version: u64,
+    pub state: LiveState,
+    pub failed: Option<ApiError>,
+}
+
+enum Rows {
+    Pods(RowSet<PodRow>),
+    Services(RowSet<ServiceRow>),
+}
+
+struct Shared {
+    rows: Mutex<Rows>,
+    status: watch::Sender<FeedStatus>,
+}
+
+/// One watched source. Dropping the last `Arc<Feed>` stops its watch.
+pub struct Feed {
+    shared: Arc<Shared>,
+    task: tokio::task::AbortHandle,
+}
+
+impl Drop for Feed {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Feed {
+    pub fn status(&self) -> watch::Receiver<FeedStatus> {
+        self.shared.status.subscribe()
+    }
+
+    /// The rows `view` shows now, as window `seq`.
+    pub fn window(&self, view: &View, seq: u64) -> Window {
+        let now = now_unix();
+        let state = self.shared.status.borrow().state;
+        match &*lock(&self.shared) {
+            Rows::Pods(set) => window(seq, state, set.select(view, now), LiveRows::Pods),
+            Rows::Services(set) => window(seq, state, set.select(view, now), LiveRows::Services),
+        }
+    }
+
+    /// How many rows the feed holds.
+    pub fn rows_held(&self) -> usize {
+        match &*lock(&self.shared) {
+            Rows::Pods(set) => set.len(),
+            Rows::Services(set) => set.len(),
+        }
+    }
+}
+
+fn window<R>(
+    seq: u64,
+    state: LiveState,
+    s: wharf_spec::live::Selection<R>,
+    wrap: fn(Vec<R>) -> LiveRows,
+) -> Window {
+    Window {
+        seq,
+        state,
+        total: s.total,
+        matched: s.matched,
+        offset: s.offset,
+        rows: wrap(s.rows),
+        statuses: s.statuses,
+    }
+}
+
+/// A session's feeds, by source.
+#[derive(Default)]
+pub struct Feeds {
+    by_source: Mutex<HashMap<Source, Weak<Feed>>>,
+}
+
+impl Feeds {
+    /// How many feeds (apiserver watches) are running.
+    pub fn running(&self) -> usize {
+        let map = self.by_source.lock().unwrap_or_else(|p| p.into_inner());
+        map.values().filter(|f| f.strong_count() > 0).count()
+    }
+}
+
+/// An object kind a feed can watch, and its row.
+trait Watched:
+    Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
+    + Clone
+    + DeserializeOwned
+    + Debug
+    + Send
+    + Sync
+    + 'static
+{
+    type Row: LiveRow + Send + 'static;
+    fn row(&self, now_unix: i64) -> Self::Row;
+    fn rows(rows: &mut Rows) -> &mut RowSet<Self::Row>;
+}
+
+impl Watched for Pod {
+    type Row = PodRow;
+    fn row(&self, now_unix: i64) -> PodRow {
+        convert::pod_row(self, now_unix)
+    }
+    fn rows(rows: &mut Rows) -> &mut RowSet<PodRow> {
+        match rows {
+            Rows::Pods(set) => set,
+            Rows::Services(_) => unreachable!("a pod feed holds pod rows"),
+        }
+    }
+}
+
+impl Watched for Service {
+    type Row = ServiceRow;
+    fn row(&self, now_unix: i64) -> ServiceRow {
+        convert::service_row(self, now_unix)
+    }
+    fn rows(rows: &mut Rows) -> &mut RowSet<ServiceRow> {
+        match rows {
+            Rows::Services(set) => set,
+            Rows::Pods(_) => unreachable!("a service feed holds service rows"),
+        }
+    }
+}
+
+impl KubeCluster {
+    /// The feed of `source` for this session: the running one, or a new
+    /// one whose watch starts now. Must be called within a tokio runtime.
+    pub fn feed(&self, source: &Source) -> Arc<Feed> {
+        let mut map = self
+            .feeds
+            .by_source
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        map.retain(|_, feed| feed.strong_count() > 0);
+        if let Some(feed) = map.get(source).and_then(Weak::upgrade) {
+            return feed;
+        }
+        let feed = Arc::new(match source.kind {
+            LiveKind::Pods => self.start::<Pod>(source, Rows::Pods(RowSet::default())),
+            LiveKind::Services => self.start::<Service>(source, Rows::Services(RowSet::default())),
+        });
+        map.insert(source.clone(), Arc::downgrade(&feed));
+        feed
+    }
+
+    /// The first rows of `source` for a page rendered on the server: the
+    /// feed's window if its list is complete, else one page from the
+    /// apiserver (its first rows by name, and its count of the rest),
+    /// marked as syncing. Either way the feed is started and kept warm for
+    /// the socket the page opens next.
+    pub async fn first_window(&self, source: &Source, view: &View) -> Result<Window, ApiError> {
+        let feed = self.feed(source);
+        keep_warm(feed.clone());
+        let status = feed.status().borrow().clone();
+        if let Some(error) = status.failed {
+            return Err(error);
+        }
+        if status.version > 0 && status.state == LiveState::Live {
+            return Ok(feed.window(view, 0));
+        }
+        match source.kind {
+            LiveKind::Pods => self.one_page::<Pod>(source, view, LiveRows::Pods).await,
+            LiveKind::Services => {
+                self.one_page::<Service>(source, view, LiveRows::Services)
+                    .await
+            }
+        }
+    }
+
+    async fn one_page<K: Watched>(
+        &self,
+        source: &Source,
+        view: &View,
+        wrap: fn(Vec<K::Row>) -> LiveRows,
+    ) -> Result<Window, ApiError> {
+        let api: Api<K> = Api::namespaced(self.client.clone(), &source.space);
+        let wanted = view.offset.saturating_add(view.limit).clamp(1, MAX_WINDOW);
+        let mut params = ListParams::default().limit(wanted);
+        if !source.labels.trim().is_empty() {
+            params = params.labels(source.labels.trim());
+        }
+        let list = api.list(&params).await.map_err(map_error)?;
+        let remaining = list.metadata.remaining_item_count.unwrap_or(0).max(0) as u32;
+        let now = now_unix();
+        let mut set = RowSet::default();
+        for object in &list.items {
+            set.upsert(object.row(now), convert::created_unix(object.meta()));
+        }
+        let mut window = window(0, LiveState::Syncing, set.select(view, now), wrap);
+        window.total += remaining;
+        if view.name.is_empty() && view.status.is_empty() {
+            window.matched += remaining;
+        }
+        Ok(window)
+    }
+
+    /// How many apiserver watches this session runs for live lists.
+    pub fn feeds_running(&self) -> usize {
+        self.feeds.running()
+    }
+
+    fn start<K: Watched>(&self, source: &Source, rows: Rows) -> Feed {
+        let (status, _) = watch::channel(FeedStatus {
+            version: 0,
+            state: LiveState::Syncing,
+            failed: None,
+        });
+        let shared = Arc::new(Shared {
+            rows: Mutex::new(rows),
+            status,
+        });
+        let api: Api<K> = Api::namespaced(self.client.clone(), &source.space);
+        let mut config = watcher::Config::default();
+        if !source.labels.trim().is_empty() {
+            config = config.labels(source.labels.trim());
+        }
+        let task = tokio::spawn(run::<K>(api, config, shared.clone())).abort_handle();
+        Feed { shared, task }
+    }
+}
+
+/// Holds `feed` for [`LINGER`].
+pub fn keep_warm(feed: Arc<Feed>) {
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(async move {
+            tokio::time::sleep(LINGER).await;
+            drop(feed);
+        });
+    }
+}
+
+fn bump(shared: &Shared, state: LiveState) {
+    shared.status.send_modify(|s| {
+        s.version += 1;
+        s.state = state;
+    });
+}
+
+fn set_state(shared: &Shared, state: LiveState) {
+    shared.status.send_if_modified(|s| {
+        let changed = s.state != state;
+        s.state = state;
+        changed
+    });
+}
+
+fn watch_error(error: watcher::Error) -> ApiError {
+    match error {
+        watcher::Error::InitialListFailed(e)
+        | watcher::Error::WatchStartFailed(e)
+        | watcher::Error::WatchFailed(e) => map_error(e),
+        watcher::Error::WatchError(status) => from_status(&status),
+        watcher::Error::NoResourceVersion => ApiError::Internal {
+            message: "the apiserver's list had no resourceVersion".into(),
+        },
+    }
+}
+
+/// Whether a failure is the user's answer (no retry can change it) rather
+/// than a broken connection.
+fn is_final(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::Forbidden { .. }
+            | ApiError::Unauthenticated
+            | ApiError::NotFound { .. }
+            | ApiError::Invalid { .. }
+    )
+}
+
+async fn run<K: Watched>(api: Api<K>, config: watcher::Config, shared: Arc<Shared>) {
+    let mut events = watcher(api.clone(), config).default_backoff().boxed();
+    let mut listed_once = false;
+    let mut relisting = true;
+    let mut broken = false;
+    loop {
+        let next = if broken {
+            tokio::select! {
+                event = events.next() => event,
+                answers = answers_again(&api) => {
+                    if answers {
+                        broken = false;
+                        set_state(&shared, if relisting { LiveState::Syncing } else { LiveState::Live });
+                    }
+                    continue;
+                }
+            }
+        } else {
+            events.next().await
+        };
+        let Some(event) = next else { return };
+        match event {
+            Ok(watcher::Event::Init) => {
+                relisting = true;
+                K::rows(&mut lock(&shared)).relist();
+                set_state(&shared, LiveState::Syncing);
+            }
+            Ok(watcher::Event::InitApply(object) | watcher::Event::Apply(object)) => {
+                let created = convert::created_unix(object.meta());
+                let row = object.row(now_unix());
+                let held = {
+                    let mut rows = lock(&shared);
+                    let set = K::rows(&mut rows);
+                    set.upsert(row, created);
+                    set.len()
+                };
+                // During the first list, news once a page (the page shows
+                // its progress), not once a row.
+                if listed_once || !relisting || held % LIST_PAGE == 0 {
+                    bump(&shared, state_of(relisting, broken));
+                }
+            }
+            Ok(watcher::Event::Delete(object)) => {
+                K::rows(&mut lock(&shared)).remove(&object.name_any());
+                bump(&shared, state_of(relisting, broken));
+            }
+            Ok(watcher::Event::InitDone) => {
+                K::rows(&mut lock(&shared)).listed();
+                relisting = false;
+                listed_once = true;
+                broken = false;
+                bump(&shared, LiveState::Live);
+            }
+            Err(error) => {
+                let error = watch_error(error);
+                if is_final(&error) {
+                    tracing::debug!(%error, "live list refused");
+                    shared.status.send_modify(|s| {
+                        s.version += 1;
+                        s.failed = Some(error);
+                    });
+                    return;
+                }
+                tracing::info!(%error, "live list's watch broke; resuming");
+                broken = true;
+                set_state(&shared, LiveState::Reconnecting);
+            }
+        }
+        if !broken && !relisting {
+            set_state(&shared, LiveState::Live);
+        }
+    }
+}
+
+fn state_of(relisting: bool, broken: bool) -> LiveState {
+    if broken {
+        LiveState::Reconnecting
+    } else if relisting {
+        LiveState::Syncing
+    } else {
+        LiveState::Live
+    }
+}
+
+fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, Rows> {
+    shared.rows.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// After [`PROBE_EVERY`]: does the apiserver answer a one-row list?
+async fn answers_again<K: Watched>(api: &Api<K>) -> bool {
+    tokio::time::sleep(PROBE_EVERY).await;
+    api.list_metadata(&ListParams::default().limit(1))
+        .await
+        .is_ok()
+}
