@@ -116,6 +116,10 @@ function functionCalls(created = newSpace) {
     space_contents: form({ space }),
     delete_space: form({ space, confirm: space }),
     list_services: form({ space }),
+    live_rows: [
+      { json: { source: { kind: 'pods', space, labels: '' }, view: {} } },
+      { json: { source: { kind: 'services', space, labels: 'app=probe' }, view: { sort: 'age' } } },
+    ],
     get_service: form({ space, name: 'probe' }),
     create_service: { json: { space, form: { ...serviceForm, name: 'intruder' }, base: null, check_only: false } },
     service_draft: form({ space, name: 'probe' }),
@@ -194,10 +198,54 @@ async function tryPagesAndFunctions(base, headers) {
   noteLeaks(`GET ${base}/download/logs`, await download.text());
 }
 
-/// The socket routes of server/src/sockets.rs.
+/// The socket routes of server/src/sockets.rs and server/src/live_socket.rs
+/// (which routes the shared crate's WATCH_PATH).
 function socketRoutes() {
-  const source = readFileSync(join(SOURCE, 'server/src/sockets.rs'), 'utf8');
-  return [...source.matchAll(/\.route\("(\/ws\/[a-z]+)"/g)].map((m) => m[1]);
+  const relays = readFileSync(join(SOURCE, 'server/src/sockets.rs'), 'utf8');
+  const live = readFileSync(join(SOURCE, 'server/src/live_socket.rs'), 'utf8');
+  const watchPath = readFileSync(join(SOURCE, 'app/spec/src/live.rs'), 'utf8').match(/WATCH_PATH: &str = "([^"]+)"/)[1];
+  return [
+    ...[...relays.matchAll(/\.route\("(\/ws\/[a-z]+)"/g)].map((m) => m[1]),
+    ...(live.includes('.route(WATCH_PATH') ? [watchPath] : []),
+  ];
+}
+
+/// Subscriptions to the other namespace's lists, every kind, with and
+/// without a selector: each must be refused.
+function watchSubscriptions() {
+  return [
+    { kind: 'pods', labels: '' }, { kind: 'services', labels: '' },
+    { kind: 'pods', labels: 'app=probe' }, { kind: 'services', labels: 'app=probe' },
+  ].map((source, i) => ({ type: 'subscribe', id: i + 1, source: { ...source, space }, view: {} }));
+}
+
+/// The live-list socket: every subscription to the other namespace gets
+/// `failed` (Forbidden) and no rows; the page closes the socket itself
+/// (Wharf keeps it open for the tab's other lists).
+async function tryWatchSocket(page, url) {
+  const subscriptions = watchSubscriptions();
+  const { frames, refused } = await page.evaluate(({ u, subscriptions }) => new Promise((resolve) => {
+    const frames = [];
+    const refused = new Set();
+    const ws = new WebSocket(u);
+    ws.onopen = () => subscriptions.forEach((s) => ws.send(JSON.stringify(s)));
+    ws.onmessage = (e) => {
+      frames.push(e.data);
+      const m = JSON.parse(e.data);
+      if (m.type === 'failed') refused.add(m.id);
+      if (refused.size === subscriptions.length) { ws.close(); resolve({ frames, refused: [...refused] }); }
+    };
+    ws.onclose = () => resolve({ frames, refused: [...refused] });
+    // A deadline, not a wait: unanswered subscriptions are a failure.
+    setTimeout(() => { ws.close(); resolve({ frames, refused: [...refused] }); }, 15_000);
+  }), { u: url, subscriptions });
+  figures.sockets += 1;
+  assert.equal(refused.length, subscriptions.length, `${url}: every subscription refused: ${frames.join('\n').slice(0, 300)}`);
+  const all = frames.join('\n');
+  assert.doesNotMatch(all, /"type":"rows"/, `${url}: no rows`);
+  assert.equal(frames.filter((f) => /"failed".*Forbidden/.test(f)).length, subscriptions.length, all.slice(0, 300));
+  figures.refused += subscriptions.length;
+  noteLeaks(`WS ${url}`, all);
 }
 
 /// Opens the sockets from a page of Wharf's own origin (so Origin passes)
@@ -207,11 +255,13 @@ async function trySockets(base, cookie) {
     '/ws/terminal': [`space=${space}&pod=${pod}&container=busybox`, `space=${space}&pod=${pod}&container=busybox&command=env`],
     '/ws/logs': ['pod=' + pod + '&container=busybox', 'app=probe', 'service=probe']
       .map((q) => `space=${space}&${q}&follow=true&tail=all&since=any&timestamps=false&previous=false`),
+    '/ws/watch': [],
   };
   assert.deepEqual(socketRoutes().filter((r) => !(r in queries)), [], 'every socket is tried');
   const page = await openPage(browser);
   if (cookie) await page.context().addCookies([{ name: 'wharf_session', value: cookie, url: base }]);
   await page.goto(`${base}/spaces/dev/apps`);
+  await tryWatchSocket(page, `${base.replace('http', 'ws')}/ws/watch`);
   for (const [route, list] of Object.entries(queries)) {
     for (const query of list) {
       const url = `${base.replace('http', 'ws')}${route}?${query}`;
@@ -296,6 +346,7 @@ function foreignHostRequests(own) {
   const socketQueries = {
     '/ws/terminal': `space=${space}&pod=${pod}&container=busybox`,
     '/ws/logs': `space=${space}&pod=${pod}&container=busybox&follow=true&tail=all&since=any&timestamps=false&previous=false`,
+    '/ws/watch': '',
   };
   const sockets = socketRoutes();
   assert.deepEqual(sockets.filter((r) => !(r in socketQueries)), [], 'every socket is tried');

@@ -27,7 +27,7 @@ test('the service list is in the server-rendered HTML (no JavaScript)', async ()
   const page = await openPage(browser, { javaScriptEnabled: false });
   const response = await page.goto(`${BASE}/spaces/${listSpace}/services`);
   assert.equal(response.status(), 200);
-  const rows = page.locator('#services-table tbody tr');
+  const rows = page.locator('#services-table tbody tr[data-service]');
   assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.service)), ['db', 'web-lb', 'web-np']);
   const lb = page.locator('tr[data-service="web-lb"]');
   assert.match(await lb.innerText(), /LoadBalancer[\s\S]*pending[\s\S]*443:3\d{4}\/TCP/);
@@ -37,12 +37,12 @@ test('the service list is in the server-rendered HTML (no JavaScript)', async ()
   await page.context().close();
 });
 
-test('the list hydrates, follows kubectl, and opens a detail page client-side', async () => {
+test('the list hydrates, follows kubectl live, and opens a detail page client-side', async () => {
   const page = await openPage(browser);
   await page.goto(`${BASE}/spaces/${listSpace}/services`);
   await hydrated(page);
   kubectl('-n', listSpace, 'create', 'service', 'clusterip', 'added-later', '--tcp=8080:80');
-  await page.click('#refresh');
+  // Live: the row appears without reload or refresh.
   await page.waitForSelector('tr[data-service="added-later"]', { timeout: 15_000 });
   await page.screenshot({ path: join(ARTIFACTS, 'services.png') });
 

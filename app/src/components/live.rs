@@ -113,9 +113,11 @@ pub fn set_list_query(query: &ListQuery) {
 /// Subscribes to `source` with the filter and sort of `query` for as long
 /// as the calling component lives.
 pub fn use_live_list(source: Memo<Source>, query: Memo<View>) -> LiveList {
+    // The first window depends on the source only: a new filter or sort in
+    // the browser goes over the socket, not through a server function.
     let first = Resource::new(
-        move || (source.get(), query.get()),
-        |(source, view)| live_rows(source, view),
+        move || source.get(),
+        move |source| live_rows(source, query.get_untracked()),
     );
     let list = LiveList {
         window: RwSignal::new(None),
@@ -310,7 +312,7 @@ where
     view! {
         <div class="vscroll" node_ref=scroller on:scroll=on_scroll tabindex="0" role="region" aria-label=label>
             <table class="table vtable" id=id aria-rowcount=move || current().matched + 1>
-                <thead>{header()}</thead>
+                <thead>{header().into_any()}</thead>
                 <tbody>
                     {move || {
                         let w = current();
@@ -340,10 +342,11 @@ pub fn ListFilters(
     status_text: fn(&'static crate::i18n::Texts, &str) -> String,
 ) -> impl IntoView {
     let t = use_texts();
+    // From the socket's windows only: the server render has none (the
+    // first window is read inside the page's <Transition>, not here).
     let statuses = move || {
         list.window
             .with(|w| w.as_ref().map(|w| w.statuses.clone()))
-            .or_else(|| list.first.get().and_then(Result::ok).map(|w| w.statuses))
             .unwrap_or_default()
     };
     let update = move |change: &dyn Fn(&mut ListQuery)| {

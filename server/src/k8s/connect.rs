@@ -71,6 +71,11 @@ impl LocalSessions {
             cluster: Arc::new(KubeCluster::new(client)),
         }
     }
+
+    /// The one session's cluster.
+    pub fn cluster(&self) -> Arc<KubeCluster> {
+        self.cluster.clone()
+    }
 }
 
 /// What the server's own routes need from the sessions: the cluster with the

@@ -24,7 +24,7 @@ use tokio::sync::watch;
 use wharf_spec::ApiError;
 use wharf_spec::convert;
 use wharf_spec::live::{
-    LiveKind, LiveRow, LiveRows, LiveState, MAX_WINDOW, RowSet, Source, View, Window,
+    LiveKind, LiveRow, LiveRows, LiveState, MAX_WINDOW, RowSet, SortColumn, Source, View, Window,
 };
 use wharf_spec::view::{PodRow, ServiceRow};
 
@@ -32,6 +32,10 @@ use wharf_spec::view::{PodRow, ServiceRow};
 /// started it), so that going back to a list, or hydrating the page just
 /// rendered, finds its rows instead of listing again.
 pub const LINGER: Duration = Duration::from_secs(15);
+
+/// How long a server render waits for a feed's list when the view is not
+/// the apiserver's own order (then it renders what one page gives).
+const SSR_WAIT: Duration = Duration::from_millis(1500);
 
 /// The watcher lists in pages of this many objects (kube's default).
 const LIST_PAGE: usize = 500;
@@ -196,11 +200,28 @@ impl KubeCluster {
     pub async fn first_window(&self, source: &Source, view: &View) -> Result<Window, ApiError> {
         let feed = self.feed(source);
         keep_warm(feed.clone());
-        let status = feed.status().borrow().clone();
-        if let Some(error) = status.failed {
+        let mut status = feed.status();
+        // One page of the apiserver's list is in name order: it is the
+        // first window of an unfiltered list by name. Any other view needs
+        // the whole list, which the feed has within a moment for all but
+        // huge spaces.
+        let by_name = view.name.is_empty()
+            && view.status.is_empty()
+            && view.sort == SortColumn::Name
+            && !view.descending
+            && view.offset == 0;
+        let wait = if by_name { Duration::ZERO } else { SSR_WAIT };
+        let _ = tokio::time::timeout(
+            wait,
+            status
+                .wait_for(|s| s.failed.is_some() || (s.version > 0 && s.state == LiveState::Live)),
+        )
+        .await;
+        let now = status.borrow().clone();
+        if let Some(error) = now.failed {
             return Err(error);
         }
-        if status.version > 0 && status.state == LiveState::Live {
+        if now.version > 0 && now.state == LiveState::Live {
             return Ok(feed.window(view, 0));
         }
         match source.kind {

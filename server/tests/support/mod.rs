@@ -86,3 +86,38 @@ pub fn message(frame: Frame) -> Message {
         Frame::Binary(b) => Message::Binary(b.into()),
     }
 }
+
+/// Creates `count` pods named `{prefix}-{i:05}` in `ns` (labelled
+/// `fixture={prefix}`) that no scheduler looks at, so they stay Pending
+/// without loading the scheduler or the kubelet; returns when the
+/// apiserver has stored them all.
+pub fn pending_pods(ns: &str, prefix: &str, count: usize) {
+    let items: Vec<serde_json::Value> = (0..count)
+        .map(|i| {
+            serde_json::json!({
+                "apiVersion": "v1",
+                "kind": "Pod",
+                "metadata": {"name": format!("{prefix}-{i:05}"), "labels": {"fixture": prefix}},
+                "spec": {
+                    "schedulerName": "no-such-scheduler",
+                    "containers": [{"name": "c", "image": "busybox:1.35"}]
+                }
+            })
+        })
+        .collect();
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+    let path = std::env::temp_dir().join(format!("wharf-fixture-{ns}-{prefix}.json"));
+    std::fs::write(&path, list.to_string()).expect("fixture file");
+    let out = Command::new("kubectl")
+        .args(["-n", ns, "create", "-f"])
+        .arg(&path)
+        .env("KUBECONFIG", kubeconfig())
+        .output()
+        .expect("kubectl runs");
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "creating the fixture failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,389 @@
+//! The live lists' socket (`/ws/watch`) against the real local cluster,
+//! over a real websocket: windows follow kubectl, flow control holds
+//! windows back until acknowledged (and coalesces what happened
+//! meanwhile), views page through the list, one watch serves equal
+//! subscriptions, and a subscription the user's RBAC forbids is refused in
+//! words while the others go on. Run by end2end/test.sh with
+//! `--include-ignored`.
+
+use futures::{SinkExt, StreamExt};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
+use wharf_server::k8s::{ConnectionSource, KubeCluster, LocalSessions, connect};
+use wharf_spec::ApiError;
+use wharf_spec::live::{
+    LiveKind, LiveMessage, LiveRequest, LiveRows, LiveState, SortColumn, Source, View, Window,
+};
+
+mod support;
+use support::{Socket, kubectl, open, pending_pods};
+
+const PODS: usize = 300;
+
+/// Serves `/ws/watch` behind the router's guards with the credentials of
+/// `kubeconfig`; returns the address and the session's cluster.
+async fn serve(kubeconfig: &str) -> (std::net::SocketAddr, Arc<KubeCluster>) {
+    let source = ConnectionSource::Kubeconfig {
+        path: Some(PathBuf::from(kubeconfig)),
+        context: None,
+    };
+    let sessions = Arc::new(LocalSessions::new(connect(&source).await.expect("client")));
+    let cluster = sessions.cluster();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = wharf_server::router::guarded(
+        wharf_server::live_socket::routes(sessions),
+        Arc::new(wharf_server::router::Settings::listening_on(addr)),
+    );
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    (addr, cluster)
+}
+
+fn env(name: &str) -> String {
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} (the local cluster: . /tmp/local-kube/env)"))
+}
+
+struct Space(String);
+
+impl Drop for Space {
+    fn drop(&mut self) {
+        kubectl(&["delete", "namespace", &self.0, "--wait=false"]);
+    }
+}
+
+fn new_space(prefix: &str) -> Space {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    let ns = format!("{prefix}-{nanos:x}");
+    kubectl(&["create", "namespace", &ns]);
+    Space(ns)
+}
+
+async fn send(socket: &mut Socket, request: LiveRequest) {
+    socket
+        .send(Message::Text(request.encode().into()))
+        .await
+        .expect("send");
+}
+
+/// The next message of the socket (pings and pongs skipped).
+async fn next(socket: &mut Socket, deadline: Instant) -> LiveMessage {
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let message = tokio::time::timeout(left, socket.next())
+            .await
+            .expect("a message before the deadline")
+            .expect("the socket is open")
+            .expect("a readable message");
+        if let Message::Text(text) = message {
+            let message = LiveMessage::decode(&text).expect("a live message");
+            if message != LiveMessage::Pong {
+                return message;
+            }
+        }
+    }
+}
+
+/// Reads windows of subscription `id` until one satisfies `done`
+/// (acknowledging each); returns it.
+async fn window_until(
+    socket: &mut Socket,
+    id: u32,
+    what: &str,
+    done: impl Fn(&Window) -> bool,
+) -> Window {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        match next(socket, deadline).await {
+            LiveMessage::Rows { id: got, window } if got == id => {
+                send(
+                    socket,
+                    LiveRequest::Ack {
+                        id,
+                        seq: window.seq,
+                    },
+                )
+                .await;
+                if done(&window) {
+                    return window;
+                }
+            }
+            LiveMessage::Failed { id: got, error } if got == id => {
+                panic!("{what}: subscription failed: {error:?}")
+            }
+            _ => {}
+        }
+        assert!(Instant::now() < deadline, "{what}: not before the deadline");
+    }
+}
+
+fn pods(window: &Window) -> Vec<&str> {
+    match &window.rows {
+        LiveRows::Pods(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
+        LiveRows::Services(_) => panic!("a pod subscription got services"),
+    }
+}
+
+fn source(space: &str) -> Source {
+    Source {
+        kind: LiveKind::Pods,
+        space: space.into(),
+        labels: String::new(),
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs the local cluster: bash end2end/test.sh"]
+async fn windows_follow_the_cluster_with_flow_control() {
+    let space = new_space("it-live");
+    pending_pods(&space.0, "p", PODS);
+    let (addr, cluster) = serve(&env("KUBE_LOCAL_ADMIN_KUBECONFIG")).await;
+    let origin = format!("http://{addr}");
+
+    // Another site's page may not open it.
+    let refused = open(
+        &addr.to_string(),
+        "/ws/watch",
+        "",
+        Some("http://evil.example"),
+    )
+    .await;
+    assert!(refused.is_err(), "a foreign Origin was let in");
+
+    let mut socket = open(&addr.to_string(), "/ws/watch", "", Some(&origin))
+        .await
+        .expect("the socket opens");
+    let view = View {
+        limit: 50,
+        ..View::default()
+    };
+    send(
+        &mut socket,
+        LiveRequest::Subscribe {
+            id: 1,
+            source: source(&space.0),
+            view: view.clone(),
+        },
+    )
+    .await;
+    let first = window_until(&mut socket, 1, "the first list", |w| {
+        w.state == LiveState::Live && w.total as usize == PODS
+    })
+    .await;
+    assert_eq!((first.matched, first.offset), (PODS as u32, 0));
+    assert_eq!(pods(&first).len(), 50, "only the window travels");
+    assert_eq!(pods(&first)[0], "p-00000");
+    assert_eq!(first.statuses, [("Pending".to_string(), PODS as u32)]);
+
+    // A second subscription of the same source shares the watch.
+    send(
+        &mut socket,
+        LiveRequest::Subscribe {
+            id: 2,
+            source: source(&space.0),
+            view: View {
+                sort: SortColumn::Name,
+                descending: true,
+                limit: 5,
+                ..View::default()
+            },
+        },
+    )
+    .await;
+    let last = window_until(&mut socket, 2, "the second subscription", |w| {
+        w.total as usize == PODS
+    })
+    .await;
+    assert_eq!(
+        pods(&last),
+        ["p-00299", "p-00298", "p-00297", "p-00296", "p-00295"]
+    );
+    assert_eq!(cluster.feeds_running(), 1, "one apiserver watch for both");
+    send(&mut socket, LiveRequest::Unsubscribe { id: 2 }).await;
+
+    // Scrolling: a window at the end.
+    send(
+        &mut socket,
+        LiveRequest::View {
+            id: 1,
+            view: View {
+                offset: 280,
+                ..view.clone()
+            },
+        },
+    )
+    .await;
+    let end = window_until(&mut socket, 1, "the window at the end", |w| w.offset == 280).await;
+    assert_eq!(pods(&end).len(), 20);
+    assert_eq!(pods(&end)[19], "p-00299");
+
+    // Changes while a window is unacknowledged wait, and arrive coalesced
+    // in the next window once it is acknowledged.
+    send(
+        &mut socket,
+        LiveRequest::View {
+            id: 1,
+            view: view.clone(),
+        },
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let held = loop {
+        if let LiveMessage::Rows { id: 1, window } = next(&mut socket, deadline).await
+            && window.offset == 0
+        {
+            break window; // not acknowledged
+        }
+    };
+    kubectl(&[
+        "-n",
+        &space.0,
+        "label",
+        "pod",
+        "p-00001",
+        "p-00002",
+        "stage=one",
+    ]);
+    kubectl(&[
+        "-n",
+        &space.0,
+        "delete",
+        "pod",
+        "p-00000",
+        "--wait=false",
+        "--grace-period=0",
+        "--force",
+    ]);
+    pending_pods(&space.0, "a", 1);
+    // Wait until the session's feed has seen all three changes.
+    let seen = Instant::now() + Duration::from_secs(30);
+    while feed_names(&cluster, &space.0)[..3] != ["a-00000", "p-00001", "p-00002"] {
+        assert!(Instant::now() < seen, "the feed did not see the changes");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    send(
+        &mut socket,
+        LiveRequest::Ack {
+            id: 1,
+            seq: held.seq,
+        },
+    )
+    .await;
+    let after = match next(&mut socket, Instant::now() + Duration::from_secs(30)).await {
+        LiveMessage::Rows { id: 1, window } => window,
+        other => panic!("expected the next window, got {other:?}"),
+    };
+    assert_eq!(
+        after.seq,
+        held.seq + 1,
+        "nothing was sent while unacknowledged"
+    );
+    assert_eq!(
+        pods(&after)[..2],
+        ["a-00000", "p-00001"],
+        "the delete and the add, in one window"
+    );
+    assert_eq!(after.total as usize, PODS);
+    send(
+        &mut socket,
+        LiveRequest::Ack {
+            id: 1,
+            seq: after.seq,
+        },
+    )
+    .await;
+
+    // Filter by name and label selector (a new watch).
+    send(
+        &mut socket,
+        LiveRequest::Subscribe {
+            id: 3,
+            source: Source {
+                labels: "stage=one".into(),
+                ..source(&space.0)
+            },
+            view: View::default(),
+        },
+    )
+    .await;
+    let labelled = window_until(&mut socket, 3, "the label selector", |w| w.total == 2).await;
+    assert_eq!(pods(&labelled), ["p-00001", "p-00002"]);
+    drop(socket);
+    // The socket's subscriptions end with it; the feeds linger, then stop.
+    let stopped = Instant::now() + wharf_server::k8s::live::LINGER + Duration::from_secs(10);
+    while cluster.feeds_running() > 0 {
+        assert!(Instant::now() < stopped, "the watches outlived the socket");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The first names in the session's feed of `space`'s pods, by name.
+fn feed_names(cluster: &KubeCluster, space: &str) -> Vec<String> {
+    let window = cluster.feed(&source(space)).window(&View::default(), 0);
+    pods(&window).into_iter().map(String::from).collect()
+}
+
+#[tokio::test]
+#[ignore = "needs the local cluster: bash end2end/test.sh"]
+async fn a_forbidden_subscription_is_refused_and_the_others_go_on() {
+    // The restricted user may read only its namespace `dev`.
+    let (addr, _) = serve(&env("KUBE_LOCAL_RESTRICTED_KUBECONFIG")).await;
+    let origin = format!("http://{addr}");
+    let mut socket = open(&addr.to_string(), "/ws/watch", "", Some(&origin))
+        .await
+        .expect("the socket opens");
+    send(
+        &mut socket,
+        LiveRequest::Subscribe {
+            id: 1,
+            source: source("kube-system"),
+            view: View::default(),
+        },
+    )
+    .await;
+    send(
+        &mut socket,
+        LiveRequest::Subscribe {
+            id: 2,
+            source: source("dev"),
+            view: View::default(),
+        },
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (mut refused, mut served) = (None, None);
+    while refused.is_none() || served.is_none() {
+        match next(&mut socket, deadline).await {
+            LiveMessage::Failed { id: 1, error } => refused = Some(error),
+            LiveMessage::Rows { id: 2, window } => served = Some(window),
+            LiveMessage::Rows { id: 1, window } => panic!("forbidden rows leaked: {window:?}"),
+            _ => {}
+        }
+    }
+    assert!(
+        matches!(&refused, Some(ApiError::Forbidden { message }) if message.contains("forbidden")),
+        "{refused:?}"
+    );
+    assert_eq!(served.map(|w| w.state), Some(LiveState::Live));
+    // A name that is no namespace name never reaches the apiserver's URL.
+    send(
+        &mut socket,
+        LiveRequest::Subscribe {
+            id: 3,
+            source: source("../../api"),
+            view: View::default(),
+        },
+    )
+    .await;
+    match next(&mut socket, Instant::now() + Duration::from_secs(10)).await {
+        LiveMessage::Failed { id: 3, error } => {
+            assert!(matches!(error, ApiError::NotFound { .. }), "{error:?}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
