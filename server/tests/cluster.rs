@@ -1132,3 +1132,38 @@ mod apps {
         );
     }
 }
+
+#[tokio::test]
+#[ignore = "needs the local cluster: bash end2end/test.sh"]
+async fn lists_follow_every_page_past_the_first_500() {
+    let cluster = admin().await;
+    let ns = unique("it-pages");
+    kubectl(&["create", "namespace", &ns], None);
+    // 620 pods no scheduler looks at (they stay Pending, cost the node
+    // nothing) and 510 Services: more than one page (500) of each.
+    let pods: Vec<serde_json::Value> = (0..620)
+        .map(|i| {
+            serde_json::json!({"apiVersion": "v1", "kind": "Pod",
+                "metadata": {"name": format!("p-{i:04}"), "labels": {"app": "many"}},
+                "spec": {"schedulerName": "no-such-scheduler", "containers": [{"name": "c", "image": "busybox:1.35"}]}})
+        })
+        .collect();
+    let services: Vec<serde_json::Value> = (0..510)
+        .map(|i| {
+            serde_json::json!({"apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": format!("s-{i:04}")},
+                "spec": {"ports": [{"port": 80}], "selector": {"app": "many"}}})
+        })
+        .collect();
+    let items = [&pods[..], &services[..]].concat();
+    let list = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": items});
+    kubectl(&["-n", &ns, "create", "-f", "-"], Some(&list.to_string()));
+    let preview = cluster
+        .matching_pods(&ns, &[("app".into(), "many".into())])
+        .await
+        .unwrap();
+    assert_eq!(preview.len(), 620, "the selector preview sees every pod");
+    assert_eq!(preview.last().map(|p| p.name.as_str()), Some("p-0619"));
+    assert_eq!(cluster.list_services(&ns).await.unwrap().len(), 510);
+    kubectl(&["delete", "namespace", &ns, "--wait=false"], None);
+}

@@ -79,20 +79,35 @@ impl KubeCluster {
         Self::list_matching(api, ListParams::default()).await
     }
 
-    /// Every object `params` selects, page by page (`PAGE` at a time, so
-    /// memory per request stays bounded however large the space).
+    /// Every object `params` selects, page by page.
     async fn list_matching<K>(api: &Api<K>, params: ListParams) -> Result<Vec<K>, ApiError>
     where
         K: Clone + DeserializeOwned + Debug,
     {
-        let mut items = Vec::new();
+        Self::list_projected(api, params, Some).await
+    }
+
+    /// The one list helper: every object `params` selects, read `PAGE` at
+    /// a time, each page reduced by `project` before the next is read, so
+    /// a request holds one page of objects plus what it keeps of the rest
+    /// however large the space. Never stops at a page: it follows the
+    /// continue token to the end.
+    async fn list_projected<K, T>(
+        api: &Api<K>,
+        params: ListParams,
+        mut project: impl FnMut(K) -> Option<T>,
+    ) -> Result<Vec<T>, ApiError>
+    where
+        K: Clone + DeserializeOwned + Debug,
+    {
+        let mut kept = Vec::new();
         let mut params = params.limit(PAGE);
         loop {
             let page = api.list(&params).await.map_err(map_error)?;
-            items.extend(page.items);
+            kept.extend(page.items.into_iter().filter_map(&mut project));
             match page.metadata.continue_.filter(|c| !c.is_empty()) {
                 Some(token) => params = params.continue_token(&token),
-                None => return Ok(items),
+                None => return Ok(kept),
             }
         }
     }
@@ -214,15 +229,14 @@ impl Cluster for KubeCluster {
 
     async fn list_services(&self, namespace: &str) -> Result<Vec<ServiceRow>, ApiError> {
         let api = self.namespaced::<Service>(namespace);
-        let services = Self::list_all(&api).await?;
-        if services.is_empty() {
+        let now = now_unix();
+        let mut rows = Self::list_projected(&api, ListParams::default(), |s| {
+            Some(convert::service_row(&s, now))
+        })
+        .await?;
+        if rows.is_empty() {
             self.ensure_space_exists(namespace).await?;
         }
-        let now = now_unix();
-        let mut rows: Vec<ServiceRow> = services
-            .iter()
-            .map(|s| convert::service_row(s, now))
-            .collect();
         rows.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(rows)
     }
@@ -355,23 +369,7 @@ impl Cluster for KubeCluster {
         names: &[String],
     ) -> Result<Vec<WorkloadRef>, ApiError> {
         use wharf_spec::labels_wharf::{MANAGED_BY, NAME, WHARF};
-        let params = ListParams::default()
-            .labels(&format!("{MANAGED_BY}={WHARF}"))
-            .limit(PAGE);
-        let (deployments, statefulsets) = tokio::try_join!(
-            async {
-                self.namespaced::<Deployment>(namespace)
-                    .list(&params)
-                    .await
-                    .map_err(map_error)
-            },
-            async {
-                self.namespaced::<StatefulSet>(namespace)
-                    .list(&params)
-                    .await
-                    .map_err(map_error)
-            },
-        )?;
+        let params = ListParams::default().labels(&format!("{MANAGED_BY}={WHARF}"));
         let of = |kind: &str, meta: &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta| {
             let app = meta.labels.as_ref()?.get(NAME)?;
             names.contains(app).then(|| WorkloadRef {
@@ -380,17 +378,19 @@ impl Cluster for KubeCluster {
                 service: app.clone(),
             })
         };
-        let mut out: Vec<WorkloadRef> = deployments
-            .items
-            .iter()
-            .filter_map(|d| of("Deployment", &d.metadata))
-            .chain(
-                statefulsets
-                    .items
-                    .iter()
-                    .filter_map(|s| of("StatefulSet", &s.metadata)),
-            )
-            .collect();
+        let deployments = self.namespaced::<Deployment>(namespace);
+        let statefulsets = self.namespaced::<StatefulSet>(namespace);
+        let (deployments, statefulsets) = tokio::try_join!(
+            Self::list_projected(&deployments, params.clone(), |d| of(
+                "Deployment",
+                &d.metadata
+            )),
+            Self::list_projected(&statefulsets, params.clone(), |s| of(
+                "StatefulSet",
+                &s.metadata
+            )),
+        )?;
+        let mut out: Vec<WorkloadRef> = deployments.into_iter().chain(statefulsets).collect();
         out.sort_by(|a, b| (&a.service, &a.kind, &a.name).cmp(&(&b.service, &b.kind, &b.name)));
         Ok(out)
     }
@@ -477,16 +477,10 @@ impl Cluster for KubeCluster {
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join(",");
-        let params = ListParams::default().labels(&label_selector).limit(PAGE);
-        let pods = self
-            .namespaced::<Pod>(namespace)
-            .list(&params)
-            .await
-            .map_err(map_error)?;
-        let mut out: Vec<PodBrief> = pods
-            .items
-            .into_iter()
-            .map(|p| PodBrief {
+        let params = ListParams::default().labels(&label_selector);
+        let pods = self.namespaced::<Pod>(namespace);
+        let mut out = Self::list_projected(&pods, params, |p| {
+            Some(PodBrief {
                 name: p.metadata.name.unwrap_or_default(),
                 phase: p
                     .status
@@ -495,7 +489,8 @@ impl Cluster for KubeCluster {
                     .unwrap_or_default(),
                 ip: p.status.and_then(|s| s.pod_ip),
             })
-            .collect();
+        })
+        .await?;
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
