@@ -118,3 +118,44 @@ test('filter and sort live in the URL: a link reproduces the view', async () => 
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
+
+test('a dropped socket says so, reconnects, and shows exactly what kubectl shows', async () => {
+  const page = await openPage(browser);
+  // The page's socket goes through Playwright, which can cut it (as a
+  // proxy or a restarted Wharf would) and refuse reconnections for a while.
+  let refusing = false;
+  const open = [];
+  await page.routeWebSocket(/\/ws\/watch/, (ws) => {
+    if (refusing) { ws.close(); return; }
+    ws.connectToServer();
+    open.push(ws);
+  });
+  await page.goto(`${BASE}/spaces/${space}/pods?sort=age`);
+  await hydrated(page);
+  await page.waitForSelector('.live-status[data-live-state="live"]', { timeout: 30_000 });
+  refusing = true;
+  for (const ws of open.splice(0)) await ws.close();
+  await page.waitForSelector('.live-status[data-live-state="reconnecting"]', { timeout: 10_000 });
+  assert.match(await page.locator('.live-status').innerText(), /reconnecting/i);
+  // Changes while the page is cut off.
+  pendingPods('during', 2);
+  kubectl('-n', space, 'delete', 'pod', 'p-00005', '--wait=false');
+  refusing = false;
+  await page.waitForSelector('.live-status[data-live-state="live"]', { timeout: 30_000 });
+  // kubectl's view, in the page's order: newest first, then by name.
+  const expected = kubectl('-n', space, 'get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.metadata.creationTimestamp}{"\\n"}{end}')
+    .trim().split('\n').map((line) => line.split(' '))
+    .map(([name, created]) => ({ name, created: Date.parse(created) }))
+    .sort((a, b) => b.created - a.created || (a.name < b.name ? -1 : 1))
+    .map((p) => p.name);
+  await eventually('the rows to match kubectl', async () => {
+    const shown = await names(page);
+    const count = Number(await page.locator('#space-pods-table').getAttribute('aria-rowcount')) - 1;
+    return shown.length > 0 && count === expected.length
+      && JSON.stringify(shown) === JSON.stringify(expected.slice(0, shown.length));
+  }, 15_000);
+  const shown = await names(page);
+  assert.ok(shown.includes('during-00000') && !shown.includes('p-00005'), 'the changes made while cut off are there');
+  assert.deepEqual(page.problems.filter((p) => !/ws\/watch/.test(p)), []);
+  await page.context().close();
+});
