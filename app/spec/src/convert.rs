@@ -182,7 +182,6 @@ pub fn service_detail(
         endpoints: endpoints.map(endpoint_views).unwrap_or_default(),
         yaml,
         resource_version: svc.metadata.resource_version.clone(),
-        pods: Vec::new(),
     }
 }
 

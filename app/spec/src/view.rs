@@ -136,9 +136,6 @@ pub struct ServiceDetail {
     pub yaml: String,
     /// The version the YAML was read at; an edit carries it.
     pub resource_version: Option<String>,
-    /// The pods its selector picks, by name.
-    #[serde(default)]
-    pub pods: Vec<PodRow>,
 }
 
 /// What became of one document of an uploaded or pasted YAML.

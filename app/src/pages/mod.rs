@@ -19,7 +19,7 @@ pub use pods::{
 pub use service_form::{ServiceCreatePage, ServiceEditPage};
 pub use services::{ServiceDetailPage, ServiceList};
 pub use sign_in::SignInPage;
-pub use space_pods::SpacePods;
+pub use space_pods::{SelectedPods, SpacePods};
 pub use spaces::{Home, SpaceLayout, SpacesResource};
 pub use yaml::{CreateFromYamlPage, percent_encode};
 

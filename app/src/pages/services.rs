@@ -8,7 +8,7 @@ use crate::components::{
     Breadcrumb, ErrorNotice, GuardedLink, Loading, use_denied, use_param, use_texts,
 };
 use crate::i18n::Texts;
-use crate::pages::pods::PodsTable;
+use crate::pages::SelectedPods;
 use crate::pages::yaml::{EditServiceYaml, percent_encode};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -36,6 +36,15 @@ fn selector_text(selector: &[(String, String)]) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A selector in the label-selector syntax the apiserver reads.
+fn selector_labels(selector: &[(String, String)]) -> String {
+    selector
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn ports_text(row: &ServiceRow) -> String {
@@ -376,7 +385,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
                                 }.into_any()
                             }}
                         </section>
-                        {(!d.pods.is_empty()).then(|| view! {
+                        {(!row.selector.is_empty()).then(|| view! {
                             <section class="card">
                                 <div class="card-head">
                                     <h2>{t.pods}</h2>
@@ -386,7 +395,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
                                         {t.all_pods_logs}
                                     </GuardedLink>
                                 </div>
-                                <PodsTable space=space.get_untracked() pods=d.pods.clone() />
+                                <SelectedPods space labels=selector_labels(&row.selector) id="pods-table" />
                             </section>
                         })}
                         <section class="card">

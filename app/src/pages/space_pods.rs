@@ -3,7 +3,8 @@
 
 use crate::api::AppError;
 use crate::components::live::{
-    ListFilters, LiveStatus, SortHeader, VirtualTable, empty_rows, use_list_query, use_live_list,
+    ListFilters, ListQuery, LiveList, LiveStatus, SortHeader, VirtualTable, empty_rows,
+    use_list_query, use_live_list,
 };
 use crate::components::{ErrorNotice, Loading, use_param, use_texts};
 use crate::i18n::Texts;
@@ -27,6 +28,42 @@ pub fn SpacePods() -> impl IntoView {
     });
     let view = Memo::new(move |_| query.with(|q| q.view.clone()));
     let list = use_live_list(source, view);
+    view! {
+        <div class="toolbar">
+            <h1>{t.pods_title}</h1>
+        </div>
+        <ListFilters query list status_label=t.filter_status status_text=status_words />
+        <LivePodsTable list space query id="space-pods-table" empty=true />
+    }
+}
+
+/// The pods a label selector picks (a Service's, an app's), live; sorted
+/// by the page's URL like every live table.
+#[component]
+pub fn SelectedPods(space: Memo<String>, labels: String, id: &'static str) -> impl IntoView {
+    let query = use_list_query();
+    let source = Memo::new(move |_| Source {
+        kind: LiveKind::Pods,
+        space: space.get(),
+        labels: labels.clone(),
+    });
+    let view = Memo::new(move |_| query.with(|q| q.view.clone()));
+    let list = use_live_list(source, view);
+    view! { <LivePodsTable list space query id empty=false /> }
+}
+
+/// A live list of pods: its state line and its virtualised table, from the
+/// server-rendered first window on.
+#[component]
+fn LivePodsTable(
+    list: LiveList,
+    space: Memo<String>,
+    query: Memo<ListQuery>,
+    id: &'static str,
+    /// Say so when the space has no pods at all (the space's own list).
+    empty: bool,
+) -> impl IntoView {
+    let t = use_texts();
     let header = move || {
         view! {
             <tr>
@@ -70,8 +107,8 @@ pub fn SpacePods() -> impl IntoView {
                     let for_empty = first.clone();
                     view! {
                         <LiveStatus list first=first.clone() />
-                        {move || empty_rows(&list.current(&for_empty), "pods-empty", t.no_pods_title, t.no_pods_hint)}
-                        <VirtualTable list first id="space-pods-table" label=t.pods_title columns=7 header row=rows />
+                        {move || empty.then(|| empty_rows(&list.current(&for_empty), "pods-empty", t.no_pods_title, t.no_pods_hint)).flatten()}
+                        <VirtualTable list first id label=t.pods_title columns=7 header row=rows />
                     }
                     .into_any()
                 }
@@ -79,11 +116,5 @@ pub fn SpacePods() -> impl IntoView {
             }
         })
     };
-    view! {
-        <div class="toolbar">
-            <h1>{t.pods_title}</h1>
-        </div>
-        <ListFilters query list status_label=t.filter_status status_text=status_words />
-        <Transition fallback=Loading>{body}</Transition>
-    }
+    view! { <Transition fallback=Loading>{body}</Transition> }
 }

@@ -250,21 +250,14 @@ impl Cluster for KubeCluster {
         let endpoints = endpoints.map_err(map_error)?;
         let yaml = yaml::render(&service)?;
         let now = now_unix();
-        let mut detail = convert::service_detail(&service, endpoints.as_ref(), yaml, now);
-        if let Some(selector) = streams::selector_of_service(&service) {
-            let pods = self.namespaced::<Pod>(namespace);
-            let listed = Self::list_matching(&pods, ListParams::default().labels(&selector)).await;
-            // Pods the user may not list: the page still shows the Service.
-            let mut rows: Vec<_> = listed
-                .unwrap_or_default()
-                .iter()
-                .map(|p| convert::pod_row(p, now))
-                .collect();
-            rows.sort_by(|a, b| a.name.cmp(&b.name));
-            self.add_usage(namespace, &mut rows).await;
-            detail.pods = rows;
-        }
-        Ok(detail)
+        // Its pods are a live list of the page (its selector's), not part
+        // of the detail: a Service may select tens of thousands.
+        Ok(convert::service_detail(
+            &service,
+            endpoints.as_ref(),
+            yaml,
+            now,
+        ))
     }
 
     async fn create_service(
