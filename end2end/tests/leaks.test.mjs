@@ -216,7 +216,10 @@ function watchSubscriptions() {
   return [
     { kind: 'pods', labels: '' }, { kind: 'services', labels: '' },
     { kind: 'pods', labels: 'app=probe' }, { kind: 'services', labels: 'app=probe' },
-  ].map((source, i) => ({ type: 'subscribe', id: i + 1, source: { ...source, space }, view: {} }));
+  ].map((source) => ({ ...source, space }))
+    // Every space of the cluster (dev may list none).
+    .concat([{ kind: 'spaces', space: '', labels: '' }])
+    .map((source, i) => ({ type: 'subscribe', id: i + 1, source, view: {} }));
 }
 
 /// The live-list socket: every subscription to the other namespace gets

@@ -109,7 +109,7 @@ async fn serve(socket: WebSocket, cluster: Arc<KubeCluster>) {
                             let _ = outbox.send(LiveMessage::Failed { id, error }).await;
                             continue;
                         }
-                        if let Err(error) = check_source(&source) {
+                        if let Err(error) = source.check() {
                             let _ = outbox.send(LiveMessage::Failed { id, error }).await;
                             continue;
                         }
@@ -154,15 +154,6 @@ async fn serve(socket: WebSocket, cluster: Arc<KubeCluster>) {
     }
     // Dropping the subscriptions aborts their tasks.
     drop(subscriptions);
-}
-
-/// A source's space must be a namespace name (it becomes part of the
-/// apiserver's URL); the rest the apiserver checks.
-fn check_source(source: &Source) -> Result<(), ApiError> {
-    wharf_spec::names::check_dns1123_label(&source.space).map_err(|_| ApiError::NotFound {
-        kind: "namespace".into(),
-        name: source.space.clone(),
-    })
 }
 
 fn subscribe(

@@ -125,7 +125,7 @@ async fn window_until(
 fn pods(window: &Window) -> Vec<&str> {
     match &window.rows {
         LiveRows::Pods(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
-        LiveRows::Services(_) => panic!("a pod subscription got services"),
+        other => panic!("a pod subscription got {other:?}"),
     }
 }
 
@@ -370,6 +370,27 @@ async fn a_forbidden_subscription_is_refused_and_the_others_go_on() {
         "{refused:?}"
     );
     assert_eq!(served.map(|w| w.state), Some(LiveState::Live));
+    // Nor may it list the spaces of the cluster.
+    send(
+        &mut socket,
+        LiveRequest::Subscribe {
+            id: 4,
+            source: Source::spaces(),
+            view: View::default(),
+        },
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match next(&mut socket, deadline).await {
+            LiveMessage::Failed { id: 4, error } => {
+                assert!(matches!(error, ApiError::Forbidden { .. }), "{error:?}");
+                break;
+            }
+            LiveMessage::State { id: 4, .. } => {}
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
     // A name that is no namespace name never reaches the apiserver's URL.
     send(
         &mut socket,
@@ -385,5 +406,47 @@ async fn a_forbidden_subscription_is_refused_and_the_others_go_on() {
             assert!(matches!(error, ApiError::NotFound { .. }), "{error:?}")
         }
         other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs the local cluster: bash end2end/test.sh"]
+async fn spaces_come_and_go_live() {
+    let (addr, _) = serve(&env("KUBE_LOCAL_ADMIN_KUBECONFIG")).await;
+    let mut socket = open(
+        &addr.to_string(),
+        "/ws/watch",
+        "",
+        Some(&format!("http://{addr}")),
+    )
+    .await
+    .expect("the socket opens");
+    let space = new_space("it-live-space");
+    let view = View {
+        name: space.0.clone(),
+        ..View::default()
+    };
+    send(
+        &mut socket,
+        LiveRequest::Subscribe {
+            id: 1,
+            source: Source::spaces(),
+            view,
+        },
+    )
+    .await;
+    let spaces = |w: &Window| match &w.rows {
+        LiveRows::Spaces(rows) => rows.clone(),
+        other => panic!("a space subscription got {other:?}"),
+    };
+    let listed = window_until(&mut socket, 1, "the space listed", |w| w.matched == 1).await;
+    assert!(!spaces(&listed)[0].terminating);
+    kubectl(&["delete", "namespace", &space.0, "--wait=false"]);
+    let deleting = window_until(&mut socket, 1, "the space deleting or gone", |w| {
+        w.matched == 0 || spaces(w)[0].terminating
+    })
+    .await;
+    if deleting.matched == 1 {
+        window_until(&mut socket, 1, "the space gone", |w| w.matched == 0).await;
     }
 }

@@ -21,7 +21,7 @@
 //! All messages are JSON text frames (`{"type":"subscribe",…}`).
 
 use crate::ApiError;
-use crate::view::{PodRow, ServiceRow};
+use crate::view::{PodRow, ServiceRow, SpaceSummary};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -42,6 +42,8 @@ pub const MAX_SUBSCRIPTIONS: usize = 32;
 pub enum LiveKind {
     Pods,
     Services,
+    /// Namespaces (cluster-wide: the source's `space` is empty).
+    Spaces,
 }
 
 /// What one apiserver watch is of. Subscriptions of a session with equal
@@ -202,6 +204,7 @@ pub enum LiveState {
 pub enum LiveRows {
     Pods(Vec<PodRow>),
     Services(Vec<ServiceRow>),
+    Spaces(Vec<SpaceSummary>),
 }
 
 impl LiveRows {
@@ -209,6 +212,7 @@ impl LiveRows {
         match self {
             LiveRows::Pods(rows) => rows.len(),
             LiveRows::Services(rows) => rows.len(),
+            LiveRows::Spaces(rows) => rows.len(),
         }
     }
 
@@ -221,6 +225,7 @@ impl LiveRows {
         match self {
             LiveRows::Pods(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
             LiveRows::Services(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
+            LiveRows::Spaces(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
         }
     }
 }
@@ -385,6 +390,66 @@ impl LiveRow for ServiceRow {
 
     fn set_age(&mut self, age_seconds: Option<i64>) {
         self.age_seconds = age_seconds;
+    }
+}
+
+impl LiveRow for SpaceSummary {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn status(&self) -> &str {
+        if self.terminating {
+            "Terminating"
+        } else {
+            "Active"
+        }
+    }
+
+    fn compare(
+        &self,
+        other: &Self,
+        column: SortColumn,
+        created: (Option<i64>, Option<i64>),
+    ) -> Ordering {
+        match column {
+            SortColumn::Status => self.terminating.cmp(&other.terminating),
+            SortColumn::Age => newest_first(created),
+            _ => Ordering::Equal,
+        }
+        .then_with(|| self.name.cmp(&other.name))
+    }
+
+    fn set_age(&mut self, age_seconds: Option<i64>) {
+        self.age_seconds = age_seconds;
+    }
+}
+
+impl Source {
+    /// Every space (namespace) of the cluster.
+    pub fn spaces() -> Source {
+        Source {
+            kind: LiveKind::Spaces,
+            space: String::new(),
+            labels: String::new(),
+        }
+    }
+
+    /// Why the source cannot be watched, before any call: a space must be
+    /// a namespace name (it becomes part of the apiserver's URL), and the
+    /// spaces themselves are in no space.
+    pub fn check(&self) -> Result<(), ApiError> {
+        let refused = || ApiError::NotFound {
+            kind: "namespace".into(),
+            name: self.space.clone(),
+        };
+        match self.kind {
+            LiveKind::Spaces if self.space.is_empty() => Ok(()),
+            LiveKind::Spaces => Err(refused()),
+            LiveKind::Pods | LiveKind::Services => {
+                crate::names::check_dns1123_label(&self.space).map_err(|_| refused())
+            }
+        }
     }
 }
 

@@ -420,3 +420,25 @@ pub fn empty_rows(
             .into_any()
     })
 }
+
+/// Follows `source` over the tab's socket for as long as the calling
+/// component lives (browser only), for lists that are not tables: the
+/// space tabs. `on_window` gets every window; refusals are ignored (the
+/// page keeps what it rendered).
+pub fn follow(source: Source, view: View, on_window: impl Fn(Window) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::streams::live;
+        use std::rc::Rc;
+        use wharf_spec::live::LiveMessage;
+        let handler: live::Handler = Rc::new(move |message| {
+            if let LiveMessage::Rows { window, .. } = message {
+                on_window(window);
+            }
+        });
+        let id = live::subscribe(source, view, handler);
+        on_cleanup(move || live::unsubscribe(id));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (source, view, on_window);
+}

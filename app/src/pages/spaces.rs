@@ -3,16 +3,15 @@
 use crate::api::{
     AppError, create_space, delete_space, get_access, get_space_contents, list_spaces,
 };
-use crate::components::{
-    AccessContext, ErrorNotice, FieldMessage, Loading, poll, use_denied, use_texts,
-};
+use crate::components::live::follow;
+use crate::components::{AccessContext, ErrorNotice, FieldMessage, Loading, use_denied, use_texts};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_navigate};
-use std::time::Duration;
 use wharf_spec::access::Action;
+use wharf_spec::live::{LiveRows, MAX_WINDOW, Source, View};
 use wharf_spec::space::{NewSpace, check_delete_confirmation, fields};
 use wharf_spec::view::SpaceSummary;
 use wharf_spec::{ApiError, FieldErrors};
@@ -49,9 +48,6 @@ fn current_section() -> Memo<&'static str> {
     })
 }
 
-/// Shown while a space is terminating: it goes away by itself.
-const TERMINATING_POLL: Duration = Duration::from_secs(2);
-
 /// System spaces sort after the user's own.
 fn tab_order(a: &SpaceSummary, b: &SpaceSummary) -> std::cmp::Ordering {
     let system = |s: &SpaceSummary| s.name.starts_with("kube-");
@@ -76,27 +72,28 @@ pub fn SpaceLayout() -> impl IntoView {
     let may_not_create = use_denied(Action::CreateSpace);
     let may_not_delete = use_denied(Action::DeleteSpace);
 
-    // While any space is terminating, look again until it is gone.
-    poll(
-        move || {
-            spaces.track();
+    // The tabs follow the cluster: a space made or deleted elsewhere comes
+    // and goes, "deleting" shows as it starts. Until the first window (and
+    // for a user who may not list namespaces) the rendered list stays.
+    let live_spaces = RwSignal::new(None::<Vec<SpaceSummary>>);
+    follow(
+        Source::spaces(),
+        View {
+            limit: MAX_WINDOW,
+            ..View::default()
         },
-        move || {
-            let terminating = spaces
-                .get_untracked()
-                .and_then(|r| r.ok())
-                .is_some_and(|l| l.iter().any(|s| s.terminating));
-            if terminating {
-                spaces.refetch();
+        move |window| {
+            if let LiveRows::Spaces(rows) = window.rows {
+                live_spaces.set(Some(rows));
             }
         },
-        TERMINATING_POLL,
     );
 
     let tabs = move || {
         Suspend::new(async move {
             match spaces.await {
-                Ok(mut list) => {
+                Ok(rendered) => (move || {
+                    let mut list = live_spaces.get().unwrap_or_else(|| rendered.clone());
                     list.sort_by(tab_order);
                     list.into_iter()
                         .map(|s| {
@@ -121,8 +118,8 @@ pub fn SpaceLayout() -> impl IntoView {
                             }
                         })
                         .collect_view()
-                        .into_any()
-                }
+                })
+                .into_any(),
                 // A user who may not list namespaces still works in the one
                 // in the URL: show it as the only tab.
                 // (The home page offers the same field in its own place.)

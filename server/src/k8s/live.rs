@@ -11,10 +11,10 @@
 use super::error::from_status;
 use super::{KubeCluster, map_error, now_unix};
 use futures::StreamExt;
-use k8s_openapi::api::core::v1::{Pod, Service};
+use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
 use kube::api::{Api, ListParams};
 use kube::runtime::{WatchStreamExt, watcher};
-use kube::{Resource, ResourceExt};
+use kube::{Client, Resource, ResourceExt};
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use std::fmt::Debug;
@@ -26,7 +26,7 @@ use wharf_spec::convert;
 use wharf_spec::live::{
     LiveKind, LiveRow, LiveRows, LiveState, MAX_WINDOW, RowSet, SortColumn, Source, View, Window,
 };
-use wharf_spec::view::{PodRow, ServiceRow};
+use wharf_spec::view::{PodRow, ServiceRow, SpaceSummary};
 
 /// How long a feed outlives its last subscription (or the page render that
 /// started it), so that going back to a list, or hydrating the page just
@@ -56,6 +56,7 @@ pub struct FeedStatus {
 enum Rows {
     Pods(RowSet<PodRow>),
     Services(RowSet<ServiceRow>),
+    Spaces(RowSet<SpaceSummary>),
 }
 
 struct Shared {
@@ -87,6 +88,7 @@ impl Feed {
         match &*lock(&self.shared) {
             Rows::Pods(set) => window(seq, state, set.select(view, now), LiveRows::Pods),
             Rows::Services(set) => window(seq, state, set.select(view, now), LiveRows::Services),
+            Rows::Spaces(set) => window(seq, state, set.select(view, now), LiveRows::Spaces),
         }
     }
 
@@ -95,6 +97,7 @@ impl Feed {
         match &*lock(&self.shared) {
             Rows::Pods(set) => set.len(),
             Rows::Services(set) => set.len(),
+            Rows::Spaces(set) => set.len(),
         }
     }
 }
@@ -132,41 +135,59 @@ impl Feeds {
 
 /// An object kind a feed can watch, and its row.
 trait Watched:
-    Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>
-    + Clone
-    + DeserializeOwned
-    + Debug
-    + Send
-    + Sync
-    + 'static
+    Resource<DynamicType = ()> + Clone + DeserializeOwned + Debug + Send + Sync + 'static
 {
     type Row: LiveRow + Send + 'static;
+    /// The API a source of this kind watches.
+    fn api(client: Client, source: &Source) -> Api<Self>;
     fn row(&self, now_unix: i64) -> Self::Row;
     fn rows(rows: &mut Rows) -> &mut RowSet<Self::Row>;
 }
 
 impl Watched for Pod {
     type Row = PodRow;
+    fn api(client: Client, source: &Source) -> Api<Self> {
+        Api::namespaced(client, &source.space)
+    }
     fn row(&self, now_unix: i64) -> PodRow {
         convert::pod_row(self, now_unix)
     }
     fn rows(rows: &mut Rows) -> &mut RowSet<PodRow> {
         match rows {
             Rows::Pods(set) => set,
-            Rows::Services(_) => unreachable!("a pod feed holds pod rows"),
+            _ => unreachable!("a pod feed holds pod rows"),
         }
     }
 }
 
 impl Watched for Service {
     type Row = ServiceRow;
+    fn api(client: Client, source: &Source) -> Api<Self> {
+        Api::namespaced(client, &source.space)
+    }
     fn row(&self, now_unix: i64) -> ServiceRow {
         convert::service_row(self, now_unix)
     }
     fn rows(rows: &mut Rows) -> &mut RowSet<ServiceRow> {
         match rows {
             Rows::Services(set) => set,
-            Rows::Pods(_) => unreachable!("a service feed holds service rows"),
+            _ => unreachable!("a service feed holds service rows"),
+        }
+    }
+}
+
+impl Watched for Namespace {
+    type Row = SpaceSummary;
+    fn api(client: Client, _: &Source) -> Api<Self> {
+        Api::all(client)
+    }
+    fn row(&self, now_unix: i64) -> SpaceSummary {
+        convert::space_summary(self, now_unix)
+    }
+    fn rows(rows: &mut Rows) -> &mut RowSet<SpaceSummary> {
+        match rows {
+            Rows::Spaces(set) => set,
+            _ => unreachable!("a space feed holds space rows"),
         }
     }
 }
@@ -187,6 +208,7 @@ impl KubeCluster {
         let feed = Arc::new(match source.kind {
             LiveKind::Pods => self.start::<Pod>(source, Rows::Pods(RowSet::default())),
             LiveKind::Services => self.start::<Service>(source, Rows::Services(RowSet::default())),
+            LiveKind::Spaces => self.start::<Namespace>(source, Rows::Spaces(RowSet::default())),
         });
         map.insert(source.clone(), Arc::downgrade(&feed));
         feed
@@ -226,6 +248,10 @@ impl KubeCluster {
         }
         match source.kind {
             LiveKind::Pods => self.one_page::<Pod>(source, view, LiveRows::Pods).await,
+            LiveKind::Spaces => {
+                self.one_page::<Namespace>(source, view, LiveRows::Spaces)
+                    .await
+            }
             LiveKind::Services => {
                 self.one_page::<Service>(source, view, LiveRows::Services)
                     .await
@@ -239,7 +265,7 @@ impl KubeCluster {
         view: &View,
         wrap: fn(Vec<K::Row>) -> LiveRows,
     ) -> Result<Window, ApiError> {
-        let api: Api<K> = Api::namespaced(self.client.clone(), &source.space);
+        let api = K::api(self.client.clone(), source);
         let wanted = view.offset.saturating_add(view.limit).clamp(1, MAX_WINDOW);
         let mut params = ListParams::default().limit(wanted);
         if !source.labels.trim().is_empty() {
@@ -275,7 +301,7 @@ impl KubeCluster {
             rows: Mutex::new(rows),
             status,
         });
-        let api: Api<K> = Api::namespaced(self.client.clone(), &source.space);
+        let api = K::api(self.client.clone(), source);
         let mut config = watcher::Config::default();
         if !source.labels.trim().is_empty() {
             config = config.labels(source.labels.trim());

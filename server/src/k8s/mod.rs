@@ -220,10 +220,7 @@ impl Cluster for KubeCluster {
         source: &wharf_spec::live::Source,
         view: &wharf_spec::live::View,
     ) -> Result<wharf_spec::live::Window, ApiError> {
-        wharf_spec::names::check_dns1123_label(&source.space).map_err(|_| ApiError::NotFound {
-            kind: "namespace".into(),
-            name: source.space.clone(),
-        })?;
+        source.check()?;
         self.first_window(source, view).await
     }
 

@@ -254,3 +254,53 @@ fn messages_round_trip() {
         r#"{"type":"state","id":4,"state":"syncing"}"#
     );
 }
+
+#[test]
+fn sources_are_checked_before_any_call() {
+    assert_eq!(Source::spaces().check(), Ok(()));
+    assert!(source_in(LiveKind::Pods, "demo").check().is_ok());
+    for bad in ["", "../api", "Demo", "a/b"] {
+        assert!(source_in(LiveKind::Pods, bad).check().is_err(), "{bad:?}");
+    }
+    assert!(source_in(LiveKind::Spaces, "demo").check().is_err());
+}
+
+fn source_in(kind: LiveKind, space: &str) -> Source {
+    Source {
+        kind,
+        space: space.into(),
+        labels: String::new(),
+    }
+}
+
+#[test]
+fn spaces_sort_and_filter_by_state() {
+    let mut set = RowSet::default();
+    for (name, terminating) in [("b", false), ("a", true), ("c", false)] {
+        set.upsert(
+            SpaceSummary {
+                name: name.into(),
+                description: None,
+                terminating,
+                age_seconds: None,
+            },
+            None,
+        );
+    }
+    let terminating = set.select(
+        &View {
+            status: "Terminating".into(),
+            ..view()
+        },
+        0,
+    );
+    assert_eq!(names(&terminating), ["a"]);
+    let by_state = set.select(
+        &View {
+            sort: SortColumn::Status,
+            ..view()
+        },
+        0,
+    );
+    assert_eq!(names(&by_state), ["b", "c", "a"]);
+}
