@@ -15,7 +15,7 @@ use wharf_spec::live::{Source, View, Window};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::view::{
     AppDetail, AppRef, AppRow, DocumentOutcome, PodBrief, PodDetail, ServiceDetail, ServiceRow,
-    SpaceContents, SpaceSummary, WorkloadLabels, WorkloadRef,
+    SpaceContents, SpaceSummary, Usage, WorkloadLabels, WorkloadRef,
 };
 use wharf_spec::{ApiError, FieldErrors};
 
@@ -400,6 +400,15 @@ pub async fn current_user() -> Result<Option<String>, AppError> {
 #[server(client = WharfClient, endpoint = "pod_detail")]
 pub async fn get_pod(space: String, pod: String) -> Result<PodDetail, AppError> {
     respond(async { cluster()?.pod_detail(&space, &pod).await }.await)
+}
+
+/// CPU and memory of the pods a live list shows (name, node).
+#[server(client = WharfClient, endpoint = "pods_usage", input = Json)]
+pub async fn pods_usage(
+    space: String,
+    pods: Vec<(String, String)>,
+) -> Result<Vec<(String, Usage)>, AppError> {
+    respond(async { cluster()?.pods_usage(&space, &pods).await }.await)
 }
 
 #[server(client = WharfClient, endpoint = "app_detail")]

@@ -17,7 +17,7 @@ use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::space::NewSpace;
 use wharf_spec::view::{
     AppDetail, AppRef, AppRow, DocumentOutcome, PodBrief, PodDetail, ServiceDetail, ServiceRow,
-    SpaceContents, SpaceSummary, WorkloadLabels, WorkloadRef,
+    SpaceContents, SpaceSummary, Usage, WorkloadLabels, WorkloadRef,
 };
 
 /// The response header by which a page hands the nonce of its inline
@@ -146,6 +146,13 @@ pub trait Pods: Send + Sync {
     /// The pod page: its row (with CPU/memory where readable), containers,
     /// events newest first, and its YAML.
     async fn pod_detail(&self, space: &str, pod: &str) -> Result<PodDetail, ApiError>;
+    /// CPU and memory of these pods (name, node), where the kubelets say
+    /// (a live list's rows in view: the list itself carries no usage).
+    async fn pods_usage(
+        &self,
+        space: &str,
+        pods: &[(String, String)],
+    ) -> Result<Vec<(String, Usage)>, ApiError>;
 }
 
 /// Apps: a workload (Deployment/StatefulSet) and its Service, as one.

@@ -116,6 +116,7 @@ function functionCalls(created = newSpace) {
     space_contents: form({ space }),
     delete_space: form({ space, confirm: space }),
     list_services: form({ space }),
+    pods_usage: { json: { space, pods: [[pod, 'node']] } },
     live_rows: [
       { json: { source: { kind: 'pods', space, labels: '' }, view: {} } },
       { json: { source: { kind: 'services', space, labels: 'app=probe' }, view: { sort: 'age' } } },

@@ -45,18 +45,19 @@ function launchRebinding() {
 function attackHtml(space) {
   const script = async (space) => {
     const results = {};
-    const read = async (path, init) => {
+    const read = async (path, init, needle) => {
       try {
         const response = await fetch(path, init);
         const body = await response.text();
-        return { status: response.status, body: body.slice(0, 4000) };
+        // The whole answer is searched; only its start is kept for reports.
+        return { status: response.status, body: body.slice(0, 4000), has: needle ? body.includes(needle) : undefined };
       } catch (e) {
         return { error: String(e) };
       }
     };
-    const list = await read('/spaces/default/services');
     // `kubernetes` is the default Service of namespace default.
-    results.list = { ...list, hasList: (list.body ?? '').includes('kubernetes') };
+    const list = await read('/spaces/default/services', undefined, 'data-service="kubernetes"');
+    results.list = { ...list, hasList: list.has === true };
     results.create = await read('/api/create_space', {
       method: 'POST',
       headers: { 'x-wharf-csrf': '1', 'content-type': 'application/x-www-form-urlencoded' },

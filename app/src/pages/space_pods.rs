@@ -8,9 +8,11 @@ use crate::components::live::{
 };
 use crate::components::{ErrorNotice, Loading, use_param, use_texts};
 use crate::i18n::Texts;
+use crate::pages::usage_cells;
 use leptos::prelude::*;
+use std::collections::HashMap;
 use wharf_spec::live::{LiveKind, LiveRows, SortColumn, Source};
-use wharf_spec::view::format_age;
+use wharf_spec::view::{PodRow, Usage, format_age};
 
 fn status_words(t: &'static Texts, status: &str) -> String {
     t.pod_reason(status)
@@ -64,6 +66,9 @@ fn LivePodsTable(
     empty: bool,
 ) -> impl IntoView {
     let t = use_texts();
+    let usage = RwSignal::new(HashMap::<String, Usage>::new());
+    #[cfg(feature = "hydrate")]
+    refresh_usage(list, space, usage);
     let header = move || {
         view! {
             <tr>
@@ -73,6 +78,8 @@ fn LivePodsTable(
                 <SortHeader column=SortColumn::Restarts label=t.col_restarts query class="num" />
                 <SortHeader column=SortColumn::Node label=t.col_node query />
                 <SortHeader column=SortColumn::Ip label=t.col_pod_ip query />
+                <th class="num">{t.col_cpu}</th>
+                <th class="num">{t.col_memory}</th>
                 <SortHeader column=SortColumn::Age label=t.col_age query class="num" />
             </tr>
         }
@@ -82,9 +89,14 @@ fn LivePodsTable(
         let LiveRows::Pods(pods) = rows else {
             return ().into_any();
         };
+        let usage = usage.get();
         pods.iter()
             .enumerate()
             .map(|(i, p)| {
+                let p = PodRow {
+                    usage: usage.get(&p.name).copied(),
+                    ..p.clone()
+                };
                 view! {
                     <tr data-pod=p.name.clone() aria-rowindex=offset + i as u32 + 2>
                         <td class="mono"><a href=format!("/spaces/{space}/pods/{}", p.name)>{p.name.clone()}</a></td>
@@ -93,6 +105,7 @@ fn LivePodsTable(
                         <td class="num">{p.restarts}</td>
                         <td class="mono small">{p.node.clone().unwrap_or_default()}</td>
                         <td class="mono small">{p.ip.clone().unwrap_or_default()}</td>
+                        {usage_cells(t, &p)}
                         <td class="num">{p.age_seconds.map(format_age).unwrap_or_default()}</td>
                     </tr>
                 }
@@ -108,7 +121,7 @@ fn LivePodsTable(
                     view! {
                         <LiveStatus list first=first.clone() />
                         {move || empty.then(|| empty_rows(&list.current(&for_empty), "pods-empty", t.no_pods_title, t.no_pods_hint)).flatten()}
-                        <VirtualTable list first id label=t.pods_title columns=7 header row=rows />
+                        <VirtualTable list first id label=t.pods_title columns=9 header row=rows />
                     }
                     .into_any()
                 }
@@ -117,4 +130,48 @@ fn LivePodsTable(
         })
     };
     view! { <Transition fallback=Loading>{body}</Transition> }
+}
+
+/// How often the CPU and memory of the rows in view are read again (only
+/// while the page is visible): they come from the kubelets, not a watch.
+#[cfg(feature = "hydrate")]
+const USAGE_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
+#[cfg(feature = "hydrate")]
+fn refresh_usage(list: LiveList, space: Memo<String>, usage: RwSignal<HashMap<String, Usage>>) {
+    use crate::api::pods_usage;
+    use leptos::task::spawn_local;
+    let read = move || {
+        if document().hidden() {
+            return;
+        }
+        let pods: Vec<(String, String)> =
+            list.window
+                .with_untracked(|w| match w.as_ref().map(|w| &w.rows) {
+                    Some(LiveRows::Pods(rows)) => rows
+                        .iter()
+                        .filter_map(|r| Some((r.name.clone(), r.node.clone()?)))
+                        .collect(),
+                    _ => Vec::new(),
+                });
+        if pods.is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            if let Ok(read) = pods_usage(space.get_untracked(), pods).await {
+                usage.set(read.into_iter().collect());
+            }
+        });
+    };
+    // Once when the first window arrives, then on the timer.
+    Effect::new(move |done: Option<bool>| {
+        let arrived = list.window.with(Option::is_some);
+        if arrived && done != Some(true) {
+            read();
+        }
+        arrived || done == Some(true)
+    });
+    if let Ok(handle) = set_interval_with_handle(read, USAGE_EVERY) {
+        on_cleanup(move || handle.clear());
+    }
 }

@@ -55,6 +55,19 @@ impl KubeCluster {
 
 #[async_trait]
 impl Pods for KubeCluster {
+    async fn pods_usage(
+        &self,
+        space: &str,
+        pods: &[(String, String)],
+    ) -> Result<Vec<(String, Usage)>, ApiError> {
+        let nodes: BTreeSet<String> = pods.iter().map(|(_, node)| node.clone()).collect();
+        let usage = self.usage_on(space, nodes).await;
+        Ok(pods
+            .iter()
+            .filter_map(|(name, _)| Some((name.clone(), *usage.get(name)?)))
+            .collect())
+    }
+
     async fn pod_detail(&self, space: &str, name: &str) -> Result<PodDetail, ApiError> {
         let pods: Api<Pod> = self.namespaced(space);
         let pod = pods.get(name).await.map_err(|e| match map_error(e) {
