@@ -50,7 +50,7 @@ function attackHtml(space) {
         const response = await fetch(path, init);
         const body = await response.text();
         // The whole answer is searched; only its start is kept for reports.
-        return { status: response.status, body: body.slice(0, 4000), has: needle ? body.includes(needle) : undefined };
+        return { status: response.status, body: body.slice(0, 4000), ...(needle ? { has: body.includes(needle) } : {}) };
       } catch (e) {
         return { error: String(e) };
       }
