@@ -114,58 +114,78 @@ fn from_message(message: Message) -> Option<Frame> {
 // ---------------------------------------------------------------- terminal
 
 /// Finds the PID report the terminal wrapper prints first, and removes it
-/// from what the browser sees.
+/// from what the browser sees. It is the process's first output, but not
+/// always the terminal's: keys typed (or pasted) before the wrapper runs
+/// are echoed by the tty first. So output passes on at once, the scan
+/// looks for the report within the first [`PID_SCAN_LIMIT`] bytes, and
+/// only a possible start of it is held back until the next chunk.
 #[derive(Debug, Default)]
 struct PidScan {
-    head: Vec<u8>,
+    /// Bytes that may be the start of the report.
+    held: Vec<u8>,
+    scanned: usize,
     done: bool,
 }
 
+/// How far into the output the report is looked for.
+const PID_SCAN_LIMIT: usize = 4096;
+
 #[derive(Debug, PartialEq, Eq)]
-enum Scanned {
-    /// Not enough output yet to tell.
-    Pending,
-    /// The PID, and the output after the report.
-    Found(u32, Vec<u8>),
-    /// No report: all of it is output.
-    Absent(Vec<u8>),
+struct Scanned {
+    /// What the browser gets now.
+    output: Vec<u8>,
+    /// The shell's PID, once found.
+    pid: Option<u32>,
 }
 
 impl PidScan {
     fn feed(&mut self, chunk: &[u8]) -> Scanned {
+        let pass = |output: Vec<u8>| Scanned { output, pid: None };
         if self.done {
-            return Scanned::Absent(chunk.to_vec());
+            return pass(chunk.to_vec());
         }
-        self.head.extend_from_slice(chunk);
+        self.scanned += chunk.len();
+        let mut buf = std::mem::take(&mut self.held);
+        buf.extend_from_slice(chunk);
         let start = PID_MARKER_START;
-        let compared = self.head.len().min(start.len());
-        if self.head[..compared] != start[..compared] {
-            self.done = true;
-            return Scanned::Absent(std::mem::take(&mut self.head));
-        }
-        if self.head.len() < start.len() {
-            return Scanned::Pending;
-        }
-        let after = &self.head[start.len()..];
-        match after.iter().position(|&b| b == PID_MARKER_END) {
-            Some(end) => {
+        if let Some(at) = find(&buf, start) {
+            let after = &buf[at + start.len()..];
+            if let Some(end) = after.iter().position(|&b| b == PID_MARKER_END) {
                 self.done = true;
                 let pid = std::str::from_utf8(&after[..end])
                     .ok()
                     .and_then(|p| p.parse().ok());
-                let rest = after[end + 1..].to_vec();
-                match pid {
-                    Some(pid) => Scanned::Found(pid, rest),
-                    None => Scanned::Absent(std::mem::take(&mut self.head)),
-                }
+                let Some(pid) = pid else { return pass(buf) };
+                let mut output = buf[..at].to_vec();
+                output.extend_from_slice(&after[end + 1..]);
+                return Scanned {
+                    output,
+                    pid: Some(pid),
+                };
             }
-            None if after.len() > 16 => {
+            if after.len() > 16 || self.scanned > PID_SCAN_LIMIT {
                 self.done = true;
-                Scanned::Absent(std::mem::take(&mut self.head))
+                return pass(buf);
             }
-            None => Scanned::Pending,
+            self.held = buf.split_off(at);
+            return pass(buf);
         }
+        if self.scanned > PID_SCAN_LIMIT {
+            self.done = true;
+            return pass(buf);
+        }
+        // Hold back a tail that could be the report's beginning.
+        let keep = (1..start.len().min(buf.len() + 1))
+            .rev()
+            .find(|&n| buf.ends_with(&start[..n]))
+            .unwrap_or(0);
+        self.held = buf.split_off(buf.len() - keep);
+        pass(buf)
     }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 async fn relay_terminal(socket: WebSocket, cluster: Arc<KubeCluster>, query: ExecQuery) {
@@ -222,14 +242,10 @@ async fn relay_terminal(socket: WebSocket, cluster: Arc<KubeCluster>, query: Exe
                     Ok(0) | Err(_) => break false,
                     Ok(n) => n,
                 };
-                let bytes = match scan.feed(&buffer[..n]) {
-                    Scanned::Pending => continue,
-                    Scanned::Found(found, rest) => {
-                        pid = Some(found);
-                        rest
-                    }
-                    Scanned::Absent(bytes) => bytes,
-                };
+                let Scanned { output: bytes, pid: found } = scan.feed(&buffer[..n]);
+                if found.is_some() {
+                    pid = found;
+                }
                 if !bytes.is_empty()
                     && to_browser.send(send(TerminalOutput::Output(bytes))).await.is_err()
                 {
@@ -641,13 +657,31 @@ fn prefix_lines(prefix: &[u8], lines: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    fn out(output: &[u8], pid: Option<u32>) -> Scanned {
+        Scanned {
+            output: output.to_vec(),
+            pid,
+        }
+    }
+
     #[test]
     fn the_pid_report_is_found_across_chunks_and_removed() {
         let mut scan = PidScan::default();
-        assert_eq!(scan.feed(b"\x1b]wharf"), Scanned::Pending);
-        assert_eq!(scan.feed(b"-pid;42"), Scanned::Pending);
-        assert_eq!(scan.feed(b"\x07/ # "), Scanned::Found(42, b"/ # ".to_vec()));
-        assert_eq!(scan.feed(b"more"), Scanned::Absent(b"more".to_vec()));
+        assert_eq!(scan.feed(b"\x1b]wharf"), out(b"", None));
+        assert_eq!(scan.feed(b"-pid;42"), out(b"", None));
+        assert_eq!(scan.feed(b"\x07/ # "), out(b"/ # ", Some(42)));
+        assert_eq!(scan.feed(b"more"), out(b"more", None));
+    }
+
+    #[test]
+    fn keys_echoed_before_the_report_pass_and_the_report_is_still_removed() {
+        let mut scan = PidScan::default();
+        assert_eq!(
+            scan.feed(b"echo $((6*7))\r\n"),
+            out(b"echo $((6*7))\r\n", None)
+        );
+        assert_eq!(scan.feed(b"ls\x1b]wh"), out(b"ls", None));
+        assert_eq!(scan.feed(b"arf-pid;7\x07/ # 42"), out(b"/ # 42", Some(7)));
     }
 
     #[test]
@@ -655,13 +689,18 @@ mod tests {
         let mut scan = PidScan::default();
         assert_eq!(
             scan.feed(b"sh: not found\r\n"),
-            Scanned::Absent(b"sh: not found\r\n".to_vec())
+            out(b"sh: not found\r\n", None)
         );
         let mut scan = PidScan::default();
-        assert_eq!(scan.feed(b"\x1b]"), Scanned::Pending);
+        assert_eq!(scan.feed(b"\x1b]"), out(b"", None));
+        assert_eq!(scan.feed(b"0;title\x07"), out(b"\x1b]0;title\x07", None));
+        // Past the limit nothing is looked for (or held) any more.
+        let mut scan = PidScan::default();
+        let long = vec![b'x'; PID_SCAN_LIMIT + 1];
+        assert_eq!(scan.feed(&long), out(&long, None));
         assert_eq!(
-            scan.feed(b"0;title\x07"),
-            Scanned::Absent(b"\x1b]0;title\x07".to_vec())
+            scan.feed(b"\x1b]wharf-pid;1\x07"),
+            out(b"\x1b]wharf-pid;1\x07", None)
         );
     }
 
