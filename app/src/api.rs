@@ -14,8 +14,8 @@ use wharf_spec::app::{AppForm, UpgradeForm};
 use wharf_spec::live::{Source, View, Window};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::view::{
-    AppDetail, AppRef, AppRow, DocumentOutcome, PodBrief, PodDetail, ServiceDetail, ServiceRow,
-    SpaceContents, SpaceSummary, Usage, WorkloadLabels, WorkloadRef,
+    AppDetail, AppRef, DocumentOutcome, PodBrief, PodDetail, ServiceDetail, ServiceRow,
+    SpaceContents, SpaceSummary, Usage, WorkloadId, WorkloadLabels, WorkloadRef,
 };
 use wharf_spec::{ApiError, FieldErrors};
 
@@ -380,11 +380,6 @@ pub async fn preview_app(space: String, form: AppForm) -> Result<String, AppErro
     )
 }
 
-#[server(client = WharfClient, endpoint = "list_apps")]
-pub async fn list_apps(space: String) -> Result<Vec<AppRow>, AppError> {
-    respond(async { cluster()?.list_apps(&space).await }.await)
-}
-
 /// What the user may do in `space` (see [`wharf_spec::access`]).
 #[server(client = WharfClient, endpoint = "access")]
 pub async fn get_access(space: String) -> Result<Access, AppError> {
@@ -456,7 +451,7 @@ pub async fn run_app_action(space: String, app: AppRef, action: AppAction) -> Re
                 AppAction::Scale(n) => cluster.scale_app(&space, &app, n).await,
                 AppAction::Stop => cluster.stop_app(&space, &app).await,
                 AppAction::Start => cluster.start_app(&space, &app).await,
-                AppAction::Restart => cluster.restart_app(&space, &app).await,
+                AppAction::Restart => cluster.restart_workload(&space, &app.into()).await,
                 AppAction::Rollback(revision) => cluster.rollback_app(&space, &app, revision).await,
                 AppAction::ConfirmUpgrade => cluster.confirm_upgrade(&space, &app).await,
             }
@@ -465,13 +460,28 @@ pub async fn run_app_action(space: String, app: AppRef, action: AppAction) -> Re
     )
 }
 
-/// Deletes apps (workload and Service; a stateful app's volume claims when
-/// `with_volumes`); the answer lists what could not be deleted and why.
+/// A rolling restart of any restartable workload (the list's DaemonSets;
+/// apps restart through [`run_app_action`] too).
+#[server(client = WharfClient, endpoint = "restart_workload", input = Json)]
+pub async fn restart_workload(space: String, workload: WorkloadId) -> Result<(), AppError> {
+    respond(async { cluster()?.restart_workload(&space, &workload).await }.await)
+}
+
+/// Deletes workloads (and the Service of each of Wharf's apps; a
+/// StatefulSet's volume claims when `with_volumes`); the answer lists what
+/// could not be deleted and why.
 #[server(client = WharfClient, endpoint = "delete_apps", input = Json)]
 pub async fn delete_apps(
     space: String,
-    apps: Vec<AppRef>,
+    workloads: Vec<WorkloadId>,
     with_volumes: bool,
 ) -> Result<Vec<(String, ApiError)>, AppError> {
-    respond(async { cluster()?.delete_apps(&space, &apps, with_volumes).await }.await)
+    respond(
+        async {
+            cluster()?
+                .delete_apps(&space, &workloads, with_volumes)
+                .await
+        }
+        .await,
+    )
 }

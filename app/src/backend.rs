@@ -16,8 +16,8 @@ use wharf_spec::live::{Source, View, Window};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::space::NewSpace;
 use wharf_spec::view::{
-    AppDetail, AppRef, AppRow, DocumentOutcome, PodBrief, PodDetail, ServiceDetail, ServiceRow,
-    SpaceContents, SpaceSummary, Usage, WorkloadLabels, WorkloadRef,
+    AppDetail, AppRef, DocumentOutcome, PodBrief, PodDetail, ServiceDetail, ServiceRow,
+    SpaceContents, SpaceSummary, Usage, WorkloadId, WorkloadLabels, WorkloadRef,
 };
 
 /// The response header by which a page hands the nonce of its inline
@@ -174,8 +174,6 @@ pub trait Apps: Send + Sync {
     /// The workload and the Service the (validated) form makes, as YAML
     /// (the wizard's summary step).
     async fn preview_app(&self, space: &str, form: &AppForm) -> Result<String, ApiError>;
-    /// Wharf's apps of the space (workloads labelled managed-by wharf).
-    async fn list_apps(&self, space: &str) -> Result<Vec<AppRow>, ApiError>;
     async fn scale_app(&self, space: &str, app: &AppRef, replicas: i32) -> Result<(), ApiError>;
     /// One app with its upgrade form, revisions and pods.
     async fn app_detail(&self, space: &str, name: &str) -> Result<AppDetail, ApiError>;
@@ -203,14 +201,16 @@ pub trait Apps: Send + Sync {
     async fn stop_app(&self, space: &str, app: &AppRef) -> Result<(), ApiError>;
     /// Restores the count "stop" remembered.
     async fn start_app(&self, space: &str, app: &AppRef) -> Result<(), ApiError>;
-    /// A rolling restart (new pods, one template annotation changed).
-    async fn restart_app(&self, space: &str, app: &AppRef) -> Result<(), ApiError>;
-    /// Deletes each app's workload and Service (and a stateful app's volume
-    /// claims if asked); returns what could not be deleted, with why.
+    /// A rolling restart (new pods, one template annotation changed) of a
+    /// Deployment, StatefulSet or DaemonSet.
+    async fn restart_workload(&self, space: &str, workload: &WorkloadId) -> Result<(), ApiError>;
+    /// Deletes each workload, the Service of each of Wharf's apps (and a
+    /// StatefulSet's volume claims if asked); returns what could not be
+    /// deleted, with why.
     async fn delete_apps(
         &self,
         space: &str,
-        apps: &[AppRef],
+        workloads: &[WorkloadId],
         with_volumes: bool,
     ) -> Result<Vec<(String, ApiError)>, ApiError>;
 }

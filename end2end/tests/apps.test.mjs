@@ -125,13 +125,15 @@ test('a stateless app by the wizard: busybox httpd, 2 replicas, NodePort', async
   const nodePort = svc.spec.ports[0].nodePort;
   assert.equal(await page.locator('#pods-table tbody tr').count(), 2);
 
-  // The list: image, external address with the node port, replicas, kind, status.
+  // The app page: reached at a node's address and the node port.
+  assert.match(await page.locator('[data-reach]').textContent(), new RegExp(`:${nodePort}$`));
+  // The list: image, replicas, made by Wharf.
   await page.click('#section-apps');
   const row = page.locator('tr[data-app="web"]');
   await row.waitFor();
   assert.match(await row.textContent(), /busybox:1\.35/);
-  assert.match(await row.locator('[data-reach]').textContent(), new RegExp(`:${nodePort}$`));
-  assert.equal((await row.locator('[data-replicas]').textContent()).trim(), '2/2');
+  assert.equal(await row.locator('[data-made-by]').getAttribute('data-made-by'), 'wharf');
+  await eventually('2/2 in the list', async () => (await row.locator('[data-replicas]').textContent()).trim() === '2/2');
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
@@ -228,6 +230,40 @@ test('scale, stop and start (the count comes back), restart with new pods', asyn
     return now.length === 3 && now.every((p) => !before.includes(p));
   }, 120_000);
   await waitStatus(page, 'Running');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('workloads made with kubectl are listed live, marked, and managed like apps', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/${ns}/apps`);
+  await hydrated(page);
+  await page.locator('[data-live-state="live"]').waitFor();
+  kubectl('-n', ns, 'create', 'deployment', 'kc-web', '--image=busybox:1.35', '--', 'sh', '-c', "trap 'exit 0' TERM; sleep 1d & wait");
+  kubectl('-n', ns, 'create', 'job', 'kc-once', '--image=busybox:1.35', '--', 'true');
+  // Both appear without a reload, marked as not Wharf's, with their kind.
+  const deployment = page.locator('tr[data-app="kc-web"][data-kind="Deployment"]');
+  const job = page.locator('tr[data-app="kc-once"][data-kind="Job"]');
+  await deployment.waitFor({ timeout: 30_000 });
+  await job.waitFor({ timeout: 30_000 });
+  assert.equal(await deployment.locator('[data-made-by]').getAttribute('data-made-by'), '');
+  await eventually('the Job completed', async () => (await job.locator('[data-status]').getAttribute('data-status')) === 'Completed', 120_000);
+  await eventually('the Deployment ready', async () => (await deployment.locator('[data-replicas]').textContent()).trim() === '1/1', 120_000);
+  // Start and stop are an app's; with the Job chosen they are not offered.
+  await page.check('input[data-select="kc-once"]');
+  assert.ok(await page.locator('#stop-selected').isDisabled());
+  assert.ok(await page.locator('#restart-selected').isDisabled());
+  await page.uncheck('input[data-select="kc-once"]');
+  // The Job links to its pods (its selector), the Deployment to its page.
+  assert.match(await job.locator('a').getAttribute('href'), /\/pods\?labels=controller-uid%3D/);
+  await deployment.locator('a').click();
+  await page.waitForURL(`**/spaces/${ns}/apps/kc-web`);
+  await waitStatus(page, 'Running');
+  await page.click('#scale-plus');
+  await eventually('scaled by Wharf', () => get('deployment', 'kc-web').spec.replicas === 2);
+  await eventually('its 2 pods on its page', async () => (await page.locator('#pods-table tbody tr').count()) === 2, 120_000);
+  kubectl('-n', ns, 'delete', 'deployment', 'kc-web', '--wait=false');
+  kubectl('-n', ns, 'delete', 'job', 'kc-once', '--wait=false');
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });

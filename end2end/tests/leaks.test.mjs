@@ -120,6 +120,7 @@ function functionCalls(created = newSpace) {
     live_rows: [
       { json: { source: { kind: 'pods', space, labels: '' }, view: {} } },
       { json: { source: { kind: 'services', space, labels: 'app=probe' }, view: { sort: 'age' } } },
+      { json: { source: { kind: 'workloads', space, labels: '' }, view: { sort: 'type' } } },
     ],
     get_service: form({ space, name: 'probe' }),
     create_service: { json: { space, form: { ...serviceForm, name: 'intruder' }, base: null, check_only: false } },
@@ -136,7 +137,6 @@ function functionCalls(created = newSpace) {
     create_app: { json: { space, form: { name: 'intruder', containers: [container] }, check_only: false } },
     create_app_yaml: { json: { space, yaml: appYaml, check_only: false } },
     preview_app: { json: { space, form: { name: 'probe', containers: [container] } } },
-    list_apps: form({ space }),
     current_user: form({}),
     pod_detail: form({ space, pod }),
     app_detail: form({ space, name: 'probe' }),
@@ -149,7 +149,11 @@ function functionCalls(created = newSpace) {
       { json: { space, app, action: { Rollback: null } } },
       { json: { space, app, action: 'ConfirmUpgrade' } },
     ],
-    delete_apps: { json: { space, apps: [app], with_volumes: true } },
+    restart_workload: [
+      { json: { space, workload: { kind: 'Deployment', name: 'probe' } } },
+      { json: { space, workload: { kind: 'DaemonSet', name: 'probe' } } },
+    ],
+    delete_apps: { json: { space, workloads: [{ kind: 'Deployment', name: 'probe' }, { kind: 'Job', name: 'probe' }], with_volumes: true } },
   };
 }
 
@@ -217,6 +221,7 @@ function watchSubscriptions() {
   return [
     { kind: 'pods', labels: '' }, { kind: 'services', labels: '' },
     { kind: 'pods', labels: 'app=probe' }, { kind: 'services', labels: 'app=probe' },
+    { kind: 'workloads', labels: '' },
   ].map((source) => ({ ...source, space }))
     // Every space of the cluster (dev may list none).
     .concat([{ kind: 'spaces', space: '', labels: '' }])

@@ -651,12 +651,11 @@ mod apps {
     }
 
     async fn row(cluster: &KubeCluster, space: &str, name: &str) -> Option<AppRow> {
-        cluster
-            .list_apps(space)
-            .await
-            .expect("list apps")
-            .into_iter()
-            .find(|r| r.name == name)
+        match cluster.app_detail(space, name).await {
+            Ok(detail) => Some(detail.row),
+            Err(ApiError::NotFound { .. }) => None,
+            Err(e) => panic!("app {name}: {e}"),
+        }
     }
 
     async fn wait_for(
@@ -722,7 +721,10 @@ mod apps {
         .await;
 
         let pods_before = kubectl_names(space, &name);
-        cluster.restart_app(space, &app).await.expect("restart");
+        cluster
+            .restart_workload(space, &app.clone().into())
+            .await
+            .expect("restart");
         eventually(
             "new pods after the restart",
             Duration::from_secs(120),
@@ -733,7 +735,10 @@ mod apps {
         )
         .await;
 
-        let failed = cluster.delete_apps(space, &[app], false).await.unwrap();
+        let failed = cluster
+            .delete_apps(space, &[app.into()], false)
+            .await
+            .unwrap();
         assert!(failed.is_empty(), "{failed:?}");
         eventually("nothing left", Duration::from_secs(60), || async {
             row(&cluster, space, &name).await.is_none()
@@ -879,7 +884,7 @@ mod apps {
 
         assert!(
             cluster
-                .delete_apps(space, &[app], true)
+                .delete_apps(space, &[app.into()], true)
                 .await
                 .unwrap()
                 .is_empty()
@@ -1069,6 +1074,72 @@ mod apps {
         .collect()
     }
 
+    /// A Deployment made with kubectl (its own labels, no Wharf label, a
+    /// Service `kubectl expose` made) is an app to Wharf's lifecycle: its
+    /// page finds its pods and revisions by its selector, it scales and
+    /// restarts; deleting it leaves the Service, which Wharf did not make.
+    #[tokio::test]
+    #[ignore = "needs the local cluster: bash end2end/test.sh"]
+    async fn a_kubectl_deployment_is_managed_without_taking_what_is_not_wharfs() {
+        let cluster = admin().await;
+        let space = "default";
+        let name = unique("it-kc").chars().take(30).collect::<String>();
+        kubectl(
+            &[
+                "create",
+                "deployment",
+                &name,
+                "-n",
+                space,
+                "--image=busybox:1.35",
+                "--",
+                "sh",
+                "-c",
+                "trap 'exit 0' TERM; sleep 3600 & wait",
+            ],
+            None,
+        );
+        kubectl(
+            &["expose", "deployment", &name, "-n", space, "--port=80"],
+            None,
+        );
+        let app = AppRef {
+            kind: AppKind::Stateless,
+            name: name.clone(),
+        };
+        wait_for(
+            &cluster,
+            space,
+            &name,
+            "its pod, found by its selector",
+            |r| r.status == AppStatus::Running && r.ready == 1,
+        )
+        .await;
+        let detail = cluster.app_detail(space, &name).await.unwrap();
+        assert_eq!(detail.pods.len(), 1, "its pod, by app={name}");
+        assert_eq!(detail.revisions.len(), 1, "its ReplicaSet, by its selector");
+        cluster.scale_app(space, &app, 2).await.expect("scale");
+        wait_for(&cluster, space, &name, "2 ready", |r| r.ready == 2).await;
+        cluster
+            .restart_workload(space, &app.clone().into())
+            .await
+            .expect("restart");
+        let failed = cluster
+            .delete_apps(space, &[app.into()], false)
+            .await
+            .unwrap();
+        assert!(failed.is_empty(), "{failed:?}");
+        eventually("the Deployment gone", Duration::from_secs(60), || async {
+            row(&cluster, space, &name).await.is_none()
+        })
+        .await;
+        assert!(
+            cluster.get_service(space, &name).await.is_ok(),
+            "the Service kubectl made is not Wharf's to delete"
+        );
+        kubectl(&["delete", "service", &name, "-n", space], None);
+    }
+
     #[tokio::test]
     #[ignore = "needs the local cluster: bash end2end/test.sh"]
     async fn a_refused_service_leaves_no_workload_behind() {
@@ -1125,7 +1196,7 @@ mod apps {
         ];
         assert!(
             cluster
-                .delete_apps(space, &refs, true)
+                .delete_apps(space, &refs.map(Into::into), true)
                 .await
                 .unwrap()
                 .is_empty()

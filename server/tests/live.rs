@@ -16,6 +16,7 @@ use wharf_spec::ApiError;
 use wharf_spec::live::{
     LiveKind, LiveMessage, LiveRequest, LiveRows, LiveState, SortColumn, Source, View, Window,
 };
+use wharf_spec::view::{AppStatus, WorkloadKind};
 
 mod support;
 use support::{Socket, kubectl, open, pending_pods};
@@ -449,4 +450,117 @@ async fn spaces_come_and_go_live() {
     if deleting.matched == 1 {
         window_until(&mut socket, 1, "the space gone", |w| w.matched == 0).await;
     }
+}
+
+/// Every kind of workload of a space, whoever made it, in one list: a
+/// Deployment, a StatefulSet, a DaemonSet and a Job made with kubectl
+/// appear with their kind and progress, and leave when deleted.
+#[tokio::test]
+#[ignore = "needs the local cluster: bash end2end/test.sh"]
+async fn workloads_of_every_kind_made_with_kubectl_are_listed_live() {
+    let (addr, _) = serve(&env("KUBE_LOCAL_ADMIN_KUBECONFIG")).await;
+    let mut socket = open(
+        &addr.to_string(),
+        "/ws/watch",
+        "",
+        Some(&format!("http://{addr}")),
+    )
+    .await
+    .expect("the socket opens");
+    let space = new_space("it-live-wl");
+    let ns = space.0.as_str();
+    send(
+        &mut socket,
+        LiveRequest::Subscribe {
+            id: 1,
+            source: Source {
+                kind: LiveKind::Workloads,
+                space: ns.into(),
+                labels: String::new(),
+            },
+            view: View {
+                sort: SortColumn::Type,
+                ..View::default()
+            },
+        },
+    )
+    .await;
+    let rows = |w: &Window| match &w.rows {
+        LiveRows::Workloads(rows) => rows.clone(),
+        other => panic!("a workload subscription got {other:?}"),
+    };
+    window_until(&mut socket, 1, "the empty list, live", |w| {
+        w.total == 0 && w.state == LiveState::Live
+    })
+    .await;
+    // Pods that never start (no scheduler of that name runs): the rows
+    // come from the workload objects alone.
+    let template = serde_json::json!({
+        "metadata": {"labels": {"app": "wl"}},
+        "spec": {"schedulerName": "none", "restartPolicy": "Never",
+            "containers": [{"name": "c", "image": "busybox:1.35"}]}
+    });
+    let selector = serde_json::json!({"matchLabels": {"app": "wl"}});
+    let objects = serde_json::json!({"apiVersion": "v1", "kind": "List", "items": [
+        {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "wl"},
+            "spec": {"replicas": 2, "selector": selector,
+                "template": {"metadata": template["metadata"],
+                    "spec": {"schedulerName": "none",
+                        "containers": [{"name": "c", "image": "busybox:1.35"}]}}}},
+        {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "wl"},
+            "spec": {"replicas": 1, "serviceName": "wl", "selector": selector,
+                "template": {"metadata": template["metadata"],
+                    "spec": {"schedulerName": "none",
+                        "containers": [{"name": "c", "image": "busybox:1.35"}]}}}},
+        {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "agent"},
+            "spec": {"selector": selector,
+                "template": {"metadata": template["metadata"],
+                    "spec": {"schedulerName": "none",
+                        "containers": [{"name": "c", "image": "busybox:1.35"}]}}}},
+        {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "once"},
+            "spec": {"template": template}}
+    ]});
+    let file = std::env::temp_dir().join(format!("{ns}.json"));
+    std::fs::write(&file, objects.to_string()).unwrap();
+    kubectl(&["apply", "-n", ns, "-f", file.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&file);
+    let all = window_until(&mut socket, 1, "four workloads of four kinds", |w| {
+        w.total == 4
+            && rows(w)
+                .iter()
+                .any(|r| r.kind == WorkloadKind::Deployment && r.desired == 2)
+    })
+    .await;
+    let kinds: Vec<_> = rows(&all)
+        .iter()
+        .map(|r| (r.kind, r.name.clone()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (WorkloadKind::Deployment, "wl".to_owned()),
+            (WorkloadKind::StatefulSet, "wl".to_owned()),
+            (WorkloadKind::DaemonSet, "agent".to_owned()),
+            (WorkloadKind::Job, "once".to_owned()),
+        ],
+        "sorted by kind; a Deployment and a StatefulSet may share a name"
+    );
+    for row in rows(&all) {
+        assert!(!row.by_wharf(), "{row:?}");
+        assert_eq!(row.selector, "app=wl", "{row:?}");
+        // (A Job's pending pod is an active one: the Job is running.)
+        if row.kind != WorkloadKind::Job {
+            assert_eq!(row.status, AppStatus::Updating, "no pod is ready: {row:?}");
+        }
+    }
+    kubectl(&["delete", "deployment", "wl", "-n", ns, "--wait=false"]);
+    let after = window_until(&mut socket, 1, "the Deployment gone, the rest kept", |w| {
+        w.total == 3
+    })
+    .await;
+    assert!(
+        rows(&after)
+            .iter()
+            .any(|r| r.kind == WorkloadKind::StatefulSet && r.name == "wl")
+    );
 }

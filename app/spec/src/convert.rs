@@ -9,11 +9,15 @@ use std::collections::BTreeMap;
 
 mod apps;
 mod pods;
+mod workloads;
 pub use apps::{
     controller_revision_template, deployment_revisions, deployment_row, pod_failure, pod_row,
     replica_set_template, statefulset_revisions, statefulset_row,
 };
 pub use pods::{event_rows, pod_containers, pod_usage};
+pub use workloads::{
+    daemonset_workload, deployment_workload, job_workload, selector_text, statefulset_workload,
+};
 
 /// When the object was created, in Unix seconds (live lists keep this and
 /// compute the age when they send a row).

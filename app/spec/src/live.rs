@@ -21,7 +21,7 @@
 //! All messages are JSON text frames (`{"type":"subscribe",…}`).
 
 use crate::ApiError;
-use crate::view::{PodRow, ServiceRow, SpaceSummary};
+use crate::view::{PodRow, ServiceRow, SpaceSummary, WorkloadRow};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -44,6 +44,9 @@ pub enum LiveKind {
     Services,
     /// Namespaces (cluster-wide: the source's `space` is empty).
     Spaces,
+    /// Deployments, StatefulSets, DaemonSets and Jobs of the space, whoever
+    /// made them (one watch of each kind, one list of rows).
+    Workloads,
 }
 
 /// What one apiserver watch is of. Subscriptions of a session with equal
@@ -72,7 +75,7 @@ pub enum SortColumn {
     /// Newest first when ascending, as `kubectl get --sort-by` shows the
     /// youngest age first.
     Age,
-    /// A Service's type.
+    /// A Service's type, a workload's kind.
     Type,
 }
 
@@ -205,6 +208,7 @@ pub enum LiveRows {
     Pods(Vec<PodRow>),
     Services(Vec<ServiceRow>),
     Spaces(Vec<SpaceSummary>),
+    Workloads(Vec<WorkloadRow>),
 }
 
 impl LiveRows {
@@ -213,6 +217,7 @@ impl LiveRows {
             LiveRows::Pods(rows) => rows.len(),
             LiveRows::Services(rows) => rows.len(),
             LiveRows::Spaces(rows) => rows.len(),
+            LiveRows::Workloads(rows) => rows.len(),
         }
     }
 
@@ -226,6 +231,7 @@ impl LiveRows {
             LiveRows::Pods(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
             LiveRows::Services(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
             LiveRows::Spaces(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
+            LiveRows::Workloads(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
         }
     }
 }
@@ -425,6 +431,37 @@ impl LiveRow for SpaceSummary {
     }
 }
 
+impl LiveRow for WorkloadRow {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn status(&self) -> &str {
+        self.status.as_str()
+    }
+
+    fn compare(
+        &self,
+        other: &Self,
+        column: SortColumn,
+        created: (Option<i64>, Option<i64>),
+    ) -> Ordering {
+        match column {
+            SortColumn::Status => self.status.as_str().cmp(other.status.as_str()),
+            SortColumn::Ready => (self.ready, self.desired).cmp(&(other.ready, other.desired)),
+            SortColumn::Type => self.kind.cmp(&other.kind),
+            SortColumn::Age => newest_first(created),
+            _ => Ordering::Equal,
+        }
+        .then_with(|| self.name.cmp(&other.name))
+        .then_with(|| self.kind.cmp(&other.kind))
+    }
+
+    fn set_age(&mut self, age_seconds: Option<i64>) {
+        self.age_seconds = age_seconds;
+    }
+}
+
 impl Source {
     /// Every space (namespace) of the cluster.
     pub fn spaces() -> Source {
@@ -446,7 +483,7 @@ impl Source {
         match self.kind {
             LiveKind::Spaces if self.space.is_empty() => Ok(()),
             LiveKind::Spaces => Err(refused()),
-            LiveKind::Pods | LiveKind::Services => {
+            LiveKind::Pods | LiveKind::Services | LiveKind::Workloads => {
                 crate::names::check_dns1123_label(&self.space).map_err(|_| refused())
             }
         }
@@ -539,10 +576,16 @@ impl<R: LiveRow> RowSet<R> {
 
     /// The rows `view` shows, with ages as of `now_unix`.
     pub fn select(&self, view: &View, now_unix: i64) -> Selection<R> {
+        RowSet::select_all(&[self], view, now_unix)
+    }
+
+    /// The rows `view` shows of several sets as one list (the workloads:
+    /// a set per kind, each kept by its own watch).
+    pub fn select_all(sets: &[&RowSet<R>], view: &View, now_unix: i64) -> Selection<R> {
         let needle = view.name.to_lowercase();
         let mut statuses: BTreeMap<&str, u32> = BTreeMap::new();
         let mut matched: Vec<&Entry<R>> = Vec::new();
-        for entry in self.rows.values() {
+        for entry in sets.iter().flat_map(|set| set.rows.values()) {
             *statuses.entry(entry.row.status()).or_default() += 1;
             if (view.status.is_empty() || entry.row.status() == view.status)
                 && (needle.is_empty() || entry.row.name().to_lowercase().contains(&needle))
@@ -574,7 +617,7 @@ impl<R: LiveRow> RowSet<R> {
             })
             .collect();
         Selection {
-            total: self.rows.len() as u32,
+            total: sets.iter().map(|set| set.rows.len() as u32).sum(),
             matched: count as u32,
             offset: offset as u32,
             rows,

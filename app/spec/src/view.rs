@@ -242,6 +242,156 @@ pub enum AppStatus {
     Failed,
     /// 升级完成: an upgrade has rolled out and awaits confirm or roll back.
     Upgraded,
+    /// A Job that has run to completion.
+    Completed,
+}
+
+impl AppStatus {
+    pub const ALL: [AppStatus; 7] = [
+        AppStatus::Running,
+        AppStatus::Updating,
+        AppStatus::Stopped,
+        AppStatus::Degraded,
+        AppStatus::Failed,
+        AppStatus::Upgraded,
+        AppStatus::Completed,
+    ];
+
+    pub fn parse(text: &str) -> Option<AppStatus> {
+        AppStatus::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// The status's name, as the status filter and the URL spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppStatus::Running => "Running",
+            AppStatus::Updating => "Updating",
+            AppStatus::Stopped => "Stopped",
+            AppStatus::Degraded => "Degraded",
+            AppStatus::Failed => "Failed",
+            AppStatus::Upgraded => "Upgraded",
+            AppStatus::Completed => "Completed",
+        }
+    }
+}
+
+/// The kinds of workload a space's workload list shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum WorkloadKind {
+    Deployment,
+    StatefulSet,
+    DaemonSet,
+    Job,
+}
+
+impl WorkloadKind {
+    pub const ALL: [WorkloadKind; 4] = [
+        WorkloadKind::Deployment,
+        WorkloadKind::StatefulSet,
+        WorkloadKind::DaemonSet,
+        WorkloadKind::Job,
+    ];
+
+    /// The Kubernetes kind.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::Job => "Job",
+        }
+    }
+
+    /// The app kind of a Deployment or StatefulSet (the kinds with an app
+    /// page and the whole lifecycle).
+    pub fn app_kind(self) -> Option<crate::app::AppKind> {
+        match self {
+            WorkloadKind::Deployment => Some(crate::app::AppKind::Stateless),
+            WorkloadKind::StatefulSet => Some(crate::app::AppKind::Stateful),
+            WorkloadKind::DaemonSet | WorkloadKind::Job => None,
+        }
+    }
+
+    /// Whether "restart" (a new pod template annotation) applies.
+    pub fn restartable(self) -> bool {
+        self != WorkloadKind::Job
+    }
+}
+
+impl From<crate::app::AppKind> for WorkloadKind {
+    fn from(kind: crate::app::AppKind) -> Self {
+        match kind {
+            crate::app::AppKind::Stateless => WorkloadKind::Deployment,
+            crate::app::AppKind::Stateful => WorkloadKind::StatefulSet,
+        }
+    }
+}
+
+/// Which workload: its kind and name.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WorkloadId {
+    pub kind: WorkloadKind,
+    pub name: String,
+}
+
+impl WorkloadId {
+    /// The app this workload is, when it is a Deployment or StatefulSet.
+    pub fn app(&self) -> Option<AppRef> {
+        Some(AppRef {
+            kind: self.kind.app_kind()?,
+            name: self.name.clone(),
+        })
+    }
+}
+
+impl From<AppRef> for WorkloadId {
+    fn from(app: AppRef) -> Self {
+        WorkloadId {
+            kind: app.kind.into(),
+            name: app.name,
+        }
+    }
+}
+
+/// One row of a space's workload list (live): what the workload object
+/// itself says, whoever made it. Pods' own reasons are on the app page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkloadRow {
+    pub kind: WorkloadKind,
+    pub name: String,
+    pub alias: Option<String>,
+    /// `image:tag` of each container.
+    pub images: Vec<String>,
+    /// Desired replicas (a DaemonSet: pods to schedule; a Job: completions).
+    pub desired: i32,
+    /// Ready replicas (a Job: succeeded pods).
+    pub ready: i32,
+    /// Replicas on the current template (the rollout's progress).
+    pub updated: i32,
+    pub status: AppStatus,
+    /// The controller's reason when something is wrong
+    /// (`ProgressDeadlineExceeded`, `BackoffLimitExceeded`, …).
+    pub reason: Option<String>,
+    /// Its `app.kubernetes.io/managed-by` label (`wharf` on Wharf's apps,
+    /// `Helm`, …), if any.
+    pub managed_by: Option<String>,
+    /// Its pods' label selector, in Kubernetes' syntax.
+    pub selector: String,
+    pub age_seconds: Option<i64>,
+}
+
+impl WorkloadRow {
+    /// Made by Wharf's wizard (or YAML import): an app of Wharf's.
+    pub fn by_wharf(&self) -> bool {
+        self.managed_by.as_deref() == Some(crate::labels_wharf::WHARF)
+    }
+
+    pub fn workload(&self) -> WorkloadId {
+        WorkloadId {
+            kind: self.kind,
+            name: self.name.clone(),
+        }
+    }
 }
 
 /// One row of the app list.

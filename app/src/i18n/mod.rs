@@ -251,6 +251,13 @@ pub struct Texts {
     pub col_image: &'static str,
     pub col_replicas: &'static str,
     pub col_kind: &'static str,
+    pub col_made_by: &'static str,
+    pub made_by_wharf: &'static str,
+    pub made_elsewhere: &'static str,
+    pub kind_daemonset: &'static str,
+    pub kind_job: &'static str,
+    pub status_completed: &'static str,
+    pub not_for_kind: &'static str,
     pub col_status: &'static str,
     pub col_ready: &'static str,
     pub col_restarts: &'static str,
@@ -441,6 +448,9 @@ pub struct Texts {
     pub reason_creating: &'static str,
     pub reason_completed: &'static str,
     pub reason_oom: &'static str,
+    pub reason_deadline: &'static str,
+    pub reason_backoff: &'static str,
+    pub reason_replica_failure: &'static str,
     pub reason_error: &'static str,
     pub reason_terminating: &'static str,
     pub sign_in_empty: &'static str,
@@ -484,6 +494,20 @@ pub struct Texts {
 impl Texts {
     /// A pod's reason (`ErrImagePull`, `CrashLoopBackOff`) in words, with
     /// the reason itself so it can be searched for.
+    /// An app's or workload's status in words.
+    pub fn app_status(&self, status: wharf_spec::view::AppStatus) -> &'static str {
+        use wharf_spec::view::AppStatus;
+        match status {
+            AppStatus::Running => self.status_running,
+            AppStatus::Updating => self.status_updating,
+            AppStatus::Stopped => self.status_stopped,
+            AppStatus::Degraded => self.status_degraded,
+            AppStatus::Failed => self.status_failed,
+            AppStatus::Upgraded => self.status_upgraded,
+            AppStatus::Completed => self.status_completed,
+        }
+    }
+
     pub fn pod_reason(&self, reason: &str) -> String {
         let words = match reason {
             "ErrImagePull" | "ImagePullBackOff" => self.reason_image_pull,
@@ -495,6 +519,9 @@ impl Texts {
             "ContainerCreating" | "PodInitializing" => self.reason_creating,
             "Completed" | "Succeeded" => self.reason_completed,
             "OOMKilled" => self.reason_oom,
+            "ProgressDeadlineExceeded" => self.reason_deadline,
+            "BackoffLimitExceeded" => self.reason_backoff,
+            "FailedCreate" => self.reason_replica_failure,
             "Error" | "Failed" => self.reason_error,
             "Terminating" => self.reason_terminating,
             other => return other.to_owned(),

@@ -2,9 +2,12 @@
 //! actions, upgrade state, revisions, pods) and 升级服务.
 
 use crate::api::{
-    AppAction, AppError, delete_apps, get_app, list_apps, run_app_action, upgrade_app,
+    AppAction, AppError, delete_apps, get_app, restart_workload, run_app_action, upgrade_app,
 };
 use crate::components::form::{FormState, text_field};
+use crate::components::live::{
+    ListFilters, LiveStatus, SortHeader, VirtualTable, empty_rows, use_list_query, use_live_list,
+};
 use crate::components::{
     ErrorNotice, GuardedLink, Loading, poll, use_denied, use_param, use_texts,
 };
@@ -14,16 +17,18 @@ use crate::pages::pods::PodsTable;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use std::time::Duration;
 use wharf_spec::access::Action;
 use wharf_spec::app::{AppKind, UpgradeForm};
-use wharf_spec::view::{AppDetail, AppRef, AppRow, AppStatus, Reach, format_age};
+use wharf_spec::live::{LiveKind, LiveRows, SortColumn, Source};
+use wharf_spec::view::{
+    AppDetail, AppRef, AppRow, AppStatus, Reach, WorkloadId, WorkloadKind, WorkloadRow, format_age,
+};
 use wharf_spec::{ApiError, FieldErrors};
 
-/// Lists refresh this often while shown; a detail page (where rollouts are
-/// watched) more often.
-const LIST_POLL: Duration = Duration::from_secs(3);
+/// The app page refreshes this often while shown (rollouts are watched
+/// there).
 const DETAIL_POLL: Duration = Duration::from_secs(2);
 
 fn kind_text(t: &Texts, kind: AppKind) -> &'static str {
@@ -47,32 +52,46 @@ fn reach_view(t: &'static Texts, row: &AppRow) -> AnyView {
 /// The status word, the rollout's progress bar while updating, and a
 /// failure's reason in words.
 #[component]
-fn AppStatusView(row: AppRow) -> impl IntoView {
+fn AppStatusView(
+    status: AppStatus,
+    desired: i32,
+    ready: i32,
+    updated: i32,
+    reason: Option<String>,
+    /// One line (a list row): the badge and the reason, no progress bar.
+    #[prop(optional)]
+    compact: bool,
+) -> impl IntoView {
     let t = use_texts();
-    let (class, word) = match row.status {
-        AppStatus::Running => ("badge badge-ok", t.status_running),
-        AppStatus::Updating => ("badge badge-info", t.status_updating),
-        AppStatus::Stopped => ("badge", t.status_stopped),
-        AppStatus::Degraded => ("badge badge-warn", t.status_degraded),
-        AppStatus::Failed => ("badge badge-error", t.status_failed),
-        AppStatus::Upgraded => ("badge badge-upgraded", t.status_upgraded),
+    let class = match status {
+        AppStatus::Running | AppStatus::Completed => "badge badge-ok",
+        AppStatus::Updating => "badge badge-info",
+        AppStatus::Stopped => "badge",
+        AppStatus::Degraded => "badge badge-warn",
+        AppStatus::Failed => "badge badge-error",
+        AppStatus::Upgraded => "badge badge-upgraded",
     };
-    let progress = (row.status == AppStatus::Updating && row.desired > 0).then(|| {
-        let pct = |n: i32| (n.clamp(0, row.desired) * 100 / row.desired).to_string();
+    let progress = (!compact && status == AppStatus::Updating && desired > 0).then(|| {
+        let pct = |n: i32| (n.clamp(0, desired) * 100 / desired).to_string();
         view! {
-            <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=row.desired
-                aria-valuenow=row.updated title=(t.rollout_progress)(row.updated, row.ready, row.desired)>
-                <div class="progress-updated" style:width=format!("{}%", pct(row.updated))></div>
-                <div class="progress-ready" style:width=format!("{}%", pct(row.ready))></div>
+            <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=desired
+                aria-valuenow=updated title=(t.rollout_progress)(updated, ready, desired)>
+                <div class="progress-updated" style:width=format!("{}%", pct(updated))></div>
+                <div class="progress-ready" style:width=format!("{}%", pct(ready))></div>
             </div>
-            <div class="small muted" data-progress="">{(t.rollout_progress)(row.updated, row.ready, row.desired)}</div>
+            <div class="small muted" data-progress="">{(t.rollout_progress)(updated, ready, desired)}</div>
         }
     });
-    let reason = row.reason.as_deref().map(|r| {
-        view! { <div class="small reason" data-reason=r.to_owned()>{t.pod_reason(r)}</div> }
+    let reason = reason.map(|r| {
+        let words = t.pod_reason(&r);
+        if compact {
+            view! { <span class="small reason" data-reason=r.clone()>" "{words}</span> }.into_any()
+        } else {
+            view! { <div class="small reason" data-reason=r.clone()>{words}</div> }.into_any()
+        }
     });
     view! {
-        <span class=class data-status=format!("{:?}", row.status)>{word}</span>
+        <span class=class data-status=status.as_str()>{t.app_status(status)}</span>
         {progress}
         {reason}
     }
@@ -85,37 +104,85 @@ fn app_ref(row: &AppRow) -> AppRef {
     }
 }
 
-/// `/spaces/:space/apps`.
+fn workload_kind_text(t: &Texts, kind: WorkloadKind) -> &'static str {
+    match kind {
+        WorkloadKind::Deployment => t.stateless,
+        WorkloadKind::StatefulSet => t.stateful,
+        WorkloadKind::DaemonSet => t.kind_daemonset,
+        WorkloadKind::Job => t.kind_job,
+    }
+}
+
+fn status_words(t: &'static Texts, status: &str) -> String {
+    AppStatus::parse(status)
+        .map(|s| t.app_status(s).to_owned())
+        .unwrap_or_else(|| status.to_owned())
+}
+
+/// What one of the list's batch buttons does to each chosen workload.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Batch {
+    Start,
+    Stop,
+    Restart,
+}
+
+impl Batch {
+    /// Whether it applies to `kind` (start and stop are an app's: a
+    /// Deployment's or StatefulSet's replica count).
+    fn applies_to(self, kind: WorkloadKind) -> bool {
+        match self {
+            Batch::Start | Batch::Stop => kind.app_kind().is_some(),
+            Batch::Restart => kind.restartable(),
+        }
+    }
+}
+
+async fn run_batch(space: String, workload: WorkloadId, batch: Batch) -> Result<(), AppError> {
+    match (batch, workload.app()) {
+        (Batch::Start, Some(app)) => run_app_action(space, app, AppAction::Start).await,
+        (Batch::Stop, Some(app)) => run_app_action(space, app, AppAction::Stop).await,
+        // The buttons offer start and stop for apps only.
+        (Batch::Start | Batch::Stop, None) => Ok(()),
+        (Batch::Restart, _) => restart_workload(space, workload).await,
+    }
+}
+
+/// `/spaces/:space/apps`: every workload of the space, live — Wharf's apps
+/// and the ones made with kubectl, Helm or anything else (marked so) —
+/// with batch start, stop, restart and delete.
 #[component]
 pub fn AppList() -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
-    let apps = Resource::new(move || space.get(), list_apps);
-    poll(move || apps.track(), move || apps.refetch(), LIST_POLL);
-    let selected = RwSignal::new(BTreeMap::<String, AppKind>::new());
+    let query = use_list_query();
+    let source = Memo::new(move |_| Source {
+        kind: LiveKind::Workloads,
+        space: space.get(),
+        labels: query.with(|q| q.labels.clone()),
+    });
+    let view = Memo::new(move |_| query.with(|q| q.view.clone()));
+    let list = use_live_list(source, view);
+    let selected = RwSignal::new(BTreeSet::<WorkloadId>::new());
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let outcome = RwSignal::new(None::<Result<String, Vec<(String, ApiError)>>>);
     Effect::new(move |_| {
         space.track();
-        selected.set(BTreeMap::new());
+        selected.set(BTreeSet::new());
     });
 
-    let batch = move |action: AppAction, done: &'static str| {
+    let batch = move |action: Batch, done: &'static str| {
         move |_| {
-            let chosen: Vec<AppRef> = selected
-                .get_untracked()
-                .into_iter()
-                .map(|(name, kind)| AppRef { kind, name })
-                .collect();
+            let chosen: Vec<WorkloadId> = selected.get_untracked().into_iter().collect();
             busy.set(true);
             spawn_local(async move {
                 let mut failed = Vec::new();
-                for app in &chosen {
+                for workload in &chosen {
                     if let Err(AppError(e)) =
-                        run_app_action(space.get_untracked(), app.clone(), action).await
+                        run_batch(space.get_untracked(), workload.clone(), action).await
                     {
-                        failed.push((app.name.clone(), e));
+                        failed.push((workload.name.clone(), e));
                     }
                 }
                 outcome.set(Some(if failed.is_empty() {
@@ -124,107 +191,88 @@ pub fn AppList() -> impl IntoView {
                     Err(failed)
                 }));
                 busy.set(false);
-                apps.refetch();
             });
         }
     };
 
-    let rows = move || {
+    let header = move || {
+        view! {
+            <tr>
+                <th class="select"></th>
+                <SortHeader column=SortColumn::Name label=t.col_name query />
+                <SortHeader column=SortColumn::Type label=t.col_kind query />
+                <th>{t.col_made_by}</th>
+                <th>{t.col_image}</th>
+                <SortHeader column=SortColumn::Ready label=t.col_replicas query class="num" />
+                <SortHeader column=SortColumn::Status label=t.col_status query />
+                <SortHeader column=SortColumn::Age label=t.col_age query class="num" />
+            </tr>
+        }
+    };
+    let rows = move |rows: &LiveRows, offset: u32| {
+        let space = space.get_untracked();
+        let LiveRows::Workloads(rows) = rows else {
+            return ().into_any();
+        };
+        rows.iter()
+            .enumerate()
+            .map(|(i, row)| workload_row(t, &space, row, offset + i as u32 + 2, selected))
+            .collect_view()
+            .into_any()
+    };
+    let body = move || {
         Suspend::new(async move {
-            let space = space.get_untracked();
-            match apps.await {
-                Ok(rows) if rows.is_empty() => view! {
-                    <div class="empty-state" id="apps-empty">
-                        <h2>{t.no_apps_title}</h2>
-                        <p class="muted">{t.no_apps_hint}</p>
-                    </div>
+            match list.first.await {
+                Ok(first) => {
+                    let for_empty = first.clone();
+                    view! {
+                        <LiveStatus list first=first.clone() />
+                        {move || empty_rows(&list.current(&for_empty), "apps-empty", t.no_apps_title, t.no_apps_hint)}
+                        <VirtualTable list first id="apps-table" label=t.apps columns=8 header row=rows />
+                    }
+                    .into_any()
                 }
-                .into_any(),
-                Ok(rows) => view! {
-                    <table class="table" id="apps-table">
-                        <thead>
-                            <tr>
-                                <th class="select"></th>
-                                <th>{t.col_name}</th>
-                                <th>{t.col_image}</th>
-                                <th>{t.col_external}</th>
-                                <th class="num">{t.col_replicas}</th>
-                                <th>{t.col_kind}</th>
-                                <th>{t.col_status}</th>
-                                <th class="num">{t.col_age}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rows.into_iter().map(|row| {
-                                let href = format!("/spaces/{space}/apps/{}", row.name);
-                                let (name, kind) = (row.name.clone(), row.kind);
-                                let checked = {
-                                    let name = name.clone();
-                                    move || selected.with(|s| s.contains_key(&name))
-                                };
-                                let replicas = if row.status == AppStatus::Stopped {
-                                    t.status_stopped.to_owned()
-                                } else {
-                                    format!("{}/{}", row.ready, row.desired)
-                                };
-                                view! {
-                                    <tr data-app=row.name.clone()>
-                                        <td class="select">
-                                            <input type="checkbox" aria-label=row.name.clone() data-select=row.name.clone()
-                                                prop:checked=checked
-                                                on:change=move |ev| {
-                                                    let on = event_target_checked(&ev);
-                                                    let name = name.clone();
-                                                    selected.update(|s| { if on { s.insert(name, kind); } else { s.remove(&name); } });
-                                                } />
-                                        </td>
-                                        <td>
-                                            <a class="cell-link" href=href>{row.name.clone()}</a>
-                                            {row.alias.clone().map(|a| view! { <div class="muted small">{a}</div> })}
-                                        </td>
-                                        <td class="mono small">{row.images.join(", ")}</td>
-                                        <td>{reach_view(t, &row)}</td>
-                                        <td class="num" data-replicas="">{replicas}</td>
-                                        <td><span class="kind">{kind_text(t, row.kind)}</span></td>
-                                        <td><AppStatusView row=row.clone() /></td>
-                                        <td class="num">{row.age_seconds.map(format_age).unwrap_or_default()}</td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-                .into_any(),
-                Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                Err(AppError(error)) => view! { <ErrorNotice error /> }.into_any(),
             }
         })
     };
 
-    let none_selected = move || selected.with(BTreeMap::is_empty) || busy.get();
-    // Batch actions are offered as for Deployments (most apps); the cluster
-    // answers for each app, in words, where a StatefulSet is refused.
+    let none_selected = move || selected.with(BTreeSet::is_empty) || busy.get();
+    // Batch actions are offered as for Deployments (most workloads); the
+    // cluster answers for each one, in words, where RBAC refuses it.
     let may_not_change = use_denied(Action::ChangeApp(AppKind::Stateless));
     let may_not_delete = use_denied(Action::DeleteApp(AppKind::Stateless));
-    let change_locked = move || none_selected() || may_not_change.get().is_some();
+    let why_not = move |action: Batch| {
+        may_not_change.get().or_else(|| {
+            selected
+                .with(|s| s.iter().any(|w| !action.applies_to(w.kind)))
+                .then(|| t.not_for_kind.to_owned())
+        })
+    };
+    let batch_button =
+        move |id: &'static str, label: &'static str, action: Batch, done: &'static str| {
+            view! {
+                <button id=id class="btn" title=move || why_not(action)
+                    disabled=move || none_selected() || why_not(action).is_some()
+                    on:click=batch(action, done)>{label}</button>
+            }
+        };
     view! {
         <div class="toolbar">
             <h1>{t.apps}</h1>
             <span class="spacer"></span>
-            <button id="start-selected" class="btn" disabled=change_locked title=move || may_not_change.get()
-                on:click=batch(AppAction::Start, t.started)>{t.start}</button>
-            <button id="stop-selected" class="btn" disabled=change_locked title=move || may_not_change.get()
-                on:click=batch(AppAction::Stop, t.stopped)>{t.stop}</button>
-            <button id="restart-selected" class="btn" disabled=change_locked title=move || may_not_change.get()
-                on:click=batch(AppAction::Restart, t.restarted)>{t.restart}</button>
+            {batch_button("start-selected", t.start, Batch::Start, t.started)}
+            {batch_button("stop-selected", t.stop, Batch::Stop, t.stopped)}
+            {batch_button("restart-selected", t.restart, Batch::Restart, t.restarted)}
             <button id="delete-selected" class="btn btn-danger-ghost" title=move || may_not_delete.get()
                 disabled=move || none_selected() || may_not_delete.get().is_some() on:click=move |_| confirming.set(true)>
                 {t.delete_selected}
                 {move || selected.with(|s| (!s.is_empty()).then(|| format!(" ({})", s.len())))}
             </button>
-            <button id="refresh" class="btn" on:click=move |_| apps.refetch()>{t.refresh}</button>
             <GuardedLink action=Action::CreateApp id="create-app" class="btn btn-primary"
                 href=Signal::derive(move || format!("/spaces/{}/new/app", space.get()))>{t.new_app}</GuardedLink>
         </div>
+        <ListFilters query list status_label=t.filter_status status_text=status_words />
         {move || outcome.get().map(|o| match o {
             Ok(text) => view! { <p class="notice notice-ok" id="action-result">{text}</p> }.into_any(),
             Err(failed) => view! {
@@ -233,19 +281,81 @@ pub fn AppList() -> impl IntoView {
                 </ul>
             }.into_any(),
         })}
-        <Transition fallback=Loading>{rows}</Transition>
+        <Transition fallback=Loading>{body}</Transition>
         <Show when=move || confirming.get()>
             <DeleteAppsDialog
                 space=space.get_untracked()
-                apps=selected.get_untracked().into_iter().map(|(name, kind)| AppRef { kind, name }).collect()
+                workloads=selected.get_untracked().into_iter().collect()
                 open=confirming
-                on_done=move || {
-                    selected.set(BTreeMap::new());
-                    apps.refetch();
-                }
+                on_done=move || selected.set(BTreeSet::new())
             />
         </Show>
     }
+}
+
+/// One workload of the list: Deployments and StatefulSets link to their
+/// app page, DaemonSets and Jobs to their pods.
+fn workload_row(
+    t: &'static Texts,
+    space: &str,
+    row: &WorkloadRow,
+    index: u32,
+    selected: RwSignal<BTreeSet<WorkloadId>>,
+) -> AnyView {
+    let id = row.workload();
+    let href = match row.kind.app_kind() {
+        Some(_) => format!("/spaces/{space}/apps/{}", row.name),
+        None => format!(
+            "/spaces/{space}/pods?labels={}",
+            crate::pages::percent_encode(&row.selector)
+        ),
+    };
+    let checked = {
+        let id = id.clone();
+        move || selected.with(|s| s.contains(&id))
+    };
+    let replicas = if row.status == AppStatus::Stopped {
+        t.status_stopped.to_owned()
+    } else {
+        format!("{}/{}", row.ready, row.desired)
+    };
+    let made_by = if row.by_wharf() {
+        view! { <span class="badge badge-info" data-made-by="wharf">{t.made_by_wharf}</span> }
+            .into_any()
+    } else {
+        view! {
+            <span class="muted small" data-made-by=row.managed_by.clone().unwrap_or_default()>
+                {t.made_elsewhere}
+                {row.managed_by.clone().map(|m| format!(" · {m}"))}
+            </span>
+        }
+        .into_any()
+    };
+    let label = format!("{} {}", row.kind.api_name(), row.name);
+    view! {
+        <tr data-app=row.name.clone() data-kind=row.kind.api_name() aria-rowindex=index>
+            <td class="select">
+                <input type="checkbox" aria-label=label data-select=row.name.clone()
+                    prop:checked=checked
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        let id = id.clone();
+                        selected.update(|s| { if on { s.insert(id); } else { s.remove(&id); } });
+                    } />
+            </td>
+            <td>
+                <a class="cell-link" href=href>{row.name.clone()}</a>
+                {row.alias.clone().map(|a| view! { <span class="muted small">" "{a}</span> })}
+            </td>
+            <td><span class="kind">{workload_kind_text(t, row.kind)}</span></td>
+            <td>{made_by}</td>
+            <td class="mono small">{row.images.join(", ")}</td>
+            <td class="num" data-replicas="">{replicas}</td>
+            <td><AppStatusView status=row.status desired=row.desired ready=row.ready updated=row.updated reason=row.reason.clone() compact=true /></td>
+            <td class="num">{row.age_seconds.map(format_age).unwrap_or_default()}</td>
+        </tr>
+    }
+    .into_any()
 }
 
 /// Deletes one or many apps (workload + Service), a stateful app's volume
@@ -253,7 +363,7 @@ pub fn AppList() -> impl IntoView {
 #[component]
 fn DeleteAppsDialog(
     space: String,
-    apps: Vec<AppRef>,
+    workloads: Vec<WorkloadId>,
     open: RwSignal<bool>,
     on_done: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -261,13 +371,15 @@ fn DeleteAppsDialog(
     let pending = RwSignal::new(false);
     let with_volumes = RwSignal::new(false);
     let failures = RwSignal::new(Vec::<(String, ApiError)>::new());
-    let any_stateful = apps.iter().any(|a| a.kind == AppKind::Stateful);
-    let names: Vec<String> = apps.iter().map(|a| a.name.clone()).collect();
+    let any_stateful = workloads
+        .iter()
+        .any(|w| w.kind == WorkloadKind::StatefulSet);
+    let names: Vec<String> = workloads.iter().map(|w| w.name.clone()).collect();
     let confirm = move |_| {
-        let (space, apps, on_done) = (space.clone(), apps.clone(), on_done.clone());
+        let (space, workloads, on_done) = (space.clone(), workloads.clone(), on_done.clone());
         pending.set(true);
         spawn_local(async move {
-            match delete_apps(space, apps, with_volumes.get_untracked()).await {
+            match delete_apps(space, workloads, with_volumes.get_untracked()).await {
                 Ok(failed) if failed.is_empty() => {
                     open.set(false);
                     on_done();
@@ -469,7 +581,8 @@ fn AppDetailView(
             <h1 id="app-name">{row.name.clone()}</h1>
             {row.alias.clone().map(|a| view! { <span class="muted">{a}</span> })}
             <span class="kind">{kind_text(t, row.kind)}</span>
-            <span id="app-status"><AppStatusView row=row.clone() /></span>
+            <span id="app-status"><AppStatusView status=row.status desired=row.desired ready=row.ready
+                updated=row.updated reason=row.reason.clone() /></span>
             <span class="spacer"></span>
             {button("start", t.start, AppAction::Start, t.started, (!stopped).then_some(t.why_not_start))}
             {button("stop", t.stop, AppAction::Stop, t.stopped, stopped.then_some(t.why_not_stop))}
@@ -525,7 +638,7 @@ fn AppDetailView(
             </table>
         </section>
         <Show when=move || deleting.get()>
-            <DeleteAppsDialog space=space.get_untracked() apps=vec![app.clone()] open=deleting on_done=on_deleted.clone() />
+            <DeleteAppsDialog space=space.get_untracked() workloads=vec![app.clone().into()] open=deleting on_done=on_deleted.clone() />
         </Show>
     }
 }

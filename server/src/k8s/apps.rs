@@ -3,7 +3,10 @@
 use super::{KubeCluster, map_error, now_unix};
 use async_trait::async_trait;
 use k8s_openapi::NamespaceResourceScope;
-use k8s_openapi::api::apps::v1::{ControllerRevision, Deployment, ReplicaSet, StatefulSet};
+use k8s_openapi::api::apps::v1::{
+    ControllerRevision, DaemonSet, Deployment, ReplicaSet, StatefulSet,
+};
+use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{Node, PersistentVolumeClaim, Pod, PodTemplateSpec, Service};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::Resource;
@@ -11,19 +14,17 @@ use kube::api::{DeleteParams, ListParams, Patch, PatchParams, PostParams};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Debug;
 use wharf_app::backend::Apps;
 use wharf_spec::annotations::{REPLICAS_BEFORE_STOP, RESTARTED_AT, UPGRADED_FROM};
 use wharf_spec::app::{AppForm, AppKind, UpgradeForm, UpgradeMark, Workload, WorkloadObject};
 use wharf_spec::labels_wharf::{MANAGED_BY, NAME, WHARF};
 use wharf_spec::service::ServiceForm;
-use wharf_spec::view::{AppDetail, AppRef, AppRow, Reach, RevisionRow, ServiceRow};
+use wharf_spec::view::{
+    AppDetail, AppRef, AppRow, Reach, RevisionRow, ServiceRow, WorkloadId, WorkloadKind,
+};
 use wharf_spec::{ApiError, convert};
-
-fn wharf_apps() -> ListParams {
-    ListParams::default().labels(&format!("{MANAGED_BY}={WHARF}"))
-}
 
 fn rfc3339_now() -> String {
     k8s_openapi::jiff::Timestamp::now().to_string()
@@ -59,8 +60,18 @@ pub(super) trait AppWorkload:
     ) -> Vec<(RevisionRow, PodTemplateSpec)>;
 }
 
-fn same_app(name: &str) -> ListParams {
-    ListParams::default().labels(&format!("{NAME}={name}"))
+/// The workload's pods (and revisions: both carry the template's labels),
+/// by its own selector, whoever made it.
+fn pods_of(w: &impl WorkloadObject) -> ListParams {
+    match w.selector().map(convert::selector_text) {
+        Some(selector) if !selector.is_empty() => ListParams::default().labels(&selector),
+        // apps/v1 requires a selector; an object without one picks nothing
+        // rather than everything.
+        _ => ListParams::default().labels(&format!(
+            "{NAME}={}",
+            w.meta().name.as_deref().unwrap_or_default()
+        )),
+    }
 }
 
 impl AppWorkload for Deployment {
@@ -207,7 +218,7 @@ impl KubeCluster {
         let (pods, service, revisions) = tokio::try_join!(
             async {
                 self.namespaced::<Pod>(namespace)
-                    .list(&same_app(&name))
+                    .list(&pods_of(&w))
                     .await
                     .map_err(map_error)
             },
@@ -251,10 +262,9 @@ impl KubeCluster {
         namespace: &str,
         w: &K,
     ) -> Result<Vec<(RevisionRow, PodTemplateSpec)>, ApiError> {
-        let name = w.meta().name.as_deref().unwrap_or_default();
         let list = self
             .namespaced::<K::Revision>(namespace)
-            .list(&same_app(name))
+            .list(&pods_of(w))
             .await
             .map_err(map_error)?;
         Ok(w.revision_rows(&list.items, now_unix()))
@@ -405,55 +415,6 @@ impl Apps for KubeCluster {
         Ok(format!("{workload}---\n{service}"))
     }
 
-    async fn list_apps(&self, namespace: &str) -> Result<Vec<AppRow>, ApiError> {
-        let (deployments, statefulsets, pods, services) = tokio::try_join!(
-            self.wharf_objects::<Deployment>(namespace),
-            self.wharf_objects::<StatefulSet>(namespace),
-            self.wharf_objects::<Pod>(namespace),
-            self.wharf_objects::<Service>(namespace),
-        )?;
-        let now = now_unix();
-        let app_of = |labels: &Option<std::collections::BTreeMap<String, String>>| {
-            labels.as_ref().and_then(|l| l.get(NAME).cloned())
-        };
-        // Indexed once: thousands of apps stay linear.
-        let mut pods_of: HashMap<String, Vec<&Pod>> = HashMap::new();
-        for p in &pods {
-            if let Some(app) = app_of(&p.metadata.labels) {
-                pods_of.entry(app).or_default().push(p);
-            }
-        }
-        let services_by_name: HashMap<&str, &Service> = services
-            .iter()
-            .filter_map(|s| Some((s.metadata.name.as_deref()?, s)))
-            .collect();
-        let row_of = |w: &dyn Fn(&[&Pod], Option<ServiceRow>) -> AppRow, name: &str| {
-            let pods = pods_of.get(name).map(Vec::as_slice).unwrap_or_default();
-            let service = services_by_name
-                .get(name)
-                .map(|s| convert::service_row(s, now));
-            w(pods, service)
-        };
-        let name_of = |meta: &ObjectMeta| meta.name.clone().unwrap_or_default();
-        let mut rows: Vec<AppRow> = deployments
-            .iter()
-            .map(|d| row_of(&|p, s| d.row(p, s, now), &name_of(&d.metadata)))
-            .chain(
-                statefulsets
-                    .iter()
-                    .map(|w| row_of(&|p, s| w.row(p, s, now), &name_of(&w.metadata))),
-            )
-            .collect();
-        rows.sort_by(|a, b| a.name.cmp(&b.name));
-        if rows.iter().any(|r| matches!(r.reach(), Reach::At(_))) {
-            let node = self.node_address().await;
-            for r in &mut rows {
-                r.node_address = node.clone();
-            }
-        }
-        Ok(rows)
-    }
-
     async fn app_detail(&self, namespace: &str, name: &str) -> Result<AppDetail, ApiError> {
         // One name is one app: its Service's name is the workload's.
         if let Some(d) = self
@@ -546,53 +507,80 @@ impl Apps for KubeCluster {
         .await)
     }
 
-    async fn restart_app(&self, namespace: &str, app: &AppRef) -> Result<(), ApiError> {
-        self.patch_workload(
-            namespace,
-            app,
-            json!({ "spec": { "template": { "metadata": { "annotations": {
-                RESTARTED_AT: rfc3339_now()
-            } } } } }),
-        )
-        .await
+    async fn restart_workload(
+        &self,
+        namespace: &str,
+        workload: &WorkloadId,
+    ) -> Result<(), ApiError> {
+        // The pod template's annotation, as `kubectl rollout restart` sets it.
+        let patch = json!({ "spec": { "template": { "metadata": { "annotations": {
+            RESTARTED_AT: rfc3339_now()
+        } } } } });
+        let name = &workload.name;
+        let params = PatchParams::default();
+        let patch = Patch::Merge(&patch);
+        match workload.kind {
+            WorkloadKind::Deployment => self
+                .namespaced::<Deployment>(namespace)
+                .patch(name, &params, &patch)
+                .await
+                .map(|_| ()),
+            WorkloadKind::StatefulSet => self
+                .namespaced::<StatefulSet>(namespace)
+                .patch(name, &params, &patch)
+                .await
+                .map(|_| ()),
+            WorkloadKind::DaemonSet => self
+                .namespaced::<DaemonSet>(namespace)
+                .patch(name, &params, &patch)
+                .await
+                .map(|_| ()),
+            WorkloadKind::Job => return Err(not_for(workload, "restarted")),
+        }
+        .map_err(map_error)
     }
 
     async fn delete_apps(
         &self,
         namespace: &str,
-        apps: &[AppRef],
+        workloads: &[WorkloadId],
         with_volumes: bool,
     ) -> Result<Vec<(String, ApiError)>, ApiError> {
         let mut failed = Vec::new();
-        for app in apps {
-            if let Err(e) = self.delete_workload(namespace, app).await {
-                failed.push((app.name.clone(), e));
+        for workload in workloads {
+            if let Err(e) = self.delete_any_workload(namespace, workload).await {
+                failed.push((workload.name.clone(), e));
                 continue;
             }
-            match self
-                .namespaced::<Service>(namespace)
-                .delete(&app.name, &DeleteParams::default())
-                .await
-                .map_err(map_error)
-            {
-                Ok(_) | Err(ApiError::NotFound { .. }) => {}
-                Err(e) => failed.push((format!("Service/{}", app.name), e)),
+            // An app's Service goes with it; a Service of the same name
+            // that Wharf did not make with the workload is someone else's.
+            match self.delete_wharf_service(namespace, &workload.name).await {
+                Ok(()) | Err(ApiError::NotFound { .. }) => {}
+                Err(e) => failed.push((format!("Service/{}", workload.name), e)),
             }
-            if with_volumes && app.kind == AppKind::Stateful {
-                let claims = ListParams::default().labels(&format!("{NAME}={}", app.name));
+            if with_volumes && workload.kind == WorkloadKind::StatefulSet {
+                let claims = ListParams::default().labels(&format!("{NAME}={}", workload.name));
                 if let Err(e) = self
                     .namespaced::<PersistentVolumeClaim>(namespace)
                     .delete_collection(&DeleteParams::default(), &claims)
                     .await
                 {
                     failed.push((
-                        format!("PersistentVolumeClaims of {}", app.name),
+                        format!("PersistentVolumeClaims of {}", workload.name),
                         map_error(e),
                     ));
                 }
             }
         }
         Ok(failed)
+    }
+}
+
+/// Refused before any call: the action does not apply to this kind.
+fn not_for(workload: &WorkloadId, what: &str) -> ApiError {
+    ApiError::Invalid {
+        message: format!("a {} cannot be {what}", workload.kind.api_name()),
+        causes: vec![],
     }
 }
 
@@ -658,17 +646,6 @@ impl KubeCluster {
         }
     }
 
-    /// Every object of kind `K` Wharf made in the space, page by page.
-    async fn wharf_objects<K>(&self, namespace: &str) -> Result<Vec<K>, ApiError>
-    where
-        K: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
-            + Clone
-            + DeserializeOwned
-            + Debug,
-    {
-        Self::list_matching(&self.namespaced::<K>(namespace), wharf_apps()).await
-    }
-
     /// A Ready node's address for NodePort access (ExternalIP before
     /// InternalIP); none when the user may not list nodes.
     pub(super) async fn node_address(&self) -> Option<String> {
@@ -690,6 +667,56 @@ impl KubeCluster {
                 .find(|a| a.type_ == *kind)
                 .map(|a| a.address.clone())
         })
+    }
+
+    /// Deletes a workload of any kind, its pods first (foreground).
+    async fn delete_any_workload(
+        &self,
+        namespace: &str,
+        workload: &WorkloadId,
+    ) -> Result<(), ApiError> {
+        if let Some(app) = workload.app() {
+            return self.delete_workload(namespace, &app).await;
+        }
+        let params = DeleteParams::foreground();
+        match workload.kind {
+            WorkloadKind::DaemonSet => self
+                .namespaced::<DaemonSet>(namespace)
+                .delete(&workload.name, &params)
+                .await
+                .map(|_| ()),
+            _ => self
+                .namespaced::<Job>(namespace)
+                .delete(&workload.name, &params)
+                .await
+                .map(|_| ()),
+        }
+        .map_err(map_error)
+    }
+
+    /// Deletes the Service `name` if it is Wharf's app Service (labelled as
+    /// made by Wharf for that app); NotFound when there is none such.
+    async fn delete_wharf_service(&self, namespace: &str, name: &str) -> Result<(), ApiError> {
+        let api = self.namespaced::<Service>(namespace);
+        let Some(service) = api.get_opt(name).await.map_err(map_error)? else {
+            return Err(ApiError::NotFound {
+                kind: "Service".into(),
+                name: name.into(),
+            });
+        };
+        let labels = service.metadata.labels.unwrap_or_default();
+        let wharfs = labels.get(MANAGED_BY).map(String::as_str) == Some(WHARF)
+            && labels.get(NAME).map(String::as_str) == Some(name);
+        if !wharfs {
+            return Err(ApiError::NotFound {
+                kind: "Service".into(),
+                name: name.into(),
+            });
+        }
+        api.delete(name, &DeleteParams::default())
+            .await
+            .map(|_| ())
+            .map_err(map_error)
     }
 
     async fn delete_workload(&self, namespace: &str, app: &AppRef) -> Result<(), ApiError> {

@@ -11,6 +11,8 @@
 use super::error::from_status;
 use super::{KubeCluster, map_error, now_unix};
 use futures::StreamExt;
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::Job;
 use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
 use kube::api::{Api, ListParams};
 use kube::runtime::{WatchStreamExt, watcher};
@@ -26,7 +28,7 @@ use wharf_spec::convert;
 use wharf_spec::live::{
     LiveKind, LiveRow, LiveRows, LiveState, MAX_WINDOW, RowSet, SortColumn, Source, View, Window,
 };
-use wharf_spec::view::{PodRow, ServiceRow, SpaceSummary};
+use wharf_spec::view::{PodRow, ServiceRow, SpaceSummary, WorkloadKind, WorkloadRow};
 
 /// How long a feed outlives its last subscription (or the page render that
 /// started it), so that going back to a list, or hydrating the page just
@@ -57,11 +59,16 @@ enum Rows {
     Pods(RowSet<PodRow>),
     Services(RowSet<ServiceRow>),
     Spaces(RowSet<SpaceSummary>),
+    /// One set per [`WorkloadKind`], each kept by its own watch.
+    Workloads(Box<[RowSet<WorkloadRow>; 4]>),
 }
 
 struct Shared {
     rows: Mutex<Rows>,
     status: watch::Sender<FeedStatus>,
+    /// The state of each watch of the feed (one, or one per workload
+    /// kind); the feed's state is the worst of them.
+    parts: Mutex<Vec<LiveState>>,
 }
 
 /// One watched source. Dropping the last `Arc<Feed>` stops its watch.
@@ -89,6 +96,11 @@ impl Feed {
             Rows::Pods(set) => window(seq, state, set.select(view, now), LiveRows::Pods),
             Rows::Services(set) => window(seq, state, set.select(view, now), LiveRows::Services),
             Rows::Spaces(set) => window(seq, state, set.select(view, now), LiveRows::Spaces),
+            Rows::Workloads(sets) => {
+                let sets: Vec<&RowSet<WorkloadRow>> = sets.iter().collect();
+                let selection = RowSet::select_all(&sets, view, now);
+                window(seq, state, selection, LiveRows::Workloads)
+            }
         }
     }
 
@@ -98,6 +110,7 @@ impl Feed {
             Rows::Pods(set) => set.len(),
             Rows::Services(set) => set.len(),
             Rows::Spaces(set) => set.len(),
+            Rows::Workloads(sets) => sets.iter().map(RowSet::len).sum(),
         }
     }
 }
@@ -192,6 +205,45 @@ impl Watched for Namespace {
     }
 }
 
+/// The four workload kinds: each its own watch into its own set of the
+/// feed's rows.
+macro_rules! watched_workload {
+    ($ty:ty, $kind:expr, $row:path) => {
+        impl Watched for $ty {
+            type Row = WorkloadRow;
+            fn api(client: Client, source: &Source) -> Api<Self> {
+                Api::namespaced(client, &source.space)
+            }
+            fn row(&self, now_unix: i64) -> WorkloadRow {
+                $row(self, now_unix)
+            }
+            fn rows(rows: &mut Rows) -> &mut RowSet<WorkloadRow> {
+                match rows {
+                    Rows::Workloads(sets) => &mut sets[$kind as usize],
+                    _ => unreachable!("a workload feed holds workload rows"),
+                }
+            }
+        }
+    };
+}
+
+watched_workload!(
+    Deployment,
+    WorkloadKind::Deployment,
+    convert::deployment_workload
+);
+watched_workload!(
+    StatefulSet,
+    WorkloadKind::StatefulSet,
+    convert::statefulset_workload
+);
+watched_workload!(
+    DaemonSet,
+    WorkloadKind::DaemonSet,
+    convert::daemonset_workload
+);
+watched_workload!(Job, WorkloadKind::Job, convert::job_workload);
+
 impl KubeCluster {
     /// The feed of `source` for this session: the running one, or a new
     /// one whose watch starts now. Must be called within a tokio runtime.
@@ -206,9 +258,28 @@ impl KubeCluster {
             return feed;
         }
         let feed = Arc::new(match source.kind {
-            LiveKind::Pods => self.start::<Pod>(source, Rows::Pods(RowSet::default())),
-            LiveKind::Services => self.start::<Service>(source, Rows::Services(RowSet::default())),
-            LiveKind::Spaces => self.start::<Namespace>(source, Rows::Spaces(RowSet::default())),
+            LiveKind::Pods => self.start(source, Rows::Pods(RowSet::default()), &[watch_of::<Pod>]),
+            LiveKind::Services => self.start(
+                source,
+                Rows::Services(RowSet::default()),
+                &[watch_of::<Service>],
+            ),
+            LiveKind::Spaces => self.start(
+                source,
+                Rows::Spaces(RowSet::default()),
+                &[watch_of::<Namespace>],
+            ),
+            LiveKind::Workloads => self.start(
+                source,
+                Rows::Workloads(Default::default()),
+                // In WorkloadKind's order: part i keeps set i.
+                &[
+                    watch_of::<Deployment>,
+                    watch_of::<StatefulSet>,
+                    watch_of::<DaemonSet>,
+                    watch_of::<Job>,
+                ],
+            ),
         });
         map.insert(source.clone(), Arc::downgrade(&feed));
         feed
@@ -247,6 +318,24 @@ impl KubeCluster {
             return Ok(feed.window(view, 0));
         }
         match source.kind {
+            // Four lists in one: no single apiserver page is its first
+            // window. Workloads are few; what the feed has so far is
+            // shown as syncing, and the socket brings the rest.
+            LiveKind::Workloads => {
+                if !by_name {
+                    return Ok(feed.window(view, 0));
+                }
+                let _ = tokio::time::timeout(
+                    SSR_WAIT,
+                    status.wait_for(|s| s.failed.is_some() || s.state == LiveState::Live),
+                )
+                .await;
+                let failed = status.borrow().failed.clone();
+                match failed {
+                    Some(error) => Err(error),
+                    None => Ok(feed.window(view, 0)),
+                }
+            }
             LiveKind::Pods => self.one_page::<Pod>(source, view, LiveRows::Pods).await,
             LiveKind::Spaces => {
                 self.one_page::<Namespace>(source, view, LiveRows::Spaces)
@@ -291,7 +380,9 @@ impl KubeCluster {
         self.feeds.running()
     }
 
-    fn start<K: Watched>(&self, source: &Source, rows: Rows) -> Feed {
+    /// Starts one watch per entry of `watches` (part `i` of the feed),
+    /// all ended with the feed.
+    fn start(&self, source: &Source, rows: Rows, watches: &[StartWatch]) -> Feed {
         let (status, _) = watch::channel(FeedStatus {
             version: 0,
             state: LiveState::Syncing,
@@ -300,15 +391,37 @@ impl KubeCluster {
         let shared = Arc::new(Shared {
             rows: Mutex::new(rows),
             status,
+            parts: Mutex::new(vec![LiveState::Syncing; watches.len()]),
         });
-        let api = K::api(self.client.clone(), source);
-        let mut config = watcher::Config::default();
-        if !source.labels.trim().is_empty() {
-            config = config.labels(source.labels.trim());
-        }
-        let task = tokio::spawn(run::<K>(api, config, shared.clone())).abort_handle();
+        let runs: Vec<_> = watches
+            .iter()
+            .enumerate()
+            .map(|(part, start)| start(self.client.clone(), source, shared.clone(), part))
+            .collect();
+        let task = tokio::spawn(async move {
+            futures::future::join_all(runs).await;
+        })
+        .abort_handle();
         Feed { shared, task }
     }
+}
+
+type StartWatch =
+    fn(Client, &Source, Arc<Shared>, usize) -> futures::future::BoxFuture<'static, ()>;
+
+/// The watch of kind `K` for `source`, keeping part `part` of the feed.
+fn watch_of<K: Watched>(
+    client: Client,
+    source: &Source,
+    shared: Arc<Shared>,
+    part: usize,
+) -> futures::future::BoxFuture<'static, ()> {
+    let api = K::api(client, source);
+    let mut config = watcher::Config::default();
+    if !source.labels.trim().is_empty() {
+        config = config.labels(source.labels.trim());
+    }
+    Box::pin(run::<K>(api, config, shared, part))
 }
 
 /// Holds `feed` for [`LINGER`].
@@ -321,14 +434,29 @@ pub fn keep_warm(feed: Arc<Feed>) {
     }
 }
 
-fn bump(shared: &Shared, state: LiveState) {
+/// The feed's state once part `part` is in `state`: the worst of its parts
+/// (reconnecting over syncing over live).
+fn combined(shared: &Shared, part: usize, state: LiveState) -> LiveState {
+    let mut parts = shared.parts.lock().unwrap_or_else(|p| p.into_inner());
+    parts[part] = state;
+    let rank = |s: &LiveState| match s {
+        LiveState::Live => 0,
+        LiveState::Syncing => 1,
+        LiveState::Reconnecting => 2,
+    };
+    parts.iter().copied().max_by_key(rank).unwrap_or(state)
+}
+
+fn bump(shared: &Shared, part: usize, state: LiveState) {
+    let state = combined(shared, part, state);
     shared.status.send_modify(|s| {
         s.version += 1;
         s.state = state;
     });
 }
 
-fn set_state(shared: &Shared, state: LiveState) {
+fn set_state(shared: &Shared, part: usize, state: LiveState) {
+    let state = combined(shared, part, state);
     shared.status.send_if_modified(|s| {
         let changed = s.state != state;
         s.state = state;
@@ -360,7 +488,7 @@ fn is_final(error: &ApiError) -> bool {
     )
 }
 
-async fn run<K: Watched>(api: Api<K>, config: watcher::Config, shared: Arc<Shared>) {
+async fn run<K: Watched>(api: Api<K>, config: watcher::Config, shared: Arc<Shared>, part: usize) {
     let mut events = watcher(api.clone(), config).default_backoff().boxed();
     let mut listed_once = false;
     let mut relisting = true;
@@ -372,7 +500,7 @@ async fn run<K: Watched>(api: Api<K>, config: watcher::Config, shared: Arc<Share
                 answers = answers_again(&api) => {
                     if answers {
                         broken = false;
-                        set_state(&shared, if relisting { LiveState::Syncing } else { LiveState::Live });
+                        set_state(&shared, part, if relisting { LiveState::Syncing } else { LiveState::Live });
                     }
                     continue;
                 }
@@ -385,7 +513,7 @@ async fn run<K: Watched>(api: Api<K>, config: watcher::Config, shared: Arc<Share
             Ok(watcher::Event::Init) => {
                 relisting = true;
                 K::rows(&mut lock(&shared)).relist();
-                set_state(&shared, LiveState::Syncing);
+                set_state(&shared, part, LiveState::Syncing);
             }
             Ok(watcher::Event::InitApply(object) | watcher::Event::Apply(object)) => {
                 let created = convert::created_unix(object.meta());
@@ -399,19 +527,19 @@ async fn run<K: Watched>(api: Api<K>, config: watcher::Config, shared: Arc<Share
                 // During the first list, news once a page (the page shows
                 // its progress), not once a row.
                 if listed_once || !relisting || held % LIST_PAGE == 0 {
-                    bump(&shared, state_of(relisting, broken));
+                    bump(&shared, part, state_of(relisting, broken));
                 }
             }
             Ok(watcher::Event::Delete(object)) => {
                 K::rows(&mut lock(&shared)).remove(&object.name_any());
-                bump(&shared, state_of(relisting, broken));
+                bump(&shared, part, state_of(relisting, broken));
             }
             Ok(watcher::Event::InitDone) => {
                 K::rows(&mut lock(&shared)).listed();
                 relisting = false;
                 listed_once = true;
                 broken = false;
-                bump(&shared, LiveState::Live);
+                bump(&shared, part, LiveState::Live);
             }
             Err(error) => {
                 let error = watch_error(error);
@@ -425,11 +553,11 @@ async fn run<K: Watched>(api: Api<K>, config: watcher::Config, shared: Arc<Share
                 }
                 tracing::info!(%error, "live list's watch broke; resuming");
                 broken = true;
-                set_state(&shared, LiveState::Reconnecting);
+                set_state(&shared, part, LiveState::Reconnecting);
             }
         }
         if !broken && !relisting {
-            set_state(&shared, LiveState::Live);
+            set_state(&shared, part, LiveState::Live);
         }
     }
 }

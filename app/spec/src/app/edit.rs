@@ -7,7 +7,7 @@ use super::*;
 use k8s_openapi::Metadata;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{Container, PodTemplateSpec, Probe};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// What Wharf's lifecycle actions need from a Deployment or a StatefulSet.
@@ -17,6 +17,8 @@ pub trait WorkloadObject: Metadata<Ty = ObjectMeta> {
     /// `spec.replicas` (1 when unset, as the apiserver defaults it).
     fn replicas(&self) -> i32;
     fn set_replicas(&mut self, replicas: i32);
+    /// Its pods' label selector (which also picks its revisions).
+    fn selector(&self) -> Option<&LabelSelector>;
     /// A StatefulSet's volume claim templates (volumes mounts may name).
     fn claim_template_names(&self) -> Vec<String> {
         vec![]
@@ -38,6 +40,9 @@ macro_rules! workload_object {
             }
             fn set_replicas(&mut self, replicas: i32) {
                 self.spec.get_or_insert_with(Default::default).replicas = Some(replicas);
+            }
+            fn selector(&self) -> Option<&LabelSelector> {
+                self.spec.as_ref().map(|s| &s.selector)
             }
             $($extra)*
         }

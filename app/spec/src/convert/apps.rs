@@ -39,7 +39,7 @@ pub fn pod_failure(pods: &[&Pod]) -> Option<String> {
         })
 }
 
-fn images(template: &PodTemplateSpec) -> Vec<String> {
+pub(super) fn images(template: &PodTemplateSpec) -> Vec<String> {
     template
         .spec
         .iter()
@@ -48,16 +48,16 @@ fn images(template: &PodTemplateSpec) -> Vec<String> {
         .collect()
 }
 
-struct Counts {
-    desired: i32,
-    ready: i32,
-    updated: i32,
-    available: i32,
+pub(super) struct Counts {
+    pub(super) desired: i32,
+    pub(super) ready: i32,
+    pub(super) updated: i32,
+    pub(super) available: i32,
     /// The controller has not seen the latest spec, or old pods remain.
-    rolling: bool,
+    pub(super) rolling: bool,
 }
 
-fn status(counts: &Counts, failure: &Option<String>, upgraded: bool) -> AppStatus {
+pub(super) fn status(counts: &Counts, failure: &Option<String>, upgraded: bool) -> AppStatus {
     if counts.desired == 0 {
         return AppStatus::Stopped;
     }
@@ -120,17 +120,11 @@ fn row(
     }
 }
 
-pub fn deployment_row(
-    d: &Deployment,
-    pods: &[&Pod],
-    service: Option<ServiceRow>,
-    now_unix: i64,
-) -> AppRow {
-    let spec = d.spec.clone().unwrap_or_default();
+pub(super) fn deployment_counts(d: &Deployment) -> Counts {
     let st = d.status.clone().unwrap_or_default();
-    let desired = spec.replicas.unwrap_or(1);
+    let desired = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
     let updated = st.updated_replicas.unwrap_or(0);
-    let counts = Counts {
+    Counts {
         desired,
         ready: st.ready_replicas.unwrap_or(0),
         updated,
@@ -138,12 +132,36 @@ pub fn deployment_row(
         rolling: st.observed_generation < d.metadata.generation
             || updated < desired
             || st.replicas.unwrap_or(0) > desired,
-    };
+    }
+}
+
+pub(super) fn statefulset_counts(s: &StatefulSet) -> Counts {
+    let st = s.status.clone().unwrap_or_default();
+    let desired = s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+    let updated = st.updated_replicas.unwrap_or(0);
+    Counts {
+        desired,
+        ready: st.ready_replicas.unwrap_or(0),
+        updated,
+        available: st.ready_replicas.unwrap_or(0),
+        rolling: st.observed_generation < s.metadata.generation
+            || (st.update_revision.is_some() && st.update_revision != st.current_revision)
+            || st.replicas > desired,
+    }
+}
+
+pub fn deployment_row(
+    d: &Deployment,
+    pods: &[&Pod],
+    service: Option<ServiceRow>,
+    now_unix: i64,
+) -> AppRow {
+    let template = d.spec.as_ref().map(|s| &s.template);
     row(
         &d.metadata,
         AppKind::Stateless,
-        &spec.template,
-        counts,
+        template.unwrap_or(&PodTemplateSpec::default()),
+        deployment_counts(d),
         pods,
         service,
         now_unix,
@@ -156,24 +174,12 @@ pub fn statefulset_row(
     service: Option<ServiceRow>,
     now_unix: i64,
 ) -> AppRow {
-    let spec = s.spec.clone().unwrap_or_default();
-    let st = s.status.clone().unwrap_or_default();
-    let desired = spec.replicas.unwrap_or(1);
-    let updated = st.updated_replicas.unwrap_or(0);
-    let counts = Counts {
-        desired,
-        ready: st.ready_replicas.unwrap_or(0),
-        updated,
-        available: st.ready_replicas.unwrap_or(0),
-        rolling: st.observed_generation < s.metadata.generation
-            || (st.update_revision.is_some() && st.update_revision != st.current_revision)
-            || st.replicas > desired,
-    };
+    let template = s.spec.as_ref().map(|s| &s.template);
     row(
         &s.metadata,
         AppKind::Stateful,
-        &spec.template,
-        counts,
+        template.unwrap_or(&PodTemplateSpec::default()),
+        statefulset_counts(s),
         pods,
         service,
         now_unix,

@@ -1,4 +1,5 @@
 use super::*;
+use crate::view::{AppStatus, WorkloadKind};
 
 fn pod(name: &str, status: &str, restarts: i32, ip: Option<&str>) -> PodRow {
     PodRow {
@@ -303,4 +304,76 @@ fn spaces_sort_and_filter_by_state() {
         0,
     );
     assert_eq!(names(&by_state), ["b", "c", "a"]);
+}
+
+fn workload(kind: WorkloadKind, name: &str, status: AppStatus) -> WorkloadRow {
+    WorkloadRow {
+        kind,
+        name: name.into(),
+        alias: None,
+        images: vec![],
+        desired: 1,
+        ready: 1,
+        updated: 1,
+        status,
+        reason: None,
+        managed_by: None,
+        selector: String::new(),
+        age_seconds: None,
+    }
+}
+
+#[test]
+fn workloads_of_every_kind_are_one_list_and_equal_names_stay_apart() {
+    let mut deployments = RowSet::default();
+    let mut jobs = RowSet::default();
+    deployments.upsert(
+        workload(WorkloadKind::Deployment, "web", AppStatus::Running),
+        None,
+    );
+    deployments.upsert(
+        workload(WorkloadKind::Deployment, "api", AppStatus::Updating),
+        None,
+    );
+    // A Job may share a Deployment's name: each kind keeps its own set.
+    jobs.upsert(
+        workload(WorkloadKind::Job, "web", AppStatus::Completed),
+        None,
+    );
+    let all = RowSet::select_all(&[&deployments, &jobs], &view(), 0);
+    assert_eq!(all.total, 3);
+    let order: Vec<_> = all.rows.iter().map(|r| (r.name.as_str(), r.kind)).collect();
+    assert_eq!(
+        order,
+        [
+            ("api", WorkloadKind::Deployment),
+            ("web", WorkloadKind::Deployment),
+            ("web", WorkloadKind::Job)
+        ]
+    );
+    let by_kind = RowSet::select_all(
+        &[&deployments, &jobs],
+        &View {
+            sort: SortColumn::Type,
+            descending: true,
+            ..view()
+        },
+        0,
+    );
+    assert_eq!(by_kind.rows[0].kind, WorkloadKind::Job);
+    let completed = RowSet::select_all(
+        &[&deployments, &jobs],
+        &View {
+            status: "Completed".into(),
+            ..view()
+        },
+        0,
+    );
+    assert_eq!(completed.matched, 1);
+    assert_eq!(completed.statuses.len(), 3);
+    jobs.remove("web");
+    assert_eq!(
+        RowSet::select_all(&[&deployments, &jobs], &view(), 0).total,
+        2
+    );
 }
