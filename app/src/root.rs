@@ -3,7 +3,7 @@ use crate::i18n::{LANG_COOKIE, Lang};
 use crate::pages::{
     AppDetailPage, AppList, AppUpgradePage, AppWizardPage, CreateFromYamlPage, Home, LogsPage,
     NotFound, PodPage, ServiceCreatePage, ServiceDetailPage, ServiceEditPage, ServiceList,
-    SignInPage, SpaceLayout, SpacePods, TerminalPage,
+    SignInPage, SpaceEvents, SpaceLayout, SpacePods, TerminalPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -117,6 +117,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("spaces/:space/pods") view=SpacePods ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/events") view=SpaceEvents ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/pods/:pod") view=PodPage ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/pods/:pod/terminal/:container") view=TerminalPage />
                     <Route path=path!("spaces/:space/pods/:pod/logs/:container") view=LogsPage />

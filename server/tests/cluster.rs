@@ -1116,7 +1116,11 @@ mod apps {
         )
         .await;
         let detail = cluster.app_detail(space, &name).await.unwrap();
-        assert_eq!(detail.pods.len(), 1, "its pod, by app={name}");
+        assert_eq!(
+            detail.pod_selector,
+            format!("app={name}"),
+            "the page lists its pods by the workload's own selector"
+        );
         assert_eq!(detail.revisions.len(), 1, "its ReplicaSet, by its selector");
         cluster.scale_app(space, &app, 2).await.expect("scale");
         wait_for(&cluster, space, &name, "2 ready", |r| r.ready == 2).await;

@@ -131,11 +131,7 @@ fn pods(window: &Window) -> Vec<&str> {
 }
 
 fn source(space: &str) -> Source {
-    Source {
-        kind: LiveKind::Pods,
-        space: space.into(),
-        labels: String::new(),
-    }
+    Source::all(LiveKind::Pods, space)
 }
 
 #[tokio::test]
@@ -473,11 +469,7 @@ async fn workloads_of_every_kind_made_with_kubectl_are_listed_live() {
         &mut socket,
         LiveRequest::Subscribe {
             id: 1,
-            source: Source {
-                kind: LiveKind::Workloads,
-                space: ns.into(),
-                labels: String::new(),
-            },
+            source: Source::all(LiveKind::Workloads, ns),
             view: View {
                 sort: SortColumn::Type,
                 ..View::default()

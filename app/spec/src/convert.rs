@@ -14,7 +14,7 @@ pub use apps::{
     controller_revision_template, deployment_revisions, deployment_row, pod_failure, pod_row,
     replica_set_template, statefulset_revisions, statefulset_row,
 };
-pub use pods::{event_rows, pod_containers, pod_usage};
+pub use pods::{event_row, pod_containers, pod_usage};
 pub use workloads::{
     daemonset_workload, deployment_workload, job_workload, selector_text, statefulset_workload,
 };

@@ -21,7 +21,7 @@
 //! All messages are JSON text frames (`{"type":"subscribe",…}`).
 
 use crate::ApiError;
-use crate::view::{PodRow, ServiceRow, SpaceSummary, WorkloadRow};
+use crate::view::{EventRow, PodRow, ServiceRow, SpaceSummary, WorkloadRow};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -47,6 +47,9 @@ pub enum LiveKind {
     /// Deployments, StatefulSets, DaemonSets and Jobs of the space, whoever
     /// made them (one watch of each kind, one list of rows).
     Workloads,
+    /// Events of the space (narrowed to one object's with a field
+    /// selector); ordered by when they last happened.
+    Events,
 }
 
 /// What one apiserver watch is of. Subscriptions of a session with equal
@@ -59,6 +62,10 @@ pub struct Source {
     /// for every object. The apiserver checks it.
     #[serde(default)]
     pub labels: String,
+    /// A field selector (`metadata.name=web`, `involvedObject.name=web`);
+    /// empty for every object. The apiserver checks it.
+    #[serde(default)]
+    pub fields: String,
 }
 
 /// The column a list is sorted by.
@@ -209,6 +216,7 @@ pub enum LiveRows {
     Services(Vec<ServiceRow>),
     Spaces(Vec<SpaceSummary>),
     Workloads(Vec<WorkloadRow>),
+    Events(Vec<EventRow>),
 }
 
 impl LiveRows {
@@ -218,6 +226,7 @@ impl LiveRows {
             LiveRows::Services(rows) => rows.len(),
             LiveRows::Spaces(rows) => rows.len(),
             LiveRows::Workloads(rows) => rows.len(),
+            LiveRows::Events(rows) => rows.len(),
         }
     }
 
@@ -232,6 +241,7 @@ impl LiveRows {
             LiveRows::Services(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
             LiveRows::Spaces(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
             LiveRows::Workloads(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
+            LiveRows::Events(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
         }
     }
 }
@@ -462,14 +472,83 @@ impl LiveRow for WorkloadRow {
     }
 }
 
+impl LiveRow for EventRow {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Warning or Normal.
+    fn status(&self) -> &str {
+        if self.warning { "Warning" } else { "Normal" }
+    }
+
+    /// `created` is when the event last happened.
+    fn compare(
+        &self,
+        other: &Self,
+        column: SortColumn,
+        created: (Option<i64>, Option<i64>),
+    ) -> Ordering {
+        match column {
+            SortColumn::Status => other.warning.cmp(&self.warning),
+            SortColumn::Type => self.reason.cmp(&other.reason),
+            SortColumn::Restarts => self.count.cmp(&other.count),
+            SortColumn::Name => self.object.cmp(&other.object),
+            SortColumn::Age => newest_first(created),
+            _ => Ordering::Equal,
+        }
+        .then_with(|| newest_first(created))
+        .then_with(|| self.name.cmp(&other.name))
+    }
+
+    fn set_age(&mut self, age_seconds: Option<i64>) {
+        self.age_seconds = age_seconds;
+    }
+}
+
 impl Source {
+    /// Every object of `kind` in `space`.
+    pub fn all(kind: LiveKind, space: impl Into<String>) -> Source {
+        Source {
+            kind,
+            space: space.into(),
+            labels: String::new(),
+            fields: String::new(),
+        }
+    }
+
+    /// The objects of `kind` in `space` that the label selector picks.
+    pub fn selected(kind: LiveKind, space: impl Into<String>, labels: impl Into<String>) -> Source {
+        Source {
+            labels: labels.into(),
+            ..Source::all(kind, space)
+        }
+    }
+
+    /// The one object of `kind` named `name` (a detail page follows it).
+    pub fn named(kind: LiveKind, space: impl Into<String>, name: &str) -> Source {
+        Source {
+            fields: format!("metadata.name={name}"),
+            ..Source::all(kind, space)
+        }
+    }
+
+    /// The events about objects named `name` (of kind `kind`, if given):
+    /// a pod's, or a workload's and its Service's together.
+    pub fn events_of(space: impl Into<String>, kind: Option<&str>, name: &str) -> Source {
+        let mut fields = format!("involvedObject.name={name}");
+        if let Some(kind) = kind {
+            fields = format!("involvedObject.kind={kind},{fields}");
+        }
+        Source {
+            fields,
+            ..Source::all(LiveKind::Events, space)
+        }
+    }
+
     /// Every space (namespace) of the cluster.
     pub fn spaces() -> Source {
-        Source {
-            kind: LiveKind::Spaces,
-            space: String::new(),
-            labels: String::new(),
-        }
+        Source::all(LiveKind::Spaces, "")
     }
 
     /// Why the source cannot be watched, before any call: a space must be
@@ -483,7 +562,7 @@ impl Source {
         match self.kind {
             LiveKind::Spaces if self.space.is_empty() => Ok(()),
             LiveKind::Spaces => Err(refused()),
-            LiveKind::Pods | LiveKind::Services | LiveKind::Workloads => {
+            LiveKind::Pods | LiveKind::Services | LiveKind::Workloads | LiveKind::Events => {
                 crate::names::check_dns1123_label(&self.space).map_err(|_| refused())
             }
         }

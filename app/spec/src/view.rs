@@ -555,9 +555,14 @@ pub enum ContainerState {
     Unknown,
 }
 
-/// An event about an object (`kubectl describe`'s Events).
+/// An event about an object (`kubectl describe`'s Events, `kubectl get
+/// events`' rows).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventRow {
+    /// The Event object's own name (the live list's key).
+    pub name: String,
+    /// What it is about: `Pod/web-1`, `Deployment/web`.
+    pub object: String,
     pub warning: bool,
     pub reason: String,
     pub message: String,
@@ -574,13 +579,12 @@ pub struct PodDetail {
     /// The Wharf app it belongs to (its `app.kubernetes.io/name`), if any.
     pub app: Option<String>,
     pub containers: Vec<ContainerDetail>,
-    /// Newest first.
-    pub events: Vec<EventRow>,
     pub yaml: String,
 }
 
 /// An app's detail page: its row, the upgrade form filled from the
-/// workload (with the spec generation it was read at), its revisions and pods.
+/// workload (with the spec generation it was read at), its revisions, and
+/// the selector of its pods (the page lists them live).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppDetail {
     pub row: AppRow,
@@ -590,5 +594,7 @@ pub struct AppDetail {
     pub generation: i64,
     /// Newest first.
     pub revisions: Vec<RevisionRow>,
-    pub pods: Vec<PodRow>,
+    /// The workload's own label selector (`app=web`), as the apiserver
+    /// takes it.
+    pub pod_selector: String,
 }

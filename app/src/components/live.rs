@@ -48,9 +48,31 @@ impl LiveList {
 pub struct ListQuery {
     pub labels: String,
     pub view: View,
+    /// The order when the URL names none (by name; events newest first).
+    pub default_sort: SortColumn,
+}
+
+impl ListQuery {
+    /// No filter, the default order.
+    pub fn cleared(&self) -> ListQuery {
+        ListQuery {
+            view: View {
+                sort: self.default_sort,
+                ..View::default()
+            },
+            default_sort: self.default_sort,
+            ..ListQuery::default()
+        }
+    }
 }
 
 pub fn use_list_query() -> Memo<ListQuery> {
+    use_list_query_sorted(SortColumn::Name)
+}
+
+/// The URL's view of a list whose order, when the URL names none, is
+/// `default_sort`.
+pub fn use_list_query_sorted(default_sort: SortColumn) -> Memo<ListQuery> {
     let query = use_query_map();
     Memo::new(move |_| {
         query.with(|q| {
@@ -60,10 +82,11 @@ pub fn use_list_query() -> Memo<ListQuery> {
                 view: View {
                     name: text("q"),
                     status: text("status"),
-                    sort: SortColumn::parse(&text("sort")).unwrap_or_default(),
+                    sort: SortColumn::parse(&text("sort")).unwrap_or(default_sort),
                     descending: text("desc") == "1",
                     ..View::default()
                 },
+                default_sort,
             }
         })
     })
@@ -83,7 +106,7 @@ pub fn set_list_query(query: &ListQuery) {
     if !v.status.is_empty() {
         pairs.push(("status", v.status.clone()));
     }
-    if v.sort != SortColumn::Name {
+    if v.sort != query.default_sort {
         pairs.push(("sort", v.sort.as_str().to_owned()));
     }
     if v.descending {
@@ -387,8 +410,8 @@ pub fn ListFilters(
                     }}
                 </select>
             </label>
-            <Show when=move || query.with(|q| *q != ListQuery::default())>
-                <button type="button" id="clear-filters" class="btn" on:click=move |_| set_list_query(&ListQuery::default())>
+            <Show when=move || query.with(|q| *q != q.cleared())>
+                <button type="button" id="clear-filters" class="btn" on:click=move |_| set_list_query(&query.get_untracked().cleared())>
                     {t.clear_filters}
                 </button>
             </Show>
@@ -441,4 +464,89 @@ pub fn follow(source: Source, view: View, on_window: impl Fn(Window) + 'static) 
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (source, view, on_window);
+}
+
+/// How long a page waits after a change before reading its object again:
+/// a burst of changes (a rollout, a Service's pods coming up) costs one
+/// read.
+#[cfg(feature = "hydrate")]
+const REREAD_AFTER: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Follows the object(s) of `source` (a detail page's own object, by a
+/// field selector) over the tab's socket while the calling component
+/// lives, and calls `reread` once after each burst of changes, starting
+/// with the first window (it may be newer than the server's render).
+/// Returns how current the following is, for [`LiveBadge`]. `None`: not
+/// yet known (the page's object has not loaded).
+pub fn use_live_changes(
+    source: Memo<Option<Source>>,
+    reread: impl Fn() + Clone + 'static,
+) -> RwSignal<LiveState> {
+    let state = RwSignal::new(LiveState::Syncing);
+    #[cfg(feature = "hydrate")]
+    {
+        use crate::streams::live;
+        use std::cell::Cell;
+        use std::rc::Rc;
+        use wharf_spec::live::LiveMessage;
+        let id = StoredValue::new(None::<u32>);
+        let pending = Rc::new(Cell::new(false));
+        Effect::new(move |_| {
+            let source = source.get();
+            if let Some(old) = id.get_value() {
+                live::unsubscribe(old);
+                id.set_value(None);
+            }
+            let Some(source) = source else { return };
+            let (pending, reread) = (pending.clone(), reread.clone());
+            let handler: live::Handler = Rc::new(move |message| match message {
+                LiveMessage::Rows { window, .. } => {
+                    state.set(window.state);
+                    if !pending.replace(true) {
+                        let (pending, reread) = (pending.clone(), reread.clone());
+                        set_timeout(
+                            move || {
+                                pending.set(false);
+                                reread();
+                            },
+                            REREAD_AFTER,
+                        );
+                    }
+                }
+                LiveMessage::State { state: now, .. } => state.set(now),
+                LiveMessage::Failed { .. } | LiveMessage::Pong => {}
+            });
+            // One row is all a page's own object needs.
+            let view = View {
+                limit: 1,
+                ..View::default()
+            };
+            id.set_value(Some(live::subscribe(source, view, handler)));
+        });
+        on_cleanup(move || {
+            if let Some(id) = id.get_value() {
+                live::unsubscribe(id);
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (source, reread);
+    state
+}
+
+/// A detail page's word on how current it is: live, or reconnecting (then
+/// what it shows may be old).
+#[component]
+pub fn LiveBadge(state: RwSignal<LiveState>) -> impl IntoView {
+    let t = use_texts();
+    view! {
+        <span class="live-status live-badge" role="status" aria-live="polite"
+            data-live-state=move || format!("{:?}", state.get()).to_lowercase()>
+            {move || match state.get() {
+                LiveState::Live => view! { <span class="live-dot" aria-hidden="true"></span><span>{t.live_now}</span> }.into_any(),
+                LiveState::Syncing => ().into_any(),
+                LiveState::Reconnecting => view! { <span class="notice-warn-inline">{t.live_reconnecting}</span> }.into_any(),
+            }}
+        </span>
+    }
 }

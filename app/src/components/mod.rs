@@ -6,7 +6,6 @@ pub mod live;
 use crate::i18n::{Lang, Texts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use std::time::Duration;
 use wharf_spec::access::{Access, Action};
 use wharf_spec::{ApiError, FieldErrors};
 
@@ -139,22 +138,6 @@ pub fn Breadcrumb(space: Memo<String>, #[prop(into)] current: Signal<String>) ->
             <span>{move || current.get()}</span>
         </nav>
     }
-}
-
-/// Calls `refetch` `every` after each time `track` changes, while the
-/// calling component lives (browser only: effects do not run on the server).
-pub fn poll(
-    track: impl Fn() + Send + Sync + 'static,
-    refetch: impl Fn() + Clone + Send + Sync + 'static,
-    every: Duration,
-) {
-    Effect::new(move |_| {
-        track();
-        let refetch = refetch.clone();
-        if let Ok(handle) = set_timeout_with_handle(refetch, every) {
-            on_cleanup(move || handle.clear());
-        }
-    });
 }
 
 /// A YAML editor. The server renders a plain `<textarea>` (it works without

@@ -6,30 +6,24 @@ use crate::api::{
 };
 use crate::components::form::{FormState, text_field};
 use crate::components::live::{
-    ListFilters, LiveStatus, SortHeader, VirtualTable, empty_rows, use_list_query, use_live_list,
+    ListFilters, LiveBadge, LiveStatus, SortHeader, VirtualTable, empty_rows, use_list_query,
+    use_live_changes, use_live_list,
 };
-use crate::components::{
-    ErrorNotice, GuardedLink, Loading, poll, use_denied, use_param, use_texts,
-};
+use crate::components::{ErrorNotice, GuardedLink, Loading, use_denied, use_param, use_texts};
 use crate::i18n::Texts;
 use crate::pages::app_wizard::{Containers, containers_editor};
-use crate::pages::pods::PodsTable;
+use crate::pages::{ObjectEvents, SelectedPods};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use std::collections::BTreeSet;
-use std::time::Duration;
 use wharf_spec::access::Action;
 use wharf_spec::app::{AppKind, UpgradeForm};
-use wharf_spec::live::{LiveKind, LiveRows, SortColumn, Source};
+use wharf_spec::live::{LiveKind, LiveRows, LiveState, SortColumn, Source};
 use wharf_spec::view::{
     AppDetail, AppRef, AppRow, AppStatus, Reach, WorkloadId, WorkloadKind, WorkloadRow, format_age,
 };
 use wharf_spec::{ApiError, FieldErrors};
-
-/// The app page refreshes this often while shown (rollouts are watched
-/// there).
-const DETAIL_POLL: Duration = Duration::from_secs(2);
 
 fn kind_text(t: &Texts, kind: AppKind) -> &'static str {
     match kind {
@@ -156,10 +150,12 @@ pub fn AppList() -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
     let query = use_list_query();
-    let source = Memo::new(move |_| Source {
-        kind: LiveKind::Workloads,
-        space: space.get(),
-        labels: query.with(|q| q.labels.clone()),
+    let source = Memo::new(move |_| {
+        Source::selected(
+            LiveKind::Workloads,
+            space.get(),
+            query.with(|q| q.labels.clone()),
+        )
     });
     let view = Memo::new(move |_| query.with(|q| q.view.clone()));
     let list = use_live_list(source, view);
@@ -432,11 +428,12 @@ pub fn AppDetailPage() -> impl IntoView {
     let space = use_param("space");
     let name = use_param("name");
     let detail = Resource::new(move || (space.get(), name.get()), |(s, n)| get_app(s, n));
-    poll(
-        move || detail.track(),
-        move || detail.refetch(),
-        DETAIL_POLL,
-    );
+    // The workload's own watch (any of the four kinds, by name): every
+    // change of its spec or status, a rollout's progress, reads the page
+    // again. Its pods and events are live lists of their own.
+    let followed =
+        Memo::new(move |_| Some(Source::named(LiveKind::Workloads, space.get(), &name.get())));
+    let live = use_live_changes(followed, move || detail.refetch());
     view! {
         <nav class="breadcrumb">
             <a href=move || format!("/spaces/{}/apps", space.get())>{t.apps}</a>" / "<span>{move || name.get()}</span>
@@ -444,17 +441,22 @@ pub fn AppDetailPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <AppDetailView detail=d on_change=move || detail.refetch() /> }.into_any(),
+                    Ok(d) => view! { <AppDetailView detail=d live on_change=move || detail.refetch() /> }.into_any(),
                     Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
                 }
             })}
         </Transition>
+        <section class="card">
+            <h2>{t.events}</h2>
+            <ObjectEvents space kind=None name />
+        </section>
     }
 }
 
 #[component]
 fn AppDetailView(
     detail: AppDetail,
+    live: RwSignal<LiveState>,
     on_change: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let t = use_texts();
@@ -583,6 +585,7 @@ fn AppDetailView(
             <span class="kind">{kind_text(t, row.kind)}</span>
             <span id="app-status"><AppStatusView status=row.status desired=row.desired ready=row.ready
                 updated=row.updated reason=row.reason.clone() /></span>
+            <LiveBadge state=live />
             <span class="spacer"></span>
             {button("start", t.start, AppAction::Start, t.started, (!stopped).then_some(t.why_not_start))}
             {button("stop", t.stop, AppAction::Stop, t.stopped, stopped.then_some(t.why_not_stop))}
@@ -628,7 +631,7 @@ fn AppDetailView(
                 <GuardedLink action=Action::ReadLogs id="app-logs" class="btn btn-small"
                     href=Signal::stored(format!("/spaces/{}/apps/{}/logs", space.get_untracked(), row.name))>{t.all_pods_logs}</GuardedLink>
             </div>
-            <PodsTable space=space.get_untracked() pods=detail.pods.clone() />
+            <SelectedPods space labels=detail.pod_selector.clone() id="pods-table" />
         </section>
         <section class="card">
             <h2>{t.revisions}</h2>

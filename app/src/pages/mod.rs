@@ -2,6 +2,7 @@
 
 mod app_wizard;
 mod apps;
+mod events;
 mod pods;
 mod service_form;
 mod services;
@@ -12,6 +13,7 @@ mod yaml;
 
 pub use app_wizard::AppWizardPage;
 pub use apps::{AppDetailPage, AppList, AppUpgradePage};
+pub use events::{ObjectEvents, SpaceEvents};
 pub use pods::{
     LogState, LogView, LogsPage, PodPage, TerminalPage, TerminalState, is_embedded,
     pod_status_text, usage_cells,

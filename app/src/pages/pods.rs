@@ -4,16 +4,16 @@
 //! (`crate::streams`), which opens their websockets.
 
 use crate::api::{AppError, get_pod};
-use crate::components::{ErrorNotice, GuardedLink, Loading, poll, use_param, use_texts};
+use crate::components::live::{LiveBadge, use_live_changes};
+use crate::components::{ErrorNotice, GuardedLink, Loading, use_param, use_texts};
 use crate::i18n::Texts;
+use crate::pages::ObjectEvents;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-use std::time::Duration;
 use wharf_spec::access::Action;
+use wharf_spec::live::{LiveKind, Source};
 use wharf_spec::stream::{ExecQuery, LogQuery, Since, Tail};
 use wharf_spec::view::{ContainerState, PodDetail, PodRow, format_age};
-
-const POD_POLL: Duration = Duration::from_secs(3);
 
 /// Pages under `/embed/…` show one thing, without Wharf's header and tabs.
 pub fn is_embedded() -> bool {
@@ -36,40 +36,6 @@ pub fn usage_cells(t: &'static Texts, row: &PodRow) -> impl IntoView + use<> {
     view! {
         <td class="num" data-usage="cpu">{cpu}</td>
         <td class="num" data-usage="memory">{memory}</td>
-    }
-}
-
-/// The pods of an app or a Service: status in words, readiness, restarts,
-/// node, IP, CPU/memory, age; each links to its pod page.
-#[component]
-pub fn PodsTable(space: String, pods: Vec<PodRow>) -> impl IntoView {
-    let t = use_texts();
-    let rows = pods
-        .into_iter()
-        .map(|p| {
-            view! {
-                <tr data-pod=p.name.clone()>
-                    <td class="mono"><a href=format!("/spaces/{space}/pods/{}", p.name)>{p.name.clone()}</a></td>
-                    <td><span class="kind" data-pod-status=p.status.clone()>{pod_status_text(t, &p)}</span></td>
-                    <td class="num">{format!("{}/{}", p.ready, p.containers)}</td>
-                    <td class="num">{p.restarts}</td>
-                    <td class="mono small">{p.node.clone().unwrap_or_default()}</td>
-                    <td class="mono small">{p.ip.clone().unwrap_or_default()}</td>
-                    {usage_cells(t, &p)}
-                    <td class="num">{p.age_seconds.map(format_age).unwrap_or_default()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <table class="table" id="pods-table">
-            <thead><tr>
-                <th>{t.col_name}</th><th>{t.col_status}</th><th class="num">{t.col_ready}</th>
-                <th class="num">{t.col_restarts}</th><th>{t.col_node}</th><th>{t.col_pod_ip}</th>
-                <th class="num">{t.col_cpu}</th><th class="num">{t.col_memory}</th><th class="num">{t.col_age}</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
     }
 }
 
@@ -118,24 +84,31 @@ pub fn PodPage() -> impl IntoView {
     let space = use_param("space");
     let pod = use_param("pod");
     let detail = Resource::new(move || (space.get(), pod.get()), |(s, p)| get_pod(s, p));
-    poll(move || detail.track(), move || detail.refetch(), POD_POLL);
+    // The pod's own watch: every change (and its deletion) reads the page
+    // again. Its events follow on their own watch below.
+    let followed = Memo::new(move |_| Some(Source::named(LiveKind::Pods, space.get(), &pod.get())));
+    let live = use_live_changes(followed, move || detail.refetch());
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <PodView detail=d /> }.into_any(),
+                    Ok(d) => view! { <PodView detail=d live /> }.into_any(),
                     Err(AppError(e)) => view! {
-                        <nav class="breadcrumb"><a href=format!("/spaces/{}/apps", space.get_untracked())>{t.apps}</a></nav>
+                        <nav class="breadcrumb"><a href=format!("/spaces/{}/pods", space.get_untracked())>{t.pods_tab}</a></nav>
                         <ErrorNotice error=e />
                     }.into_any(),
                 }
             })}
         </Transition>
+        <section class="card">
+            <h2>{t.events}</h2>
+            <ObjectEvents space kind=Some("Pod") name=pod />
+        </section>
     }
 }
 
 #[component]
-fn PodView(detail: PodDetail) -> impl IntoView {
+fn PodView(detail: PodDetail, live: RwSignal<wharf_spec::live::LiveState>) -> impl IntoView {
     let t = use_texts();
     let space = use_param("space").get_untracked();
     let row = detail.row.clone();
@@ -179,36 +152,6 @@ fn PodView(detail: PodDetail) -> impl IntoView {
             }
         })
         .collect_view();
-    let events = if detail.events.is_empty() {
-        view! { <p class="muted" id="events-empty">{t.no_events}</p> }.into_any()
-    } else {
-        let rows = detail
-            .events
-            .iter()
-            .map(|e| {
-                view! {
-                    <tr class:warning=e.warning>
-                        <td>{if e.warning { "Warning" } else { "Normal" }}</td>
-                        <td>{e.reason.clone()}</td>
-                        <td>{e.message.clone()}</td>
-                        <td class="num">{e.count}</td>
-                        <td class="num">{e.age_seconds.map(format_age).unwrap_or_default()}</td>
-                        <td class="small">{e.source.clone()}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <table class="table" id="events-table">
-                <thead><tr>
-                    <th>{t.col_type}</th><th>{t.col_reason}</th><th>{t.col_message}</th>
-                    <th class="num">{t.col_count}</th><th class="num">{t.col_age}</th><th>{t.col_source}</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
-        .into_any()
-    };
     view! {
         <nav class="breadcrumb">
             <a href=format!("/spaces/{space}/apps")>{t.apps}</a>" / "{crumb_app}<span>{row.name.clone()}</span>
@@ -216,6 +159,7 @@ fn PodView(detail: PodDetail) -> impl IntoView {
         <div class="detail-head">
             <h1 id="pod-name">{row.name.clone()}</h1>
             <span class="kind" id="pod-status" data-status=row.status.clone()>{pod_status_text(t, &row)}</span>
+            <LiveBadge state=live />
         </div>
         <section class="card">
             <h2>{t.overview}</h2>
@@ -238,10 +182,6 @@ fn PodView(detail: PodDetail) -> impl IntoView {
                 </tr></thead>
                 <tbody>{containers}</tbody>
             </table>
-        </section>
-        <section class="card">
-            <h2>{t.events}</h2>
-            {events}
         </section>
         <section class="card">
             <h2>{t.yaml}</h2>

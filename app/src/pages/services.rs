@@ -2,14 +2,15 @@
 
 use crate::api::{AppError, delete_services, get_service, service_companions};
 use crate::components::live::{
-    ListFilters, LiveStatus, SortHeader, VirtualTable, empty_rows, use_list_query, use_live_list,
+    ListFilters, LiveBadge, LiveStatus, SortHeader, VirtualTable, empty_rows, use_list_query,
+    use_live_changes, use_live_list,
 };
 use crate::components::{
     Breadcrumb, ErrorNotice, GuardedLink, Loading, use_denied, use_param, use_texts,
 };
 use crate::i18n::Texts;
-use crate::pages::SelectedPods;
 use crate::pages::yaml::{EditServiceYaml, percent_encode};
+use crate::pages::{ObjectEvents, SelectedPods};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::BTreeSet;
@@ -75,10 +76,12 @@ pub fn ServiceList() -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
     let query = use_list_query();
-    let source = Memo::new(move |_| Source {
-        kind: LiveKind::Services,
-        space: space.get(),
-        labels: query.with(|q| q.labels.clone()),
+    let source = Memo::new(move |_| {
+        Source::selected(
+            LiveKind::Services,
+            space.get(),
+            query.with(|q| q.labels.clone()),
+        )
     });
     let filter = Memo::new(move |_| query.with(|q| q.view.clone()));
     let list = use_live_list(source, filter);
@@ -320,6 +323,27 @@ pub fn ServiceDetailPage() -> impl IntoView {
     );
     let editing = RwSignal::new(false);
     let may_not_edit = use_denied(Action::EditService);
+    // The Service's own watch reads the page again on every change; so
+    // does its pods' (their readiness is the endpoints), a burst at once.
+    // Not while its YAML is being edited: the edit carries the version it
+    // started from, and a conflict is shown when it is applied.
+    let reread = move || {
+        if !editing.get_untracked() {
+            detail.refetch();
+        }
+    };
+    let followed =
+        Memo::new(move |_| Some(Source::named(LiveKind::Services, space.get(), &name.get())));
+    let live = use_live_changes(followed, reread);
+    let selector = Memo::new(move |_| {
+        detail
+            .get()
+            .and_then(Result::ok)
+            .map(|d| selector_labels(&d.row.selector))
+            .filter(|labels| !labels.is_empty())
+            .map(|labels| Source::selected(LiveKind::Pods, space.get(), labels))
+    });
+    use_live_changes(selector, reread);
 
     let body = move || {
         Suspend::new(async move {
@@ -346,6 +370,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
                             <h1 id="service-name">{row.name.clone()}</h1>
                             <span class="kind">{t.service_kind(row.kind)}</span>
                             {row.alias.clone().map(|a| view! { <span class="muted">{a}</span> })}
+                            <LiveBadge state=live />
                         </div>
                         {row.description.clone().map(|d| view! { <p class="muted">{d}</p> })}
                         <section class="card">
@@ -445,6 +470,10 @@ pub fn ServiceDetailPage() -> impl IntoView {
 
     view! {
         <Breadcrumb space current=name />
-        <Suspense fallback=Loading>{body}</Suspense>
+        <Transition fallback=Loading>{body}</Transition>
+        <section class="card">
+            <h2>{t.events}</h2>
+            <ObjectEvents space kind=None name />
+        </section>
     }
 }

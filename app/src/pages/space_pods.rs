@@ -23,10 +23,12 @@ pub fn SpacePods() -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
     let query = use_list_query();
-    let source = Memo::new(move |_| Source {
-        kind: LiveKind::Pods,
-        space: space.get(),
-        labels: query.with(|q| q.labels.clone()),
+    let source = Memo::new(move |_| {
+        Source::selected(
+            LiveKind::Pods,
+            space.get(),
+            query.with(|q| q.labels.clone()),
+        )
     });
     let view = Memo::new(move |_| query.with(|q| q.view.clone()));
     let list = use_live_list(source, view);
@@ -44,11 +46,7 @@ pub fn SpacePods() -> impl IntoView {
 #[component]
 pub fn SelectedPods(space: Memo<String>, labels: String, id: &'static str) -> impl IntoView {
     let query = use_list_query();
-    let source = Memo::new(move |_| Source {
-        kind: LiveKind::Pods,
-        space: space.get(),
-        labels: labels.clone(),
-    });
+    let source = Memo::new(move |_| Source::selected(LiveKind::Pods, space.get(), labels.clone()));
     let view = Memo::new(move |_| query.with(|q| q.view.clone()));
     let list = use_live_list(source, view);
     view! { <LivePodsTable list space query id empty=false /> }

@@ -169,6 +169,7 @@ pub fn SpaceLayout() -> impl IntoView {
                         {link("section-apps", "apps", t.apps)}
                         {link("section-services", "services", t.services)}
                         {link("section-pods", "pods", t.pods_tab)}
+                        {link("section-events", "events", t.events)}
                     </nav>
                 }
             })}

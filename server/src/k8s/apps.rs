@@ -240,19 +240,12 @@ impl KubeCluster {
         if matches!(row.reach(), Reach::At(_)) {
             row.node_address = self.node_address().await;
         }
-        let mut pod_rows: Vec<_> = pods
-            .items
-            .iter()
-            .map(|p| convert::pod_row(p, now))
-            .collect();
-        pod_rows.sort_by(|a, b| a.name.cmp(&b.name));
-        self.add_usage(namespace, &mut pod_rows).await;
         Ok(AppDetail {
             row,
             form: UpgradeForm::from_workload(&w),
             generation: w.meta().generation.unwrap_or_default(),
             revisions: revisions.into_iter().map(|(r, _)| r).collect(),
-            pods: pod_rows,
+            pod_selector: pods_of(&w).label_selector.unwrap_or_default(),
         })
     }
 

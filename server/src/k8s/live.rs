@@ -13,7 +13,7 @@ use super::{KubeCluster, map_error, now_unix};
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::{Namespace, Pod, Service};
+use k8s_openapi::api::core::v1::{Event, Namespace, Pod, Service};
 use kube::api::{Api, ListParams};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Client, Resource, ResourceExt};
@@ -28,7 +28,7 @@ use wharf_spec::convert;
 use wharf_spec::live::{
     LiveKind, LiveRow, LiveRows, LiveState, MAX_WINDOW, RowSet, SortColumn, Source, View, Window,
 };
-use wharf_spec::view::{PodRow, ServiceRow, SpaceSummary, WorkloadKind, WorkloadRow};
+use wharf_spec::view::{EventRow, PodRow, ServiceRow, SpaceSummary, WorkloadKind, WorkloadRow};
 
 /// How long a feed outlives its last subscription (or the page render that
 /// started it), so that going back to a list, or hydrating the page just
@@ -61,6 +61,7 @@ enum Rows {
     Spaces(RowSet<SpaceSummary>),
     /// One set per [`WorkloadKind`], each kept by its own watch.
     Workloads(Box<[RowSet<WorkloadRow>; 4]>),
+    Events(RowSet<EventRow>),
 }
 
 struct Shared {
@@ -101,6 +102,7 @@ impl Feed {
                 let selection = RowSet::select_all(&sets, view, now);
                 window(seq, state, selection, LiveRows::Workloads)
             }
+            Rows::Events(set) => window(seq, state, set.select(view, now), LiveRows::Events),
         }
     }
 
@@ -111,6 +113,7 @@ impl Feed {
             Rows::Services(set) => set.len(),
             Rows::Spaces(set) => set.len(),
             Rows::Workloads(sets) => sets.iter().map(RowSet::len).sum(),
+            Rows::Events(set) => set.len(),
         }
     }
 }
@@ -154,6 +157,11 @@ trait Watched:
     /// The API a source of this kind watches.
     fn api(client: Client, source: &Source) -> Api<Self>;
     fn row(&self, now_unix: i64) -> Self::Row;
+    /// Where the row stands in a list by age: when the object was made
+    /// (when an event last happened).
+    fn time(&self) -> Option<i64> {
+        convert::created_unix(self.meta())
+    }
     fn rows(rows: &mut Rows) -> &mut RowSet<Self::Row>;
 }
 
@@ -201,6 +209,25 @@ impl Watched for Namespace {
         match rows {
             Rows::Spaces(set) => set,
             _ => unreachable!("a space feed holds space rows"),
+        }
+    }
+}
+
+impl Watched for Event {
+    type Row = EventRow;
+    fn api(client: Client, source: &Source) -> Api<Self> {
+        Api::namespaced(client, &source.space)
+    }
+    fn row(&self, now_unix: i64) -> EventRow {
+        convert::event_row(self, now_unix).0
+    }
+    fn time(&self) -> Option<i64> {
+        convert::event_row(self, 0).1
+    }
+    fn rows(rows: &mut Rows) -> &mut RowSet<EventRow> {
+        match rows {
+            Rows::Events(set) => set,
+            _ => unreachable!("an event feed holds event rows"),
         }
     }
 }
@@ -280,6 +307,11 @@ impl KubeCluster {
                     watch_of::<Job>,
                 ],
             ),
+            LiveKind::Events => self.start(
+                source,
+                Rows::Events(RowSet::default()),
+                &[watch_of::<Event>],
+            ),
         });
         map.insert(source.clone(), Arc::downgrade(&feed));
         feed
@@ -318,10 +350,10 @@ impl KubeCluster {
             return Ok(feed.window(view, 0));
         }
         match source.kind {
-            // Four lists in one: no single apiserver page is its first
-            // window. Workloads are few; what the feed has so far is
-            // shown as syncing, and the socket brings the rest.
-            LiveKind::Workloads => {
+            // Four lists in one (workloads), or newest first (events): no
+            // single apiserver page is the first window. What the feed has
+            // so far is shown as syncing, and the socket brings the rest.
+            LiveKind::Workloads | LiveKind::Events => {
                 if !by_name {
                     return Ok(feed.window(view, 0));
                 }
@@ -360,12 +392,15 @@ impl KubeCluster {
         if !source.labels.trim().is_empty() {
             params = params.labels(source.labels.trim());
         }
+        if !source.fields.trim().is_empty() {
+            params = params.fields(source.fields.trim());
+        }
         let list = api.list(&params).await.map_err(map_error)?;
         let remaining = list.metadata.remaining_item_count.unwrap_or(0).max(0) as u32;
         let now = now_unix();
         let mut set = RowSet::default();
         for object in &list.items {
-            set.upsert(object.row(now), convert::created_unix(object.meta()));
+            set.upsert(object.row(now), object.time());
         }
         let mut window = window(0, LiveState::Syncing, set.select(view, now), wrap);
         window.total += remaining;
@@ -420,6 +455,9 @@ fn watch_of<K: Watched>(
     let mut config = watcher::Config::default();
     if !source.labels.trim().is_empty() {
         config = config.labels(source.labels.trim());
+    }
+    if !source.fields.trim().is_empty() {
+        config = config.fields(source.fields.trim());
     }
     Box::pin(run::<K>(api, config, shared, part))
 }
@@ -516,7 +554,7 @@ async fn run<K: Watched>(api: Api<K>, config: watcher::Config, shared: Arc<Share
                 set_state(&shared, part, LiveState::Syncing);
             }
             Ok(watcher::Event::InitApply(object) | watcher::Event::Apply(object)) => {
-                let created = convert::created_unix(object.meta());
+                let created = object.time();
                 let row = object.row(now_unix());
                 let held = {
                     let mut rows = lock(&shared);

@@ -3,8 +3,8 @@
 
 use super::{KubeCluster, map_error, now_unix};
 use async_trait::async_trait;
-use k8s_openapi::api::core::v1::{Event, Pod};
-use kube::api::{Api, ListParams};
+use k8s_openapi::api::core::v1::Pod;
+use kube::api::Api;
 use std::collections::{BTreeSet, HashMap};
 use wharf_app::backend::Pods;
 use wharf_spec::view::{PodDetail, PodRow, Usage};
@@ -77,12 +77,6 @@ impl Pods for KubeCluster {
             },
             e => e,
         })?;
-        let events: Api<Event> = self.namespaced(space);
-        let selector = format!("involvedObject.kind=Pod,involvedObject.name={name}");
-        // Events may be unreadable for this user while the pod is not.
-        let events = Self::list_matching(&events, ListParams::default().fields(&selector))
-            .await
-            .unwrap_or_default();
         let now = now_unix();
         let mut row = [convert::pod_row(&pod, now)];
         self.add_usage(space, &mut row).await;
@@ -103,7 +97,6 @@ impl Pods for KubeCluster {
                 })
                 .and_then(|l| l.get(labels_wharf::NAME).cloned()),
             containers: convert::pod_containers(&pod, now),
-            events: convert::event_rows(&events, now),
             yaml,
         })
     }

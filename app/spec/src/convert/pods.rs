@@ -104,41 +104,44 @@ pub fn pod_containers(pod: &Pod, now_unix: i64) -> Vec<ContainerDetail> {
         .collect()
 }
 
-/// Events, newest first (by the last time each happened).
-pub fn event_rows(events: &[Event], now_unix: i64) -> Vec<EventRow> {
-    let mut rows: Vec<(i64, EventRow)> = events
-        .iter()
-        .map(|e| {
-            let last = e
-                .last_timestamp
+/// An event's row, and when it last happened (its place in a list that
+/// is newest first): the last time, else the first, else the event time,
+/// else the object's creation.
+pub fn event_row(e: &Event, now_unix: i64) -> (EventRow, Option<i64>) {
+    let last = e
+        .last_timestamp
+        .as_ref()
+        .or(e.first_timestamp.as_ref())
+        .map(|t| t.0.as_second())
+        .or_else(|| e.event_time.as_ref().map(|t| t.0.as_second()))
+        .or_else(|| {
+            e.metadata
+                .creation_timestamp
                 .as_ref()
-                .or(e.first_timestamp.as_ref())
                 .map(|t| t.0.as_second())
-                .or_else(|| e.event_time.as_ref().map(|t| t.0.as_second()))
-                .or_else(|| {
-                    e.metadata
-                        .creation_timestamp
-                        .as_ref()
-                        .map(|t| t.0.as_second())
-                });
-            let row = EventRow {
-                warning: e.type_.as_deref() == Some("Warning"),
-                reason: e.reason.clone().unwrap_or_default(),
-                message: e.message.clone().unwrap_or_default(),
-                count: e.count.unwrap_or(1),
-                age_seconds: last.map(|t| (now_unix - t).max(0)),
-                source: e
-                    .source
-                    .as_ref()
-                    .and_then(|s| s.component.clone())
-                    .or_else(|| e.reporting_component.clone())
-                    .unwrap_or_default(),
-            };
-            (last.unwrap_or_default(), row)
-        })
-        .collect();
-    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
-    rows.into_iter().map(|(_, r)| r).collect()
+        });
+    let involved = &e.involved_object;
+    let object = match (&involved.kind, &involved.name) {
+        (Some(kind), Some(name)) => format!("{kind}/{name}"),
+        (None, Some(name)) => name.clone(),
+        _ => String::new(),
+    };
+    let row = EventRow {
+        name: e.metadata.name.clone().unwrap_or_default(),
+        object,
+        warning: e.type_.as_deref() == Some("Warning"),
+        reason: e.reason.clone().unwrap_or_default(),
+        message: e.message.clone().unwrap_or_default(),
+        count: e.count.unwrap_or(1),
+        age_seconds: last.map(|t| (now_unix - t).max(0)),
+        source: e
+            .source
+            .as_ref()
+            .and_then(|s| s.component.clone())
+            .or_else(|| e.reporting_component.clone())
+            .unwrap_or_default(),
+    };
+    (row, last)
 }
 
 /// Per-pod usage in `namespace` from a kubelet summary
@@ -205,19 +208,38 @@ mod tests {
     }
 
     #[test]
-    fn events_newest_first() {
+    fn an_event_row_says_what_it_is_about_and_when_it_last_happened() {
         let events: Vec<Event> = serde_json::from_value(serde_json::json!([
-            {"metadata": {"name": "a"}, "involvedObject": {}, "reason": "Scheduled", "type": "Normal",
-             "lastTimestamp": "2026-01-01T00:00:00Z"},
-            {"metadata": {"name": "b"}, "involvedObject": {}, "reason": "BackOff", "type": "Warning",
-             "count": 5, "lastTimestamp": "2026-01-01T00:01:00Z"}
+            {"metadata": {"name": "web-1.16a"}, "involvedObject": {"kind": "Pod", "name": "web-1"},
+             "reason": "BackOff", "type": "Warning", "count": 5,
+             "firstTimestamp": "2026-01-01T00:00:00Z", "lastTimestamp": "2026-01-01T00:01:00Z"},
+            {"metadata": {"name": "b", "creationTimestamp": "2026-01-01T00:00:30Z"},
+             "involvedObject": {"name": "web"}, "reason": "Created"}
         ]))
         .unwrap();
-        let rows = event_rows(&events, 1_767_225_600 + 120);
-        assert_eq!(rows[0].reason, "BackOff");
-        assert!(rows[0].warning);
-        assert_eq!((rows[0].count, rows[0].age_seconds), (5, Some(60)));
-        assert_eq!(rows[1].age_seconds, Some(120));
+        let now = 1_767_225_600 + 120;
+        let (row, last) = event_row(&events[0], now);
+        assert_eq!(
+            (row.name.as_str(), row.object.as_str()),
+            ("web-1.16a", "Pod/web-1")
+        );
+        assert!(row.warning);
+        assert_eq!(
+            (row.count, row.age_seconds),
+            (5, Some(60)),
+            "since the last time"
+        );
+        assert_eq!(last, Some(1_767_225_660));
+        let (row, last) = event_row(&events[1], now);
+        assert_eq!(
+            (row.object.as_str(), row.count, row.warning),
+            ("web", 1, false)
+        );
+        assert_eq!(
+            last,
+            Some(1_767_225_630),
+            "no timestamps: the object's creation"
+        );
     }
 
     #[test]

@@ -201,11 +201,7 @@ fn requests_read_as_json_with_defaults() {
         request,
         LiveRequest::Subscribe {
             id: 3,
-            source: Source {
-                kind: LiveKind::Pods,
-                space: "demo".into(),
-                labels: String::new(),
-            },
+            source: Source::all(LiveKind::Pods, "demo"),
             view: View::default(),
         }
     );
@@ -267,11 +263,76 @@ fn sources_are_checked_before_any_call() {
 }
 
 fn source_in(kind: LiveKind, space: &str) -> Source {
-    Source {
-        kind,
-        space: space.into(),
-        labels: String::new(),
+    Source::all(kind, space)
+}
+
+#[test]
+fn sources_of_one_object_are_field_selectors() {
+    assert_eq!(
+        Source::named(LiveKind::Workloads, "demo", "web").fields,
+        "metadata.name=web"
+    );
+    assert_eq!(
+        Source::events_of("demo", Some("Pod"), "web-0").fields,
+        "involvedObject.kind=Pod,involvedObject.name=web-0"
+    );
+    let any_kind = Source::events_of("demo", None, "web");
+    assert_eq!(any_kind.fields, "involvedObject.name=web");
+    assert_eq!(any_kind.kind, LiveKind::Events);
+    // Older pages' subscriptions without `fields` still read.
+    let old: Source = serde_json::from_str(r#"{"kind":"events","space":"demo"}"#).unwrap();
+    assert_eq!(old, Source::all(LiveKind::Events, "demo"));
+}
+
+fn event(name: &str, object: &str, warning: bool, reason: &str) -> EventRow {
+    EventRow {
+        name: name.into(),
+        object: object.into(),
+        warning,
+        reason: reason.into(),
+        message: String::new(),
+        count: 1,
+        age_seconds: None,
+        source: String::new(),
     }
+}
+
+#[test]
+fn events_are_newest_first_and_filter_by_type() {
+    let mut set = RowSet::default();
+    // `created` is when each last happened.
+    set.upsert(event("e1", "Pod/a", false, "Scheduled"), Some(100));
+    set.upsert(event("e2", "Pod/a", true, "BackOff"), Some(300));
+    set.upsert(event("e3", "Pod/b", false, "Pulled"), Some(200));
+    let by_age = View {
+        sort: SortColumn::Age,
+        ..view()
+    };
+    let newest = set.select(&by_age, 400);
+    assert_eq!(names(&newest), ["e2", "e3", "e1"]);
+    assert_eq!(
+        newest.rows[0].age_seconds,
+        Some(100),
+        "since it last happened"
+    );
+    // The same event again, later: it moves to the top.
+    set.upsert(event("e1", "Pod/a", false, "Scheduled"), Some(350));
+    assert_eq!(names(&set.select(&by_age, 400)), ["e1", "e2", "e3"]);
+    let warnings = set.select(
+        &View {
+            status: "Warning".into(),
+            ..by_age.clone()
+        },
+        400,
+    );
+    assert_eq!(names(&warnings), ["e2"]);
+    assert_eq!(
+        warnings.statuses,
+        [("Normal".to_owned(), 2), ("Warning".to_owned(), 1)]
+    );
+    // By object, then newest first within one object.
+    let by_object = set.select(&view(), 400);
+    assert_eq!(names(&by_object), ["e1", "e2", "e3"]);
 }
 
 #[test]
