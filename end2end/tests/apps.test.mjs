@@ -123,7 +123,7 @@ test('a stateless app by the wizard: busybox httpd, 2 replicas, NodePort', async
   assert.equal(svc.spec.type, 'NodePort');
   assert.equal(svc.spec.ports[0].targetPort, 8080);
   const nodePort = svc.spec.ports[0].nodePort;
-  assert.equal(await page.locator('#pods-table tbody tr').count(), 2);
+  await eventually('its 2 pods listed', async () => (await page.locator('#pods-table tbody tr[data-pod]').count()) === 2, 60_000);
 
   // The app page: reached at a node's address and the node port.
   assert.match(await page.locator('[data-reach]').textContent(), new RegExp(`:${nodePort}$`));
@@ -210,7 +210,7 @@ test('scale, stop and start (the count comes back), restart with new pods', asyn
 
   await page.click('#scale-plus');
   await eventually('3 replicas', () => get('deployment', 'web').spec.replicas === 3);
-  await eventually('3 ready', async () => (await status(page)) === 'Running' && (await page.locator('#pods-table tbody tr').count()) === 3, 120_000);
+  await eventually('3 ready', async () => (await status(page)) === 'Running' && (await page.locator('#pods-table tbody tr[data-pod]').count()) === 3, 120_000);
 
   await page.click('#stop');
   await waitStatus(page, 'Stopped');
@@ -261,7 +261,7 @@ test('workloads made with kubectl are listed live, marked, and managed like apps
   await waitStatus(page, 'Running');
   await page.click('#scale-plus');
   await eventually('scaled by Wharf', () => get('deployment', 'kc-web').spec.replicas === 2);
-  await eventually('its 2 pods on its page', async () => (await page.locator('#pods-table tbody tr').count()) === 2, 120_000);
+  await eventually('its 2 pods on its page', async () => (await page.locator('#pods-table tbody tr[data-pod]').count()) === 2, 120_000);
   kubectl('-n', ns, 'delete', 'deployment', 'kc-web', '--wait=false');
   kubectl('-n', ns, 'delete', 'job', 'kc-once', '--wait=false');
   assert.deepEqual(page.problems, []);

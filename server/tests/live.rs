@@ -561,3 +561,107 @@ async fn workloads_of_every_kind_made_with_kubectl_are_listed_live() {
             .any(|r| r.kind == WorkloadKind::StatefulSet && r.name == "wl")
     );
 }
+
+/// An Event about `object` (`Pod/web-0`), made as a controller would. It
+/// has no timestamps of its own: it happened when it was created.
+fn event(ns: &str, name: &str, object: (&str, &str), reason: &str, warning: bool, count: i32) {
+    let event = serde_json::json!({
+        "apiVersion": "v1", "kind": "Event",
+        "metadata": {"name": name, "namespace": ns},
+        "involvedObject": {"kind": object.0, "name": object.1, "namespace": ns},
+        "reason": reason, "message": format!("{reason} happened"),
+        "type": if warning { "Warning" } else { "Normal" },
+        "count": count,
+        "source": {"component": "wharf-test"}
+    });
+    let file = std::env::temp_dir().join(format!("{ns}-{name}.json"));
+    std::fs::write(&file, event.to_string()).unwrap();
+    let out = kubectl(&["apply", "-f", file.to_str().unwrap()]);
+    std::fs::remove_file(&file).ok();
+    assert!(out.contains(name), "kubectl made the event: {out}");
+}
+
+/// A detail page's sources: the events of one object (a field selector
+/// on the involved object) follow kubectl, newest first, and leave out
+/// the events of other objects; a source of one object by name follows
+/// that object alone.
+#[tokio::test]
+#[ignore = "needs the local cluster: bash end2end/test.sh"]
+async fn one_objects_events_and_the_object_itself_follow_kubectl() {
+    let (addr, _) = serve(&env("KUBE_LOCAL_ADMIN_KUBECONFIG")).await;
+    let mut socket = open(
+        &addr.to_string(),
+        "/ws/watch",
+        "",
+        Some(&format!("http://{addr}")),
+    )
+    .await
+    .expect("the socket opens");
+    let space = new_space("it-live-ev");
+    let ns = space.0.as_str();
+    pending_pods(ns, "web", 2);
+    event(
+        ns,
+        "web-00000.a",
+        ("Pod", "web-00000"),
+        "Scheduled",
+        false,
+        1,
+    );
+    event(ns, "web-00001.a", ("Pod", "web-00001"), "Other", false, 1);
+    let by_age = View {
+        sort: SortColumn::Age,
+        ..View::default()
+    };
+    send(
+        &mut socket,
+        LiveRequest::Subscribe {
+            id: 1,
+            source: Source::events_of(ns, Some("Pod"), "web-00000"),
+            view: by_age.clone(),
+        },
+    )
+    .await;
+    send(
+        &mut socket,
+        LiveRequest::Subscribe {
+            id: 2,
+            source: Source::named(LiveKind::Pods, ns, "web-00000"),
+            view: View::default(),
+        },
+    )
+    .await;
+    let events = |w: &Window| match &w.rows {
+        LiveRows::Events(rows) => rows.clone(),
+        other => panic!("an event subscription got {other:?}"),
+    };
+    let first = window_until(&mut socket, 1, "the pod's event", |w| {
+        w.state == LiveState::Live && w.total == 1
+    })
+    .await;
+    let row = &events(&first)[0];
+    assert_eq!(
+        (row.object.as_str(), row.reason.as_str()),
+        ("Pod/web-00000", "Scheduled"),
+        "the other pod's event is not in this pod's list"
+    );
+    let one = window_until(&mut socket, 2, "the pod by name", |w| w.total == 1).await;
+    assert_eq!(pods(&one), ["web-00000"], "one pod, not the space's two");
+
+    // A warning, made later: the newest is first.
+    event(ns, "web-00000.b", ("Pod", "web-00000"), "BackOff", true, 1);
+    let two = window_until(&mut socket, 1, "the warning", |w| w.total == 2).await;
+    assert_eq!(events(&two)[0].reason, "BackOff");
+    assert!(events(&two)[0].warning);
+    let statuses: Vec<_> = two.statuses.iter().map(|(s, n)| (s.as_str(), *n)).collect();
+    assert_eq!(statuses, [("Normal", 1), ("Warning", 1)]);
+
+    // The pod changes: its own source sends it again; deleted: gone.
+    kubectl(&["-n", ns, "label", "pod", "web-00000", "seen=yes"]);
+    window_until(&mut socket, 2, "the label's change", |w| w.seq > one.seq).await;
+    kubectl(&["-n", ns, "delete", "pod", "web-00000", "--wait=false"]);
+    window_until(&mut socket, 2, "the pod gone", |w| w.total == 0).await;
+    kubectl(&["-n", ns, "delete", "event", "web-00000.b"]);
+    let left = window_until(&mut socket, 1, "the warning deleted", |w| w.total == 1).await;
+    assert_eq!(events(&left)[0].reason, "Scheduled");
+}

@@ -337,6 +337,7 @@ pub(super) static TEXTS: Texts = Texts {
     event_warning: "Warning",
     event_normal: "Normal",
     col_object: "Object",
+    col_event_type: "Type",
     col_last_seen: "Last seen",
     col_cpu: "CPU",
     col_memory: "Memory",

@@ -399,6 +399,7 @@ pub struct Texts {
     pub event_warning: &'static str,
     pub event_normal: &'static str,
     pub col_object: &'static str,
+    pub col_event_type: &'static str,
     pub col_last_seen: &'static str,
     pub col_cpu: &'static str,
     pub col_memory: &'static str,

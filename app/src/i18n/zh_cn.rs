@@ -330,6 +330,7 @@ pub(super) static TEXTS: Texts = Texts {
     event_warning: "警告",
     event_normal: "正常",
     col_object: "对象",
+    col_event_type: "类型",
     col_last_seen: "最近发生",
     col_cpu: "CPU",
     col_memory: "内存",

@@ -52,7 +52,7 @@ pub fn SpaceEvents() -> impl IntoView {
         <div class="toolbar">
             <h1>{t.events}</h1>
         </div>
-        <ListFilters query list status_label=t.col_type status_text=type_words />
+        <ListFilters query list status_label=t.col_event_type status_text=type_words />
         <LiveEventsTable list space query=Some(query) id="space-events-table" whole_space=true />
     }
 }
@@ -92,7 +92,7 @@ fn LiveEventsTable(
         };
         view! {
             <tr>
-                {sortable(SortColumn::Status, t.col_type, "")}
+                {sortable(SortColumn::Status, t.col_event_type, "")}
                 {sortable(SortColumn::Type, t.col_reason, "")}
                 {whole_space.then(|| sortable(SortColumn::Name, t.col_object, ""))}
                 <th>{t.col_message}</th>

@@ -33,7 +33,8 @@ fn current_space() -> Memo<Option<String>> {
     })
 }
 
-/// Which list of the space the URL is in: `apps` or `services`.
+/// Which section of the space the URL is in: `apps`, `services`, `pods`
+/// or `events`.
 fn current_section() -> Memo<&'static str> {
     let location = use_location();
     Memo::new(move |_| {
@@ -42,6 +43,7 @@ fn current_section() -> Memo<&'static str> {
             match rest.as_slice() {
                 ["apps", ..] | ["new", "app"] => "apps",
                 ["pods", ..] => "pods",
+                ["events", ..] => "events",
                 _ => "services",
             }
         })

@@ -46,6 +46,15 @@ const LIST_PAGE: usize = 500;
 /// answers again (the watcher itself retries with its own backoff).
 const PROBE_EVERY: Duration = Duration::from_secs(2);
 
+/// A watch that has been silent this long is checked with a one-row list:
+/// an apiserver that hangs (stopped, overloaded, a dead connection that
+/// sends no reset) leaves the watch open and silent, and the page would
+/// show old rows as live.
+const QUIET_CHECK: Duration = Duration::from_secs(10);
+
+/// How long that check may take before the watch counts as broken.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(4);
+
 /// What subscribers learn from a feed: that its rows changed (`version`),
 /// how current they are, or that it cannot be served.
 #[derive(Clone, Debug, PartialEq)]
@@ -544,7 +553,17 @@ async fn run<K: Watched>(api: Api<K>, config: watcher::Config, shared: Arc<Share
                 }
             }
         } else {
-            events.next().await
+            tokio::select! {
+                event = events.next() => event,
+                answers = answers_after_quiet(&api) => {
+                    if !answers {
+                        tracing::info!("live list's apiserver does not answer; reconnecting");
+                        broken = true;
+                        set_state(&shared, part, LiveState::Reconnecting);
+                    }
+                    continue;
+                }
+            }
         };
         let Some(event) = next else { return };
         match event {
@@ -617,7 +636,17 @@ fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, Rows> {
 /// After [`PROBE_EVERY`]: does the apiserver answer a one-row list?
 async fn answers_again<K: Watched>(api: &Api<K>) -> bool {
     tokio::time::sleep(PROBE_EVERY).await;
-    api.list_metadata(&ListParams::default().limit(1))
-        .await
-        .is_ok()
+    answers(api).await
+}
+
+/// After [`QUIET_CHECK`] without news: does the apiserver still answer?
+async fn answers_after_quiet<K: Watched>(api: &Api<K>) -> bool {
+    tokio::time::sleep(QUIET_CHECK).await;
+    answers(api).await
+}
+
+async fn answers<K: Watched>(api: &Api<K>) -> bool {
+    let one_row = ListParams::default().limit(1);
+    let list = api.list_metadata(&one_row);
+    matches!(tokio::time::timeout(CHECK_TIMEOUT, list).await, Ok(Ok(_)))
 }
