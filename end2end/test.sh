@@ -64,6 +64,8 @@ step "browser tests (Chromium, playwright-core)"
 (cd end2end && WHARF_URL=http://$ADMIN_LISTEN WHARF_RESTRICTED_URL=http://$RESTRICTED_LISTEN WHARF_EMBED_PARENT=$EMBED_PARENT \
   WHARF_MULTI_URL=http://$MULTI_LISTEN \
   node --test --test-concurrency=1 tests/)
+step "the apiserver hung (SIGSTOP, 20 s) and restarted under an open live list (alone: it disturbs the whole cluster)"
+(cd end2end && WHARF_URL=http://$ADMIN_LISTEN WHARF_DISTURB_APISERVER=1 node --test tests/outage.test.mjs)
 echo "screenshots: end2end/artifacts/"
 
 step "no credential in any server log"

@@ -121,6 +121,8 @@ function functionCalls(created = newSpace) {
       { json: { source: { kind: 'pods', space, labels: '' }, view: {} } },
       { json: { source: { kind: 'services', space, labels: 'app=probe' }, view: { sort: 'age' } } },
       { json: { source: { kind: 'workloads', space, labels: '' }, view: { sort: 'type' } } },
+      { json: { source: { kind: 'events', space, labels: '' }, view: { sort: 'age' } } },
+      { json: { source: { kind: 'events', space, labels: '', fields: `involvedObject.name=${pod}` }, view: {} } },
     ],
     get_service: form({ space, name: 'probe' }),
     create_service: { json: { space, form: { ...serviceForm, name: 'intruder' }, base: null, check_only: false } },
@@ -221,7 +223,11 @@ function watchSubscriptions() {
   return [
     { kind: 'pods', labels: '' }, { kind: 'services', labels: '' },
     { kind: 'pods', labels: 'app=probe' }, { kind: 'services', labels: 'app=probe' },
-    { kind: 'workloads', labels: '' },
+    { kind: 'workloads', labels: '' }, { kind: 'events', labels: '' },
+    // A detail page's: one object by name, one object's events.
+    { kind: 'pods', labels: '', fields: `metadata.name=${pod}` },
+    { kind: 'workloads', labels: '', fields: 'metadata.name=probe' },
+    { kind: 'events', labels: '', fields: `involvedObject.kind=Pod,involvedObject.name=${pod}` },
   ].map((source) => ({ ...source, space }))
     // Every space of the cluster (dev may list none).
     .concat([{ kind: 'spaces', space: '', labels: '' }])
