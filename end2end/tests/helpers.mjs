@@ -66,3 +66,13 @@ export async function setEditor(page, id, text) {
   await content.fill(text);
   await page.waitForFunction(([i, t]) => document.getElementById(i)?.value === t, [id, text], { timeout: 5_000 });
 }
+
+/// The pods of `ns` as kubectl lists them, in a live list's `?sort=age`
+/// order: newest first, then by name.
+export function podsNewestFirst(ns) {
+  return kubectl('-n', ns, 'get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.metadata.creationTimestamp}{"\\n"}{end}')
+    .trim().split('\n').filter((line) => line !== '').map((line) => line.split(' '))
+    .map(([name, created]) => ({ name, created: Date.parse(created) }))
+    .sort((a, b) => b.created - a.created || (a.name < b.name ? -1 : 1))
+    .map((p) => p.name);
+}

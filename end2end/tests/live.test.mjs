@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ARTIFACTS, BASE, eventually, hydrated, kubectl, launch, openPage, unique } from './helpers.mjs';
+import { ARTIFACTS, BASE, eventually, hydrated, kubectl, launch, openPage, podsNewestFirst, unique } from './helpers.mjs';
 
 let browser;
 const space = unique('e2e-live');
@@ -143,11 +143,7 @@ test('a dropped socket says so, reconnects, and shows exactly what kubectl shows
   refusing = false;
   await page.waitForSelector('.live-status[data-live-state="live"]', { timeout: 30_000 });
   // kubectl's view, in the page's order: newest first, then by name.
-  const expected = kubectl('-n', space, 'get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.metadata.creationTimestamp}{"\\n"}{end}')
-    .trim().split('\n').map((line) => line.split(' '))
-    .map(([name, created]) => ({ name, created: Date.parse(created) }))
-    .sort((a, b) => b.created - a.created || (a.name < b.name ? -1 : 1))
-    .map((p) => p.name);
+  const expected = podsNewestFirst(space);
   await eventually('the rows to match kubectl', async () => {
     const shown = await names(page);
     const count = Number(await page.locator('#space-pods-table').getAttribute('aria-rowcount')) - 1;

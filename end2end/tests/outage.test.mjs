@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { ARTIFACTS, BASE, eventually, hydrated, kubectl, launch, openPage, unique } from './helpers.mjs';
+import { ARTIFACTS, BASE, eventually, hydrated, kubectl, launch, openPage, podsNewestFirst, unique } from './helpers.mjs';
 
 const enabled = process.env.WHARF_DISTURB_APISERVER === '1';
 const skip = enabled ? false : 'disturbs the whole cluster: test.sh runs it alone (WHARF_DISTURB_APISERVER=1)';
@@ -41,11 +41,7 @@ const state = (page) => page.locator('.live-status').first().getAttribute('data-
 /// Waits until the page's rows are kubectl's, in the page's order (newest
 /// first, then by name), and its count is kubectl's count.
 async function showsWhatKubectlShows(page) {
-  const expected = kubectl('-n', ns, 'get', 'pods', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.metadata.creationTimestamp}{"\\n"}{end}')
-    .trim().split('\n').map((line) => line.split(' '))
-    .map(([name, created]) => ({ name, created: Date.parse(created) }))
-    .sort((a, b) => b.created - a.created || (a.name < b.name ? -1 : 1))
-    .map((p) => p.name);
+  const expected = podsNewestFirst(ns);
   await eventually('the rows to be kubectl\'s', async () => {
     const shown = await names(page);
     const count = Number(await page.locator('#space-pods-table').getAttribute('aria-rowcount')) - 1;

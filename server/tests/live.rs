@@ -42,6 +42,20 @@ async fn serve(kubeconfig: &str) -> (std::net::SocketAddr, Arc<KubeCluster>) {
     (addr, cluster)
 }
 
+/// `/ws/watch` of a Wharf serving the cluster's admin, opened from
+/// Wharf's own origin.
+async fn admin_socket() -> Socket {
+    let (addr, _) = serve(&env("KUBE_LOCAL_ADMIN_KUBECONFIG")).await;
+    open(
+        &addr.to_string(),
+        "/ws/watch",
+        "",
+        Some(&format!("http://{addr}")),
+    )
+    .await
+    .expect("the socket opens")
+}
+
 fn env(name: &str) -> String {
     std::env::var(name)
         .unwrap_or_else(|_| panic!("{name} (the local cluster: . /tmp/local-kube/env)"))
@@ -409,15 +423,7 @@ async fn a_forbidden_subscription_is_refused_and_the_others_go_on() {
 #[tokio::test]
 #[ignore = "needs the local cluster: bash end2end/test.sh"]
 async fn spaces_come_and_go_live() {
-    let (addr, _) = serve(&env("KUBE_LOCAL_ADMIN_KUBECONFIG")).await;
-    let mut socket = open(
-        &addr.to_string(),
-        "/ws/watch",
-        "",
-        Some(&format!("http://{addr}")),
-    )
-    .await
-    .expect("the socket opens");
+    let mut socket = admin_socket().await;
     let space = new_space("it-live-space");
     let view = View {
         name: space.0.clone(),
@@ -454,15 +460,7 @@ async fn spaces_come_and_go_live() {
 #[tokio::test]
 #[ignore = "needs the local cluster: bash end2end/test.sh"]
 async fn workloads_of_every_kind_made_with_kubectl_are_listed_live() {
-    let (addr, _) = serve(&env("KUBE_LOCAL_ADMIN_KUBECONFIG")).await;
-    let mut socket = open(
-        &addr.to_string(),
-        "/ws/watch",
-        "",
-        Some(&format!("http://{addr}")),
-    )
-    .await
-    .expect("the socket opens");
+    let mut socket = admin_socket().await;
     let space = new_space("it-live-wl");
     let ns = space.0.as_str();
     send(
@@ -588,15 +586,7 @@ fn event(ns: &str, name: &str, object: (&str, &str), reason: &str, warning: bool
 #[tokio::test]
 #[ignore = "needs the local cluster: bash end2end/test.sh"]
 async fn one_objects_events_and_the_object_itself_follow_kubectl() {
-    let (addr, _) = serve(&env("KUBE_LOCAL_ADMIN_KUBECONFIG")).await;
-    let mut socket = open(
-        &addr.to_string(),
-        "/ws/watch",
-        "",
-        Some(&format!("http://{addr}")),
-    )
-    .await
-    .expect("the socket opens");
+    let mut socket = admin_socket().await;
     let space = new_space("it-live-ev");
     let ns = space.0.as_str();
     pending_pods(ns, "web", 2);
