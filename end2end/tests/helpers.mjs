@@ -27,7 +27,10 @@ export async function openPage(browser, { locale = 'en-US', javaScriptEnabled = 
   page.problems = [];
   page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${e}`));
-  page.on('requestfailed', (r) => page.problems.push(`requestfailed: ${r.url()}`));
+  // A request the page itself cancelled (it navigated away) is not a problem.
+  page.on('requestfailed', (r) => {
+    if (r.failure()?.errorText !== 'net::ERR_ABORTED') page.problems.push(`requestfailed: ${r.url()}`);
+  });
   return page;
 }
 

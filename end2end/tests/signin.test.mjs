@@ -35,13 +35,13 @@ const sessionCookie = async (page) =>
   (await page.context().cookies()).find((c) => c.name === 'wharf_session');
 
 /// A server-function call with a given cookie header, as a script would
-/// make it: the apps of space dev, which the restricted user may list.
-const listDevApps = (cookie) => fetch(`${MULTI}/api/list_apps`, {
+/// make it: the Services of space dev, which the restricted user may list.
+const listDevServices = (cookie) => fetch(`${MULTI}/api/list_services`, {
   method: 'POST', headers: { cookie: cookie ?? '', 'content-type': 'application/x-www-form-urlencoded', 'x-wharf-csrf': '1' }, body: 'space=dev',
 });
 
 test('pages and calls need a session; a token signs in and the header says who', async () => {
-  assert.equal((await listDevApps()).status, 401);
+  assert.equal((await listDevServices()).status, 401);
   const page = await openPage(browser);
   await signIn(page, { '#sign-in-token': TOKEN });
   await page.waitForURL(`${MULTI}/spaces/dev/apps`);
@@ -60,13 +60,13 @@ test('pages and calls need a session; a token signs in and the header says who',
 
   // Sign out: the cookie that was is worth nothing now.
   const old = `wharf_session=${cookie.value}`;
-  assert.equal((await listDevApps(old)).status, 200);
+  assert.equal((await listDevServices(old)).status, 200);
   await page.click('#sign-out');
   await page.waitForURL(/\/sign-in/);
-  assert.equal((await listDevApps(old)).status, 401);
+  assert.equal((await listDevServices(old)).status, 401);
   // A forged or tampered cookie is nobody's.
   const tampered = `wharf_session=${cookie.value.slice(0, -1)}${cookie.value.endsWith('0') ? '1' : '0'}`;
-  assert.equal((await listDevApps(tampered)).status, 401);
+  assert.equal((await listDevServices(tampered)).status, 401);
   assert.deepEqual(page.problems.filter((p) => !/401|Unauthorized/.test(p)), []);
   await page.close();
 });
@@ -98,7 +98,7 @@ test('a session ends at its absolute timeout, however busy', async () => {
   const cookie = `wharf_session=${(await sessionCookie(page)).value}`;
   await page.close();
   // Used all along (which keeps an idle timeout away), it still ends.
-  await eventually('the session expired', async () => (await listDevApps(cookie)).status === 401,
+  await eventually('the session expired', async () => (await listDevServices(cookie)).status === 401,
     (MAX_SECONDS + 15) * 1000, 1000);
   assert.ok(Date.now() - start >= (MAX_SECONDS - 1) * 1000, 'not before its time');
 });
@@ -119,13 +119,13 @@ test('behind an authenticating proxy, the forwarded bearer token signs each requ
     method: 'POST', body,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded', 'x-wharf-csrf': '1' },
   });
-  const apps = await asProxy(TOKEN, 'list_apps', 'space=dev');
-  assert.equal(apps.status, 200);
-  assert.ok(Array.isArray(await apps.json()));
+  const services = await asProxy(TOKEN, 'list_services', 'space=dev');
+  assert.equal(services.status, 200);
+  assert.ok(Array.isArray(await services.json()));
   assert.equal(await (await asProxy(TOKEN, 'current_user')).json(), 'dev');
   // Still only what dev may do, and a token the cluster refuses is refused.
   assert.equal((await asProxy(TOKEN, 'list_services', `space=${other}`)).status, 403);
-  assert.equal((await asProxy(`${TOKEN.slice(0, -6)}AAAAAA`, 'list_apps', 'space=dev')).status, 401);
+  assert.equal((await asProxy(`${TOKEN.slice(0, -6)}AAAAAA`, 'list_services', 'space=dev')).status, 401);
   // Pages too, with no sign-in page in between.
   const page = await fetch(`${MULTI}/spaces/dev/apps`, { headers: { authorization: `Bearer ${TOKEN}` }, redirect: 'manual' });
   assert.equal(page.status, 200);

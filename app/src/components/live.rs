@@ -501,19 +501,26 @@ pub fn use_live_changes(
             let (pending, reread) = (pending.clone(), reread.clone());
             let handler: live::Handler = Rc::new(move |message| match message {
                 LiveMessage::Rows { window, .. } => {
-                    state.set(window.state);
+                    let _ = state.try_set(window.state);
                     if !pending.replace(true) {
                         let (pending, reread) = (pending.clone(), reread.clone());
                         set_timeout(
                             move || {
                                 pending.set(false);
-                                reread();
+                                // A reread due after the page has gone must
+                                // not touch its disposed signals (which go
+                                // together with this one).
+                                if state.try_get_untracked().is_some() {
+                                    reread();
+                                }
                             },
                             REREAD_AFTER,
                         );
                     }
                 }
-                LiveMessage::State { state: now, .. } => state.set(now),
+                LiveMessage::State { state: now, .. } => {
+                    let _ = state.try_set(now);
+                }
                 LiveMessage::Failed { .. } | LiveMessage::Pong => {}
             });
             // One row is all a page's own object needs.
@@ -524,7 +531,7 @@ pub fn use_live_changes(
             id.set_value(Some(live::subscribe(source, view, handler)));
         });
         on_cleanup(move || {
-            if let Some(id) = id.get_value() {
+            if let Some(id) = id.try_get_value().flatten() {
                 live::unsubscribe(id);
             }
         });

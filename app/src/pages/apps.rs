@@ -430,10 +430,20 @@ pub fn AppDetailPage() -> impl IntoView {
     let detail = Resource::new(move || (space.get(), name.get()), |(s, n)| get_app(s, n));
     // The workload's own watch (any of the four kinds, by name): every
     // change of its spec or status, a rollout's progress, reads the page
-    // again. Its pods and events are live lists of their own.
+    // again. Its pods and events are also live lists of their own.
     let followed =
         Memo::new(move |_| Some(Source::named(LiveKind::Workloads, space.get(), &name.get())));
     let live = use_live_changes(followed, move || detail.refetch());
+    // Its status also depends on its pods (a stopped app is one whose
+    // last pod has gone, which the workload does not report again).
+    let pods = Memo::new(move |_| {
+        detail
+            .get()
+            .and_then(Result::ok)
+            .filter(|d| !d.pod_selector.is_empty())
+            .map(|d| Source::selected(LiveKind::Pods, space.get(), d.pod_selector))
+    });
+    use_live_changes(pods, move || detail.refetch());
     view! {
         <nav class="breadcrumb">
             <a href=move || format!("/spaces/{}/apps", space.get())>{t.apps}</a>" / "<span>{move || name.get()}</span>
