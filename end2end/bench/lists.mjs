@@ -3,8 +3,9 @@
 // Prints one JSON line on stdout (progress goes to stderr).
 //
 //   node end2end/bench/lists.mjs load --url URL --rows SELECTOR [--pid PID --idle 30 --tabs 10]
-//     Opens URL in a fresh context; times navigation start → first row
-//     painted, → hydrated, → `.live-status[data-live-state="live"]`; counts
+//     Warms the browser up with one load of URL, then opens it --repeats
+//     (5) times, each in a fresh context; times (median) navigation start
+//     → first row painted, → hydrated, → `.live-status[data-live-state="live"]`; counts
 //     the rows in the DOM and in view. With --pid: the server's RSS before
 //     and with the tab, its CPU time and the page's long tasks over --idle
 //     seconds of nothing changing, and its RSS with --tabs tabs of the same
@@ -119,6 +120,21 @@ async function openLoaded(context, url, rowSelector, timeoutMs) {
   return page;
 }
 
+/// In the page: what `instrument` recorded, and the rows in the DOM and in view.
+function marksOf(selector) {
+  const m = window.__bench;
+  const scroller = document.querySelector('.vscroll');
+  const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null;
+  return {
+    rows: m.rows, rowsPainted: m.rowsPainted, hydrated: m.hydrated, live: m.live, fcp,
+    firstRows: Math.max(m.rowsPainted, fcp ?? 0),
+    longTasks: m.longTasks, longTaskError: m.longTaskError ?? null,
+    domRows: document.querySelectorAll(selector).length,
+    // Rows of 34 px (app/src/components/live.rs' ROW_PX) the scroller shows.
+    rowsInView: scroller ? Math.ceil(scroller.clientHeight / 34) : null,
+  };
+}
+
 async function load(o) {
   const rows = o.rows ?? 'tr[data-pod]';
   const timeoutMs = Number(o.timeout ?? 300) * 1000;
@@ -126,34 +142,51 @@ async function load(o) {
   const ticks = clockTicks();
   const browser = await launch();
   try {
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 720 } });
-    await context.addInitScript(instrument, rows);
     const before = pid ? serverNow(pid, ticks) : null;
-    log(`opening ${o.url}`);
-    const page = await openLoaded(context, o.url, rows, timeoutMs);
-    const marks = await page.evaluate((selector) => {
-      const m = window.__bench;
-      const scroller = document.querySelector('.vscroll');
-      const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null;
-      return {
-        rows: m.rows, rowsPainted: m.rowsPainted, hydrated: m.hydrated, live: m.live, fcp,
-        longTasks: m.longTasks, longTaskError: m.longTaskError ?? null,
-        domRows: document.querySelectorAll(selector).length,
-        // Rows of 34 px (app/src/components/live.rs' ROW_PX) the scroller shows.
-        rowsInView: scroller ? Math.ceil(scroller.clientHeight / 34) : null,
-        now: performance.now(),
-      };
-    }, rows);
+    const fresh = async () => {
+      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 720 } });
+      await context.addInitScript(instrument, rows);
+      return context;
+    };
+    // One page first, not counted: the browser's own start-up (its first
+    // renderer) is not the page's cost, and a user's browser is running.
+    // Wharf's /healthz, so that the server's list is not warmed up.
+    log(`warming the browser up on ${new URL('/healthz', o.url)}`);
+    const warmup = await browser.newContext();
+    await (await warmup.newPage()).goto(new URL('/healthz', o.url).href);
+    await warmup.close();
+    // Then the median of several loads, each in a fresh context (no cache).
+    const repeats = Number(o.repeats ?? 5);
+    const runs = [];
+    let context = null;
+    let page = null;
+    for (let i = 0; i < repeats; i++) {
+      await context?.close();
+      context = await fresh();
+      log(`opening ${o.url} (${i + 1} of ${repeats})`);
+      page = await openLoaded(context, o.url, rows, timeoutMs);
+      runs.push(await page.evaluate(marksOf, rows));
+    }
+    const median = (key) => {
+      const values = runs.map((r) => r[key]).filter((v) => v != null).sort((a, b) => a - b);
+      return values.length ? values[Math.floor(values.length / 2)] : null;
+    };
+    const marks = runs.at(-1);
     const result = {
       url: o.url,
+      repeats,
       // Nothing is on the screen before the first contentful paint; rows
       // drawn after it are on the screen once their frame is painted.
-      firstRowsMs: Math.max(marks.rowsPainted, marks.fcp ?? 0),
-      firstRowsPaintedMs: marks.rowsPainted,
-      firstRowsInDomMs: marks.rows,
-      fcpMs: marks.fcp,
-      hydratedMs: marks.hydrated,
-      liveMs: marks.live,
+      firstRowsMs: median('firstRows'),
+      firstRowsRuns: runs.map((r) => Math.round(r.firstRows)),
+      firstRowsPaintedMs: median('rowsPainted'),
+      firstRowsInDomMs: median('rows'),
+      fcpMs: median('fcp'),
+      hydratedMs: median('hydrated'),
+      hydratedRuns: runs.map((r) => Math.round(r.hydrated)),
+      liveMs: median('live'),
+      // The first load started the server's watch: every row listed after it.
+      liveColdMs: runs[0].live,
       domRows: marks.domRows,
       rowsInView: marks.rowsInView,
       loadLongTasks: summary(marks.longTasks),
