@@ -560,16 +560,17 @@ async fn workloads_of_every_kind_made_with_kubectl_are_listed_live() {
     );
 }
 
-/// An Event about `object` (`Pod/web-0`), made as a controller would. It
-/// has no timestamps of its own: it happened when it was created.
-fn event(ns: &str, name: &str, object: (&str, &str), reason: &str, warning: bool, count: i32) {
+/// An Event about `object` (`Pod/web-0`), made as a controller would, that
+/// last happened at `last` (RFC 3339: fixed times, so that the order does
+/// not depend on two events being made in different seconds).
+fn event(ns: &str, name: &str, object: (&str, &str), reason: &str, warning: bool, last: &str) {
     let event = serde_json::json!({
         "apiVersion": "v1", "kind": "Event",
         "metadata": {"name": name, "namespace": ns},
         "involvedObject": {"kind": object.0, "name": object.1, "namespace": ns},
         "reason": reason, "message": format!("{reason} happened"),
         "type": if warning { "Warning" } else { "Normal" },
-        "count": count,
+        "count": 1, "firstTimestamp": last, "lastTimestamp": last,
         "source": {"component": "wharf-test"}
     });
     let file = std::env::temp_dir().join(format!("{ns}-{name}.json"));
@@ -596,9 +597,16 @@ async fn one_objects_events_and_the_object_itself_follow_kubectl() {
         ("Pod", "web-00000"),
         "Scheduled",
         false,
-        1,
+        "2026-01-01T00:00:00Z",
     );
-    event(ns, "web-00001.a", ("Pod", "web-00001"), "Other", false, 1);
+    event(
+        ns,
+        "web-00001.a",
+        ("Pod", "web-00001"),
+        "Other",
+        false,
+        "2026-01-01T00:00:00Z",
+    );
     let by_age = View {
         sort: SortColumn::Age,
         ..View::default()
@@ -609,15 +617,6 @@ async fn one_objects_events_and_the_object_itself_follow_kubectl() {
             id: 1,
             source: Source::events_of(ns, Some("Pod"), "web-00000"),
             view: by_age.clone(),
-        },
-    )
-    .await;
-    send(
-        &mut socket,
-        LiveRequest::Subscribe {
-            id: 2,
-            source: Source::named(LiveKind::Pods, ns, "web-00000"),
-            view: View::default(),
         },
     )
     .await;
@@ -635,22 +634,40 @@ async fn one_objects_events_and_the_object_itself_follow_kubectl() {
         ("Pod/web-00000", "Scheduled"),
         "the other pod's event is not in this pod's list"
     );
-    let one = window_until(&mut socket, 2, "the pod by name", |w| w.total == 1).await;
-    assert_eq!(pods(&one), ["web-00000"], "one pod, not the space's two");
-
-    // A warning, made later: the newest is first.
-    event(ns, "web-00000.b", ("Pod", "web-00000"), "BackOff", true, 1);
+    // A warning that happened later: the newest is first.
+    event(
+        ns,
+        "web-00000.b",
+        ("Pod", "web-00000"),
+        "BackOff",
+        true,
+        "2026-01-01T00:01:00Z",
+    );
     let two = window_until(&mut socket, 1, "the warning", |w| w.total == 2).await;
     assert_eq!(events(&two)[0].reason, "BackOff");
     assert!(events(&two)[0].warning);
     let statuses: Vec<_> = two.statuses.iter().map(|(s, n)| (s.as_str(), *n)).collect();
     assert_eq!(statuses, [("Normal", 1), ("Warning", 1)]);
 
-    // The pod changes: its own source sends it again; deleted: gone.
+    // One subscription at a time from here: `window_until` skips (and does
+    // not acknowledge) the other's windows, which would hold it back.
+    // The pod by name: it alone, sent again when it changes; deleted: gone.
+    send(
+        &mut socket,
+        LiveRequest::Subscribe {
+            id: 2,
+            source: Source::named(LiveKind::Pods, ns, "web-00000"),
+            view: View::default(),
+        },
+    )
+    .await;
+    let one = window_until(&mut socket, 2, "the pod by name", |w| w.total == 1).await;
+    assert_eq!(pods(&one), ["web-00000"], "one pod, not the space's two");
     kubectl(&["-n", ns, "label", "pod", "web-00000", "seen=yes"]);
     window_until(&mut socket, 2, "the label's change", |w| w.seq > one.seq).await;
     kubectl(&["-n", ns, "delete", "pod", "web-00000", "--wait=false"]);
     window_until(&mut socket, 2, "the pod gone", |w| w.total == 0).await;
+    send(&mut socket, LiveRequest::Unsubscribe { id: 2 }).await;
     kubectl(&["-n", ns, "delete", "event", "web-00000.b"]);
     let left = window_until(&mut socket, 1, "the warning deleted", |w| w.total == 1).await;
     assert_eq!(events(&left)[0].reason, "Scheduled");
