@@ -126,14 +126,22 @@ test('a dropped socket says so, reconnects, and shows exactly what kubectl shows
   // proxy or a restarted Wharf would) and refuse reconnections for a while.
   let refusing = false;
   const open = [];
+  let windows = 0;
   await page.routeWebSocket(/\/ws\/watch/, (ws) => {
     if (refusing) { ws.close(); return; }
-    ws.connectToServer();
+    const server = ws.connectToServer();
+    server.onMessage((message) => {
+      if (String(message).includes('"type":"rows"')) windows += 1;
+      ws.send(message);
+    });
     open.push(ws);
   });
   await page.goto(`${BASE}/spaces/${space}/pods?sort=age`);
   await hydrated(page);
   await page.waitForSelector('.live-status[data-live-state="live"]', { timeout: 30_000 });
+  // The server's render can already say "live" (its list was running): cut
+  // the socket only once it is open and has brought a window.
+  await eventually('a window over the socket', () => open.length > 0 && windows > 0, 15_000);
   refusing = true;
   for (const ws of open.splice(0)) await ws.close();
   await page.waitForSelector('.live-status[data-live-state="reconnecting"]', { timeout: 10_000 });
