@@ -464,7 +464,7 @@ impl AppRow {
 
 /// One revision of an app's pod template (a Deployment's ReplicaSet, a
 /// StatefulSet's ControllerRevision).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RevisionRow {
     pub number: i64,
     pub images: Vec<String>,

@@ -541,6 +541,91 @@ pub fn use_live_changes(
     state
 }
 
+/// A detail page's newer reads of its object, after live changes or its
+/// own actions. They land here instead of refetching the page's
+/// `Resource`: a refetch re-runs the page's `Transition`, which rebuilds
+/// the whole page (a click between mouse-down and mouse-up is lost, and so
+/// are focus, an action's notice and the subscriptions of the lists on
+/// the page). Replies apply in the order they were asked for; an older one
+/// never replaces a newer one.
+pub struct Rereads<T: Send + Sync + 'static> {
+    /// The newest reply, `None` until the first reread.
+    pub latest: RwSignal<Option<Result<T, AppError>>>,
+    // Read in the browser only.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    asked: StoredValue<u64>,
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    applied: StoredValue<u64>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Rereads<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for Rereads<T> {}
+
+impl<T: Send + Sync + 'static> Default for Rereads<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Send + Sync + 'static> Rereads<T> {
+    pub fn new() -> Self {
+        Self {
+            latest: RwSignal::new(None),
+            asked: StoredValue::new(0),
+            applied: StoredValue::new(0),
+        }
+    }
+
+    /// Reads again (browser only; the server renders the first read).
+    pub fn read(self, read: impl std::future::Future<Output = Result<T, AppError>> + 'static) {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(number) = self.asked.try_update_value(|n| {
+                *n += 1;
+                *n
+            }) else {
+                return;
+            };
+            leptos::task::spawn_local(async move {
+                let reply = read.await;
+                // The page may have gone while the read was out.
+                if self.applied.try_get_value().is_some_and(|a| a < number) {
+                    self.applied.set_value(number);
+                    let _ = self.latest.try_set(Some(reply));
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = read;
+    }
+
+    /// The object to show: the newest successful reread, else `first`.
+    pub fn current(self, first: T) -> Memo<T>
+    where
+        T: Clone + PartialEq,
+    {
+        Memo::new(move |_| match self.latest.get() {
+            Some(Ok(newer)) => newer,
+            _ => first.clone(),
+        })
+    }
+
+    /// The newest reread's failure (the object was deleted, or may no
+    /// longer be read), shown above what was read before.
+    pub fn failure(self) -> Memo<Option<ApiError>> {
+        Memo::new(move |_| {
+            self.latest.with(|latest| match latest {
+                Some(Err(AppError(e))) => Some(e.clone()),
+                _ => None,
+            })
+        })
+    }
+}
+
 /// A detail page's word on how current it is: live, or reconnecting (then
 /// what it shows may be old).
 #[component]

@@ -6,8 +6,8 @@ use crate::api::{
 };
 use crate::components::form::{FormState, text_field};
 use crate::components::live::{
-    ListFilters, LiveBadge, LiveStatus, SortHeader, VirtualTable, empty_rows, use_list_query,
-    use_live_changes, use_live_list,
+    ListFilters, LiveBadge, LiveStatus, Rereads, SortHeader, VirtualTable, empty_rows,
+    use_list_query, use_live_changes, use_live_list,
 };
 use crate::components::{ErrorNotice, GuardedLink, Loading, use_denied, use_param, use_texts};
 use crate::i18n::Texts;
@@ -19,7 +19,7 @@ use leptos_router::hooks::use_navigate;
 use std::collections::BTreeSet;
 use wharf_spec::access::Action;
 use wharf_spec::app::{AppKind, UpgradeForm};
-use wharf_spec::live::{LiveKind, LiveRows, LiveState, SortColumn, Source};
+use wharf_spec::live::{LiveKind, LiveRows, SortColumn, Source};
 use wharf_spec::view::{
     AppDetail, AppRef, AppRow, AppStatus, Reach, WorkloadId, WorkloadKind, WorkloadRow, format_age,
 };
@@ -428,22 +428,6 @@ pub fn AppDetailPage() -> impl IntoView {
     let space = use_param("space");
     let name = use_param("name");
     let detail = Resource::new(move || (space.get(), name.get()), |(s, n)| get_app(s, n));
-    // The workload's own watch (any of the four kinds, by name): every
-    // change of its spec or status, a rollout's progress, reads the page
-    // again. Its pods and events are also live lists of their own.
-    let followed =
-        Memo::new(move |_| Some(Source::named(LiveKind::Workloads, space.get(), &name.get())));
-    let live = use_live_changes(followed, move || detail.refetch());
-    // Its status also depends on its pods (a stopped app is one whose
-    // last pod has gone, which the workload does not report again).
-    let pods = Memo::new(move |_| {
-        detail
-            .get()
-            .and_then(Result::ok)
-            .filter(|d| !d.pod_selector.is_empty())
-            .map(|d| Source::selected(LiveKind::Pods, space.get(), d.pod_selector))
-    });
-    use_live_changes(pods, move || detail.refetch());
     view! {
         <nav class="breadcrumb">
             <a href=move || format!("/spaces/{}/apps", space.get())>{t.apps}</a>" / "<span>{move || name.get()}</span>
@@ -451,7 +435,7 @@ pub fn AppDetailPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <AppDetailView detail=d live on_change=move || detail.refetch() /> }.into_any(),
+                    Ok(d) => view! { <AppDetailView first=d /> }.into_any(),
                     Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
                 }
             })}
@@ -463,108 +447,145 @@ pub fn AppDetailPage() -> impl IntoView {
     }
 }
 
+/// An app's page, built once from its first read and kept current in
+/// place: every change of its workload (any of the four kinds, by name)
+/// or of its pods (a stopped app is one whose last pod has gone, which the
+/// workload does not report again) reads it again into `rereads`.
 #[component]
-fn AppDetailView(
-    detail: AppDetail,
-    live: RwSignal<LiveState>,
-    on_change: impl Fn() + Clone + Send + Sync + 'static,
-) -> impl IntoView {
+fn AppDetailView(first: AppDetail) -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
     let navigate = use_navigate();
-    let row = detail.row.clone();
-    let app = app_ref(&row);
+    let app = app_ref(&first.row);
+    let rereads = Rereads::new();
+    let reread = {
+        let name = app.name.clone();
+        move || rereads.read(get_app(space.get_untracked(), name.clone()))
+    };
+    let followed = {
+        let name = app.name.clone();
+        Memo::new(move |_| Some(Source::named(LiveKind::Workloads, space.get(), &name)))
+    };
+    let live = use_live_changes(followed, reread.clone());
+    let pod_selector = first.pod_selector.clone();
+    let pods = {
+        let selector = pod_selector.clone();
+        Memo::new(move |_| {
+            (!selector.is_empty())
+                .then(|| Source::selected(LiveKind::Pods, space.get(), selector.clone()))
+        })
+    };
+    use_live_changes(pods, reread.clone());
+    let scale_to = RwSignal::new(first.row.desired.to_string());
+    let detail = rereads.current(first);
+    let failure = rereads.failure();
+    let row = Memo::new(move |_| detail.with(|d| d.row.clone()));
+
     let busy = RwSignal::new(false);
     let outcome = RwSignal::new(None::<Result<&'static str, ApiError>>);
     let deleting = RwSignal::new(false);
-    let scale_to = RwSignal::new(row.desired.to_string());
-
     let act = {
-        let (app, on_change) = (app.clone(), on_change.clone());
+        let (app, reread) = (app.clone(), reread.clone());
         move |action: AppAction, done: &'static str| {
-            let (app, on_change) = (app.clone(), on_change.clone());
+            let (app, reread) = (app.clone(), reread.clone());
             busy.set(true);
             spawn_local(async move {
                 let result = run_app_action(space.get_untracked(), app, action).await;
                 outcome.set(Some(result.map(|_| done).map_err(|AppError(e)| e)));
                 busy.set(false);
-                on_change();
+                reread();
             });
         }
     };
-    let may_not_change = use_denied(Action::ChangeApp(row.kind));
-    let may_not_delete = use_denied(Action::DeleteApp(row.kind));
+    let may_not_change = use_denied(Action::ChangeApp(app.kind));
+    let may_not_delete = use_denied(Action::DeleteApp(app.kind));
     // Busy with an action, or not allowed to change the app at all.
     let locked = Signal::derive(move || busy.get() || may_not_change.get().is_some());
+    let stopped = Memo::new(move |_| row.with(|r| r.status == AppStatus::Stopped));
+    let desired = Memo::new(move |_| row.with(|r| r.desired));
     let button = {
         let act = act.clone();
         move |id: &'static str,
               label: &'static str,
               action: AppAction,
               done: &'static str,
-              why_not: Option<&'static str>| {
+              why_not: Signal<Option<&'static str>>| {
             let act = act.clone();
             view! {
                 <button type="button" class="btn" id=id
-                    title=move || may_not_change.get().unwrap_or_else(|| why_not.unwrap_or_default().to_owned())
-                    disabled=move || locked.get() || why_not.is_some()
+                    title=move || may_not_change.get().unwrap_or_else(|| why_not.get().unwrap_or_default().to_owned())
+                    disabled=move || locked.get() || why_not.get().is_some()
                     on:click=move |_| act(action, done)>{label}</button>
             }
         }
     };
-    let stopped = row.status == AppStatus::Stopped;
-    let upgraded = row.upgrade.clone();
     let scale = {
         let act = act.clone();
         move |n: i32| act(AppAction::Scale(n), t.scaled)
     };
     let (scale_minus, scale_plus, scale_apply) = (scale.clone(), scale.clone(), scale);
-    let desired = row.desired;
     let upgrade_href = format!(
         "/spaces/{}/apps/{}/upgrade",
         space.get_untracked(),
-        row.name
+        app.name
     );
 
     // Confirm only once the new pods are all up; roll back any time (the
-    // way out of a stuck rollout).
-    let rolled_out = row.status == AppStatus::Upgraded;
-    let upgraded_view = upgraded.map(|mark| {
-        let (act_back, act_confirm) = (act.clone(), act.clone());
-        view! {
-            <section class="card upgraded" id="upgraded">
-                <h2>{t.status_upgraded}</h2>
-                <p class="muted">{if rolled_out { t.upgraded_hint } else { t.upgrade_rolling_hint }}</p>
-                <div class="side-by-side">
-                    <div><h3>{t.before_upgrade}</h3>
-                        <p class="mono" id="images-before">{mark.images.join(", ")}</p>
-                        <p class="small muted">{(t.replicas_n)(mark.replicas)}</p></div>
-                    <div><h3>{t.after_upgrade}</h3>
-                        <p class="mono" id="images-after">{row.images.join(", ")}</p>
-                        <p class="small muted">{(t.replicas_n)(row.desired)}</p></div>
-                </div>
-                <div class="form-actions">
-                    <button type="button" class="btn" id="rollback" disabled=move || locked.get()
-                        on:click=move |_| act_back(AppAction::Rollback(None), t.rolled_back)>{t.rollback}</button>
-                    <button type="button" class="btn btn-primary" id="confirm-upgrade"
-                        title=(!rolled_out).then_some(t.wait_for_rollout)
-                        disabled=move || locked.get() || !rolled_out
-                        on:click=move |_| act_confirm(AppAction::ConfirmUpgrade, t.confirmed)>{t.confirm_upgrade}</button>
-                </div>
-            </section>
-        }
-    });
-
-    let revisions = {
+    // way out of a stuck rollout). The section is rebuilt only when the
+    // upgrade mark itself changes.
+    let mark = Memo::new(move |_| row.with(|r| r.upgrade.clone()));
+    let rolled_out = Memo::new(move |_| row.with(|r| r.status == AppStatus::Upgraded));
+    let upgraded_view = {
         let act = act.clone();
-        detail.revisions.clone().into_iter().map(move |r| {
+        move || {
+            mark.get().map(|mark| {
+                let (act_back, act_confirm) = (act.clone(), act.clone());
+                view! {
+                    <section class="card upgraded" id="upgraded">
+                        <h2>{t.status_upgraded}</h2>
+                        <p class="muted">{move || if rolled_out.get() { t.upgraded_hint } else { t.upgrade_rolling_hint }}</p>
+                        <div class="side-by-side">
+                            <div><h3>{t.before_upgrade}</h3>
+                                <p class="mono" id="images-before">{mark.images.join(", ")}</p>
+                                <p class="small muted">{(t.replicas_n)(mark.replicas)}</p></div>
+                            <div><h3>{t.after_upgrade}</h3>
+                                <p class="mono" id="images-after">{move || row.with(|r| r.images.join(", "))}</p>
+                                <p class="small muted">{move || (t.replicas_n)(desired.get())}</p></div>
+                        </div>
+                        <div class="form-actions">
+                            <button type="button" class="btn" id="rollback" disabled=move || locked.get()
+                                on:click=move |_| act_back(AppAction::Rollback(None), t.rolled_back)>{t.rollback}</button>
+                            <button type="button" class="btn btn-primary" id="confirm-upgrade"
+                                title=move || (!rolled_out.get()).then_some(t.wait_for_rollout)
+                                disabled=move || locked.get() || !rolled_out.get()
+                                on:click=move |_| act_confirm(AppAction::ConfirmUpgrade, t.confirmed)>{t.confirm_upgrade}</button>
+                        </div>
+                    </section>
+                }
+            })
+        }
+    };
+
+    // A revision's row is redrawn only when what it shows changes (its
+    // age moves in whole minutes, hours, days).
+    let revisions = Memo::new(move |_| {
+        detail.with(|d| {
+            d.revisions
+                .iter()
+                .map(|r| (r.clone(), r.age_seconds.map(format_age).unwrap_or_default()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let revision_row = {
+        let act = act.clone();
+        move |(r, age): (wharf_spec::view::RevisionRow, String)| {
             let act = act.clone();
             let number = r.number;
             view! {
                 <tr data-revision=r.number>
                     <td class="num">{r.number}</td>
                     <td class="mono small">{r.images.join(", ")}</td>
-                    <td class="num">{r.age_seconds.map(format_age).unwrap_or_default()}</td>
+                    <td class="num">{age}</td>
                     <td>{if r.current {
                         view! { <span class="badge badge-ok">{t.current_revision}</span> }.into_any()
                     } else {
@@ -575,7 +596,7 @@ fn AppDetailView(
                     }}</td>
                 </tr>
             }
-        }).collect_view()
+        }
     };
 
     let on_deleted = {
@@ -587,20 +608,27 @@ fn AppDetailView(
             )
         }
     };
+    let stopped_why = |why: &'static str, when_stopped: bool| {
+        Signal::derive(move || (stopped.get() == when_stopped).then_some(why))
+    };
 
     view! {
+        {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
         <div class="toolbar">
-            <h1 id="app-name">{row.name.clone()}</h1>
-            {row.alias.clone().map(|a| view! { <span class="muted">{a}</span> })}
-            <span class="kind">{kind_text(t, row.kind)}</span>
-            <span id="app-status"><AppStatusView status=row.status desired=row.desired ready=row.ready
-                updated=row.updated reason=row.reason.clone() /></span>
+            <h1 id="app-name">{app.name.clone()}</h1>
+            {move || row.with(|r| r.alias.clone()).map(|a| view! { <span class="muted">{a}</span> })}
+            <span class="kind">{kind_text(t, app.kind)}</span>
+            <span id="app-status">{move || {
+                let r = row.get();
+                view! { <AppStatusView status=r.status desired=r.desired ready=r.ready
+                    updated=r.updated reason=r.reason /> }
+            }}</span>
             <LiveBadge state=live />
             <span class="spacer"></span>
-            {button("start", t.start, AppAction::Start, t.started, (!stopped).then_some(t.why_not_start))}
-            {button("stop", t.stop, AppAction::Stop, t.stopped, stopped.then_some(t.why_not_stop))}
-            {button("restart", t.restart, AppAction::Restart, t.restarted, stopped.then_some(t.why_not_restart))}
-            <GuardedLink action=Action::ChangeApp(row.kind) id="upgrade" class="btn" href=Signal::stored(upgrade_href)>{t.upgrade}</GuardedLink>
+            {button("start", t.start, AppAction::Start, t.started, stopped_why(t.why_not_start, false))}
+            {button("stop", t.stop, AppAction::Stop, t.stopped, stopped_why(t.why_not_stop, true))}
+            {button("restart", t.restart, AppAction::Restart, t.restarted, stopped_why(t.why_not_restart, true))}
+            <GuardedLink action=Action::ChangeApp(app.kind) id="upgrade" class="btn" href=Signal::stored(upgrade_href)>{t.upgrade}</GuardedLink>
             <button type="button" class="btn btn-danger-ghost" id="delete-app" on:click=move |_| deleting.set(true)
                 disabled=move || may_not_delete.get().is_some() title=move || may_not_delete.get()>{t.delete}</button>
         </div>
@@ -611,26 +639,26 @@ fn AppDetailView(
         {upgraded_view}
         <section class="card">
             <div class="grid-3">
-                <div><h3>{t.col_image}</h3><p class="mono" id="app-images">{row.images.join(", ")}</p></div>
-                <div><h3>{t.col_external}</h3><p>{reach_view(t, &row)}</p></div>
+                <div><h3>{t.col_image}</h3><p class="mono" id="app-images">{move || row.with(|r| r.images.join(", "))}</p></div>
+                <div><h3>{t.col_external}</h3><p>{move || row.with(|r| reach_view(t, r))}</p></div>
                 <div>
                     <h3>{t.replicas}</h3>
                     <div class="scale" title=move || may_not_change.get()>
                         <button type="button" class="btn btn-icon" id="scale-minus" title=t.scale_down
-                            disabled=move || locked.get() || desired == 0
-                            on:click=move |_| scale_minus(desired - 1)>"−"</button>
+                            disabled=move || locked.get() || desired.get() == 0
+                            on:click=move |_| scale_minus(desired.get_untracked() - 1)>"−"</button>
                         <input id="scale-input" class="num" inputmode="numeric" aria-label=t.replicas
                             prop:value=move || scale_to.get() on:input=move |ev| scale_to.set(event_target_value(&ev)) />
                         <button type="button" class="btn btn-icon" id="scale-plus" title=t.scale_up
                             disabled=move || locked.get()
-                            on:click=move |_| scale_plus(desired + 1)>"+"</button>
+                            on:click=move |_| scale_plus(desired.get_untracked() + 1)>"+"</button>
                         <button type="button" class="btn btn-small" id="scale-apply" disabled=move || locked.get()
                             on:click=move |_| match scale_to.get_untracked().trim().parse() {
                                 Ok(n) => scale_apply(n),
                                 Err(_) => outcome.set(Some(Err(FieldErrors::single("replicas", wharf_spec::Problem::NotANumber).into()))),
                             }>{t.scale}</button>
                     </div>
-                    <p class="small muted">{(t.rollout_progress)(row.updated, row.ready, row.desired)}</p>
+                    <p class="small muted">{move || row.with(|r| (t.rollout_progress)(r.updated, r.ready, r.desired))}</p>
                 </div>
             </div>
         </section>
@@ -639,15 +667,17 @@ fn AppDetailView(
                 <h2>{t.pods}</h2>
                 <span class="spacer"></span>
                 <GuardedLink action=Action::ReadLogs id="app-logs" class="btn btn-small"
-                    href=Signal::stored(format!("/spaces/{}/apps/{}/logs", space.get_untracked(), row.name))>{t.all_pods_logs}</GuardedLink>
+                    href=Signal::stored(format!("/spaces/{}/apps/{}/logs", space.get_untracked(), app.name))>{t.all_pods_logs}</GuardedLink>
             </div>
-            <SelectedPods space labels=detail.pod_selector.clone() id="pods-table" />
+            <SelectedPods space labels=pod_selector id="pods-table" />
         </section>
         <section class="card">
             <h2>{t.revisions}</h2>
             <table class="table" id="revisions-table">
                 <thead><tr><th class="num">"#"</th><th>{t.col_image}</th><th class="num">{t.col_age}</th><th></th></tr></thead>
-                <tbody>{revisions}</tbody>
+                <tbody>
+                    <For each=move || revisions.get() key=|entry| entry.clone() children=revision_row />
+                </tbody>
             </table>
         </section>
         <Show when=move || deleting.get()>
