@@ -25,11 +25,17 @@ export async function openPage(browser, { locale = 'en-US', javaScriptEnabled = 
   const context = await browser.newContext({ locale, javaScriptEnabled, viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   page.problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(`console: ${m.text()}`); });
+  // Not problems: a request the page itself cancelled (it navigated away),
+  // and one Chromium cancelled because this machine's interfaces changed
+  // (every pod the cluster starts adds a veth; Chromium then drops requests
+  // in flight with ERR_NETWORK_CHANGED, which a real network rarely does).
+  const cancelled = new Set(['net::ERR_ABORTED', 'net::ERR_NETWORK_CHANGED']);
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/net::ERR_NETWORK_CHANGED/.test(m.text())) page.problems.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => page.problems.push(`pageerror: ${e}`));
-  // A request the page itself cancelled (it navigated away) is not a problem.
   page.on('requestfailed', (r) => {
-    if (r.failure()?.errorText !== 'net::ERR_ABORTED') page.problems.push(`requestfailed: ${r.url()}`);
+    if (!cancelled.has(r.failure()?.errorText)) page.problems.push(`requestfailed: ${r.url()}`);
   });
   return page;
 }

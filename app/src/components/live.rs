@@ -549,8 +549,11 @@ pub fn use_live_changes(
 /// the page). Replies apply in the order they were asked for; an older one
 /// never replaces a newer one.
 pub struct Rereads<T: Send + Sync + 'static> {
-    /// The newest reply, `None` until the first reread.
-    pub latest: RwSignal<Option<Result<T, AppError>>>,
+    /// The newest successful reply, `None` until the first.
+    newest: RwSignal<Option<T>>,
+    /// The newest reply's failure (the object was deleted, or may no longer
+    /// be read, or the server was not reached); cleared by a success.
+    failure: RwSignal<Option<ApiError>>,
     // Read in the browser only.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     asked: StoredValue<u64>,
@@ -574,14 +577,18 @@ impl<T: Send + Sync + 'static> Default for Rereads<T> {
 impl<T: Send + Sync + 'static> Rereads<T> {
     pub fn new() -> Self {
         Self {
-            latest: RwSignal::new(None),
+            newest: RwSignal::new(None),
+            failure: RwSignal::new(None),
             asked: StoredValue::new(0),
             applied: StoredValue::new(0),
         }
     }
 
     /// Reads again (browser only; the server renders the first read).
-    pub fn read(self, read: impl std::future::Future<Output = Result<T, AppError>> + 'static) {
+    pub fn read(
+        self,
+        read: impl std::future::Future<Output = Result<T, AppError>> + 'static,
+    ) {
         #[cfg(feature = "hydrate")]
         {
             let Some(number) = self.asked.try_update_value(|n| {
@@ -595,7 +602,15 @@ impl<T: Send + Sync + 'static> Rereads<T> {
                 // The page may have gone while the read was out.
                 if self.applied.try_get_value().is_some_and(|a| a < number) {
                     self.applied.set_value(number);
-                    let _ = self.latest.try_set(Some(reply));
+                    match reply {
+                        Ok(newer) => {
+                            let _ = self.newest.try_set(Some(newer));
+                            let _ = self.failure.try_set(None);
+                        }
+                        Err(AppError(e)) => {
+                            let _ = self.failure.try_set(Some(e));
+                        }
+                    }
                 }
             });
         }
@@ -603,26 +618,17 @@ impl<T: Send + Sync + 'static> Rereads<T> {
         let _ = read;
     }
 
-    /// The object to show: the newest successful reread, else `first`.
+    /// The object to show: the newest successful read, else `first`.
     pub fn current(self, first: T) -> Memo<T>
     where
         T: Clone + PartialEq,
     {
-        Memo::new(move |_| match self.latest.get() {
-            Some(Ok(newer)) => newer,
-            _ => first.clone(),
-        })
+        Memo::new(move |_| self.newest.get().unwrap_or_else(|| first.clone()))
     }
 
-    /// The newest reread's failure (the object was deleted, or may no
-    /// longer be read), shown above what was read before.
-    pub fn failure(self) -> Memo<Option<ApiError>> {
-        Memo::new(move |_| {
-            self.latest.with(|latest| match latest {
-                Some(Err(AppError(e))) => Some(e.clone()),
-                _ => None,
-            })
-        })
+    /// The newest read's failure, shown above what was read before.
+    pub fn failure(self) -> ReadSignal<Option<ApiError>> {
+        self.failure.read_only()
     }
 }
 
