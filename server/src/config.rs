@@ -12,6 +12,15 @@ pub enum AuthMode {
     MultiUser,
 }
 
+/// How the log is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Lines for a person at a terminal.
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "wharf-server",
@@ -97,6 +106,25 @@ pub struct Args {
     /// Directory with the built site (pkg/wharf.js, .wasm, .css).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+
+    /// Multi-user: the file of keys session cookies are sealed with, one
+    /// base64 key of at least 32 random bytes per line; the first seals,
+    /// all open (rotate by putting a new key first). Every replica needs
+    /// the same file. Without it, a random key per process: sessions end
+    /// when it stops, and only it can read them.
+    #[arg(long, env = "WHARF_SESSION_KEYS_FILE")]
+    pub session_keys_file: Option<PathBuf>,
+
+    /// Multi-user, several replicas: the ConfigMap (in Wharf's own
+    /// namespace, read and written with Wharf's service account) where a
+    /// sign-out on one replica reaches the others. Needs --in-cluster.
+    #[arg(long, env = "WHARF_SIGNED_OUT_CONFIGMAP", requires = "in_cluster")]
+    pub signed_out_configmap: Option<String>,
+
+    /// `text` for a terminal, `json` (one object per line, with each
+    /// request's id) for a log collector.
+    #[arg(long, env = "WHARF_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
 
 impl Args {

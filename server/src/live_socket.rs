@@ -52,7 +52,9 @@ async fn upgrade_watch(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     match sessions.streams_for(&parts) {
-        Ok(cluster) => upgrade.on_upgrade(move |socket| serve(socket, cluster)),
+        Ok(cluster) => {
+            upgrade.on_upgrade(move |socket| crate::shutdown::track(serve(socket, cluster)))
+        }
         Err(error) => {
             let status =
                 StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::BAD_GATEWAY);
@@ -78,6 +80,7 @@ impl Drop for Subscription {
 }
 
 async fn serve(socket: WebSocket, cluster: Arc<KubeCluster>) {
+    let _open = crate::metrics::OpenSocket::new(crate::metrics::SocketKind::Watch);
     let (mut to_browser, mut from_browser) = socket.split();
     let (outbox, mut outgoing) = mpsc::channel::<LiveMessage>(OUTBOX);
     let mut subscriptions: HashMap<u32, Subscription> = HashMap::new();
@@ -149,6 +152,12 @@ async fn serve(socket: WebSocket, cluster: Arc<KubeCluster>) {
                 if to_browser.send(Message::Ping(Bytes::new())).await.is_err() {
                     break;
                 }
+            }
+            // The page reconnects (through another replica) and
+            // resubscribes, as after any dropped socket.
+            _ = crate::shutdown::stopping().cancelled() => {
+                crate::sockets::close_restarting(&mut to_browser, &mut from_browser).await;
+                break;
             }
         }
     }

@@ -13,7 +13,9 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
 
 /// Largest request body accepted (YAML uploads are capped at 1 MiB of text;
 /// JSON escaping can add to that). Larger bodies get 413 before any handler.
@@ -26,7 +28,7 @@ use wharf_app::backend::{EmbedOrigins, SCRIPT_NONCE_HEADER, Sessions, SessionsCo
 use wharf_app::{App, shell};
 
 /// What the router needs besides the sessions.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Settings {
     /// Origins (`https://portal.example.com`) that may show Wharf in a frame
     /// and receive its `postMessage` reports. Wharf itself always may.
@@ -37,6 +39,63 @@ pub struct Settings {
     pub origins: PublicOrigins,
     /// Whose forwarding header names the client.
     pub proxies: TrustedProxies,
+    /// What `/readyz` checks besides the process not stopping.
+    pub readiness: Option<Arc<Readiness>>,
+}
+
+/// `/readyz`'s checks: the site's files are there, and the apiserver
+/// answers.
+pub struct Readiness {
+    pub site_root: std::path::PathBuf,
+    pub apiserver: crate::k8s::ApiserverProbe,
+}
+
+/// `GET /readyz`: 200 when this replica should get traffic; 503 with the
+/// reason while it stops, without its site files, or while the apiserver
+/// does not answer.
+async fn readyz(State(settings): State<Arc<Settings>>) -> Response {
+    if crate::shutdown::is_stopping() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "stopping\n").into_response();
+    }
+    if let Some(readiness) = &settings.readiness {
+        let wasm = readiness.site_root.join("pkg").join("wharf_bg.wasm");
+        if !tokio::fs::try_exists(&wasm).await.unwrap_or(false) {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the site files are missing\n",
+            )
+                .into_response();
+        }
+        if !readiness.apiserver.answers().await {
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the Kubernetes apiserver does not answer\n",
+            )
+                .into_response();
+        }
+    }
+    "ok\n".into_response()
+}
+
+/// Renews a session's cookie on the way out, about once a minute of use
+/// (its idle time is inside the sealed value).
+async fn renew_session(
+    State(sessions): State<Arc<dyn StreamSessions>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let renewal = sessions
+        .multi_user()
+        .map(|store| store.renewal(request.headers()))
+        .unwrap_or_default();
+    let mut response = next.run(request).await;
+    // Sign-in and sign-out set the cookies themselves.
+    if !renewal.is_empty() && !response.headers().contains_key(header::SET_COOKIE) {
+        for cookie in renewal {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+    }
+    response
 }
 
 impl Settings {
@@ -49,8 +108,9 @@ impl Settings {
     }
 }
 
-/// Paths that answer whatever the `Host`: kubelets probe a pod by its IP.
-pub const ANY_HOST_PATHS: &[&str] = &["/healthz"];
+/// Paths that answer whatever the `Host`: kubelets probe a pod, and
+/// Prometheus scrapes it, by its IP. None of them says anything of a user.
+pub const ANY_HOST_PATHS: &[&str] = &["/healthz", "/readyz", "/metrics"];
 
 /// The `Content-Security-Policy` of every response. Scripts: Wharf's own
 /// files, the wasm, and the one inline script of a page (leptos' hydration
@@ -125,7 +185,13 @@ pub fn app_router(
         .merge(crate::sockets::routes(sessions.clone()))
         .merge(crate::live_socket::routes(sessions.clone()))
         // The process serves (a kubelet's liveness probe, by pod IP).
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/metrics", get(crate::metrics::serve))
+        .merge(
+            Router::new()
+                .route("/readyz", get(readyz))
+                .with_state(Arc::new(settings.clone())),
+        )
         .merge(
             Router::new()
                 .route("/auth/sign-in", post(crate::auth::sign_in))
@@ -136,6 +202,11 @@ pub fn app_router(
             sessions.clone(),
             sign_in_first,
         ))
+        .layer(middleware::from_fn_with_state(
+            sessions.clone(),
+            renew_session,
+        ))
+        .layer(middleware::from_fn(crate::metrics::observe_http))
         .layer(middleware::from_fn_with_state(sessions, proxy_sign_in))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -143,7 +214,22 @@ pub fn app_router(
             HeaderValue::from_static("same-origin"),
         ));
     let settings = Arc::new(settings);
-    guarded(app, settings.clone()).layer(middleware::from_fn_with_state(settings, security_policy))
+    guarded(app, settings.clone())
+        .layer(middleware::from_fn_with_state(settings, security_policy))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        // Every log line of a request carries its id (`--log-format json`
+        // writes it as a field), and the path: never the query or a header.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                let id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!("request", id, method = %request.method(), path = request.uri().path())
+            }),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
 /// The guards every route of Wharf sits behind, outermost first: the `Host`
@@ -258,6 +344,8 @@ async fn sign_in_first(
         "/download/",
         "/favicon",
         "/healthz",
+        "/readyz",
+        "/metrics",
     ]
     .iter()
     .any(|p| path.starts_with(p));

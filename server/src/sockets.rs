@@ -15,6 +15,7 @@
 use crate::k8s::KubeCluster;
 use crate::k8s::StreamSessions;
 use crate::k8s::streams::{PID_MARKER_END, PID_MARKER_START, PodChange};
+use crate::metrics::{OpenSocket, SocketKind};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -79,7 +80,9 @@ async fn terminal(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     match socket_cluster(&sessions, &parts) {
-        Ok(cluster) => upgrade.on_upgrade(move |socket| relay_terminal(socket, cluster, query)),
+        Ok(cluster) => upgrade.on_upgrade(move |socket| {
+            crate::shutdown::track(relay_terminal(socket, cluster, query))
+        }),
         Err(refused) => refused.into_response(),
     }
 }
@@ -91,7 +94,8 @@ async fn logs(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     match socket_cluster(&sessions, &parts) {
-        Ok(cluster) => upgrade.on_upgrade(move |socket| relay_logs(socket, cluster, query)),
+        Ok(cluster) => upgrade
+            .on_upgrade(move |socket| crate::shutdown::track(relay_logs(socket, cluster, query))),
         Err(refused) => refused.into_response(),
     }
 }
@@ -189,6 +193,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 async fn relay_terminal(socket: WebSocket, cluster: Arc<KubeCluster>, query: ExecQuery) {
+    let _open = OpenSocket::new(SocketKind::Terminal);
     let (mut to_browser, mut from_browser) = socket.split();
     let send = |output: TerminalOutput| to_message(output.encode());
     let fail = |error: ApiError| send(TerminalOutput::Event(TerminalEvent::Failed { error }));
@@ -235,6 +240,7 @@ async fn relay_terminal(socket: WebSocket, cluster: Arc<KubeCluster>, query: Exe
     let mut pid = None;
     let mut keepalive = tokio::time::interval(KEEPALIVE);
     keepalive.reset();
+    let mut restarting = false;
     let browser_left = loop {
         tokio::select! {
             read = process.output.read(&mut buffer) => {
@@ -283,9 +289,20 @@ async fn relay_terminal(socket: WebSocket, cluster: Arc<KubeCluster>, query: Exe
                     break true;
                 }
             }
+            _ = crate::shutdown::stopping().cancelled() => {
+                restarting = true;
+                break true;
+            }
         }
     };
 
+    if restarting {
+        // Said first: the page can offer a new terminal (through another
+        // replica) while this one hangs up.
+        let _ = to_browser
+            .send(send(TerminalOutput::Event(TerminalEvent::Restarting)))
+            .await;
+    }
     if browser_left {
         drop(process.stdin);
         drop(process.output);
@@ -295,6 +312,9 @@ async fn relay_terminal(socket: WebSocket, cluster: Arc<KubeCluster>, query: Exe
                 .hang_up(&query.space, &query.pod, &query.container, pid)
                 .await;
         }
+        if restarting {
+            close_restarting(&mut to_browser, &mut from_browser).await;
+        }
         return;
     }
     let code = tokio::time::timeout(Duration::from_secs(5), process.handle.exit_code())
@@ -303,6 +323,22 @@ async fn relay_terminal(socket: WebSocket, cluster: Arc<KubeCluster>, query: Exe
     let exited = send(TerminalOutput::Event(TerminalEvent::Exited { code }));
     let _ = to_browser.send(exited).await;
     close_gracefully(&mut to_browser, &mut from_browser).await;
+}
+
+/// Closes with code 1012 (service restart), the stop's goodbye.
+pub(crate) async fn close_restarting(
+    to_browser: &mut futures::stream::SplitSink<WebSocket, Message>,
+    from_browser: &mut futures::stream::SplitStream<WebSocket>,
+) {
+    let frame = axum::extract::ws::CloseFrame {
+        code: 1012,
+        reason: "Wharf is restarting".into(),
+    };
+    if to_browser.send(Message::Close(Some(frame))).await.is_err() {
+        return;
+    }
+    let drain = async { while let Some(Ok(_)) = from_browser.next().await {} };
+    let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
 }
 
 /// Closes with the websocket closing handshake: sends Close, then reads
@@ -325,6 +361,7 @@ async fn close_gracefully(
 type LineSender = mpsc::Sender<LogOutput>;
 
 async fn relay_logs(socket: WebSocket, cluster: Arc<KubeCluster>, query: LogQuery) {
+    let _open = OpenSocket::new(SocketKind::Logs);
     let (mut to_browser, mut from_browser) = socket.split();
     // A few frames in flight between the readers and the socket; the window
     // below is what really bounds memory.
@@ -383,6 +420,10 @@ async fn relay_logs(socket: WebSocket, cluster: Arc<KubeCluster>, query: LogQuer
                 if to_browser.send(Message::Ping(Bytes::new())).await.is_err() {
                     break;
                 }
+            }
+            _ = crate::shutdown::stopping().cancelled() => {
+                close_restarting(&mut to_browser, &mut from_browser).await;
+                break;
             }
         }
     }

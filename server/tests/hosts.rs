@@ -39,6 +39,7 @@ async fn serve(mode: Mode, public_urls: &[String], trusted: &[String]) -> Socket
         Mode::Local => Arc::new(LocalSessions::new(connect(&admin).await.expect("client"))),
         Mode::MultiUser => Arc::new(MultiUserSessions::new(
             ClusterAddress::from_config(load_config(&admin).await.expect("kubeconfig")),
+            wharf_server::seal::SessionKeys::random(),
             Duration::from_secs(600),
             Duration::from_secs(600),
             false,

@@ -87,6 +87,9 @@ pub enum TerminalEvent {
     Failed {
         error: ApiError,
     },
+    /// Wharf is stopping (a rollout): the shell was hung up, and a new
+    /// terminal opens through another replica.
+    Restarting,
     Pong,
 }
 

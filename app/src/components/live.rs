@@ -585,10 +585,7 @@ impl<T: Send + Sync + 'static> Rereads<T> {
     }
 
     /// Reads again (browser only; the server renders the first read).
-    pub fn read(
-        self,
-        read: impl std::future::Future<Output = Result<T, AppError>> + 'static,
-    ) {
+    pub fn read(self, read: impl std::future::Future<Output = Result<T, AppError>> + 'static) {
         #[cfg(feature = "hydrate")]
         {
             let Some(number) = self.asked.try_update_value(|n| {
@@ -614,8 +611,9 @@ impl<T: Send + Sync + 'static> Rereads<T> {
                 }
             });
         }
+        // The server renders the first read only.
         #[cfg(not(feature = "hydrate"))]
-        let _ = read;
+        drop(read);
     }
 
     /// The object to show: the newest successful read, else `first`.

@@ -367,6 +367,7 @@ pub(super) static TEXTS: Texts = Texts {
         None => "The process ended. Press Enter to start a new one.".into(),
     },
     terminal_dropped: "The connection was lost. Press Enter to reconnect.",
+    terminal_restarting: "Wharf is restarting: this shell was ended. Press Enter to open a new one.",
     terminal_refused: "The terminal could not be opened",
     follow: "Follow",
     tail_lines: "Lines",

@@ -426,6 +426,7 @@ pub struct Texts {
     pub terminal_connected: &'static str,
     pub terminal_exited: fn(Option<i32>) -> String,
     pub terminal_dropped: &'static str,
+    pub terminal_restarting: &'static str,
     pub terminal_refused: &'static str,
     pub follow: &'static str,
     pub tail_lines: &'static str,

@@ -360,6 +360,7 @@ pub(super) static TEXTS: Texts = Texts {
         None => "进程已结束。按回车键重新连接。".into(),
     },
     terminal_dropped: "连接已断开。按回车键重新连接。",
+    terminal_restarting: "Wharf 正在重启，此终端已结束。按回车键打开新的终端。",
     terminal_refused: "无法打开终端",
     follow: "实时",
     tail_lines: "行数",

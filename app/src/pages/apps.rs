@@ -612,8 +612,8 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
         Signal::derive(move || (stopped.get() == when_stopped).then_some(why))
     };
 
-    view! {
-        {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
+    // Built in parts: one view of it all is a type too deep for rustc.
+    let toolbar = view! {
         <div class="toolbar">
             <h1 id="app-name">{app.name.clone()}</h1>
             {move || row.with(|r| r.alias.clone()).map(|a| view! { <span class="muted">{a}</span> })}
@@ -632,11 +632,9 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
             <button type="button" class="btn btn-danger-ghost" id="delete-app" on:click=move |_| deleting.set(true)
                 disabled=move || may_not_delete.get().is_some() title=move || may_not_delete.get()>{t.delete}</button>
         </div>
-        {move || outcome.get().map(|o| match o {
-            Ok(text) => view! { <p class="notice notice-ok" id="action-result">{text}</p> }.into_any(),
-            Err(e) => view! { <div id="action-result"><ErrorNotice error=e /></div> }.into_any(),
-        })}
-        {upgraded_view}
+    }
+    .into_any();
+    let overview = view! {
         <section class="card">
             <div class="grid-3">
                 <div><h3>{t.col_image}</h3><p class="mono" id="app-images">{move || row.with(|r| r.images.join(", "))}</p></div>
@@ -662,6 +660,9 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
                 </div>
             </div>
         </section>
+    }
+    .into_any();
+    let lists = view! {
         <section class="card">
             <div class="toolbar">
                 <h2>{t.pods}</h2>
@@ -680,6 +681,18 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+    }
+    .into_any();
+    view! {
+        {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
+        {toolbar}
+        {move || outcome.get().map(|o| match o {
+            Ok(text) => view! { <p class="notice notice-ok" id="action-result">{text}</p> }.into_any(),
+            Err(e) => view! { <div id="action-result"><ErrorNotice error=e /></div> }.into_any(),
+        })}
+        {upgraded_view}
+        {overview}
+        {lists}
         <Show when=move || deleting.get()>
             <DeleteAppsDialog space=space.get_untracked() workloads=vec![app.clone().into()] open=deleting on_done=on_deleted.clone() />
         </Show>

@@ -218,6 +218,7 @@ pub fn TerminalPage() -> impl IntoView {
         TerminalState::Connected => t.terminal_connected.to_owned(),
         TerminalState::Exited(code) => (t.terminal_exited)(code),
         TerminalState::Dropped => t.terminal_dropped.to_owned(),
+        TerminalState::Restarting => t.terminal_restarting.to_owned(),
         TerminalState::Refused(ref message) => format!("{}: {message}", t.terminal_refused),
     };
     let state_name = move || state.with(TerminalState::name);
@@ -266,6 +267,8 @@ pub enum TerminalState {
     Connected,
     Exited(Option<i32>),
     Dropped,
+    /// Wharf stopped (a rollout) and hung the shell up.
+    Restarting,
     Refused(String),
 }
 
@@ -276,6 +279,7 @@ impl TerminalState {
             TerminalState::Connected => "connected",
             TerminalState::Exited(_) => "exited",
             TerminalState::Dropped => "dropped",
+            TerminalState::Restarting => "restarting",
             TerminalState::Refused(_) => "refused",
         }
     }

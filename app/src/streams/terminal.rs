@@ -136,7 +136,7 @@ async fn mount(
             } else if data.contains('\r')
                 && matches!(
                     state.get_untracked(),
-                    TerminalState::Exited(_) | TerminalState::Dropped
+                    TerminalState::Exited(_) | TerminalState::Dropped | TerminalState::Restarting
                 )
             {
                 session.update(|s| *s += 1);
@@ -216,6 +216,10 @@ async fn connect(
                 end = Some(TerminalState::Refused(t.error(&error)));
                 break;
             }
+            Ok(TerminalOutput::Event(TerminalEvent::Restarting)) => {
+                end = Some(TerminalState::Restarting);
+                break;
+            }
             Ok(TerminalOutput::Event(TerminalEvent::Pong)) | Err(_) => {}
         }
     }
@@ -232,6 +236,7 @@ async fn connect(
     let line = match &end {
         TerminalState::Exited(code) => (t.terminal_exited)(*code),
         TerminalState::Refused(message) => format!("{}: {message}", t.terminal_refused),
+        TerminalState::Restarting => t.terminal_restarting.to_owned(),
         _ => t.terminal_dropped.to_owned(),
     };
     if let Some(terminal) = &terminal {

@@ -35,7 +35,25 @@ pub enum ConnectError {
 }
 
 pub async fn connect(source: &ConnectionSource) -> Result<Client, ConnectError> {
-    Ok(Client::try_from(load_config(source).await?)?)
+    Ok(client_from(load_config(source).await?)?)
+}
+
+/// Every client Wharf makes: kube's, with its calls counted and timed for
+/// `/metrics`.
+pub fn client_from(config: Config) -> Result<Client, kube::Error> {
+    Ok(kube::client::ClientBuilder::try_from(config)?
+        .with_layer(&crate::metrics::KubeCallsLayer)
+        .build())
+}
+
+/// Whether the apiserver answers (`/readyz`): any HTTP answer counts, even
+/// a refusal of the credentials; no answer within 3 s does not.
+pub async fn answers(client: &Client) -> bool {
+    let version = tokio::time::timeout(
+        std::time::Duration::from_secs(3),
+        client.apiserver_version(),
+    );
+    matches!(version.await, Ok(Ok(_)) | Ok(Err(kube::Error::Api(_))))
 }
 
 /// The configuration (cluster and credentials) a source describes.
@@ -103,5 +121,21 @@ impl StreamSessions for LocalSessions {
 impl Sessions for LocalSessions {
     fn cluster_for(&self, _request: &http::request::Parts) -> Result<Arc<dyn Cluster>, ApiError> {
         Ok(self.cluster.clone())
+    }
+}
+
+/// What `/readyz` asks the apiserver with: local mode's client, or in
+/// multi-user mode the cluster's address without any credentials.
+pub enum ApiserverProbe {
+    Client(Client),
+    Address(Box<super::credentials::ClusterAddress>),
+}
+
+impl ApiserverProbe {
+    pub async fn answers(&self) -> bool {
+        match self {
+            ApiserverProbe::Client(client) => answers(client).await,
+            ApiserverProbe::Address(address) => address.answers().await,
+        }
     }
 }

@@ -20,8 +20,10 @@ use kube::{Client, Config};
 use std::fmt;
 use wharf_spec::ApiError;
 
-/// A user's credential. Its `Debug` never shows the secret.
-#[derive(Clone)]
+/// A user's credential. Its `Debug` never shows the secret. It is
+/// serialized only into a sealed session cookie (`crate::seal`).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Credential {
     Token(String),
     ClientCertificate { cert_pem: String, key_pem: String },
@@ -172,7 +174,22 @@ impl ClusterAddress {
                 config.auth_info.client_key_data = Some(base64_encode(key_pem.as_bytes()).into());
             }
         }
-        Client::try_from(config).map_err(|_| SignInRefusal::Unreadable)
+        super::connect::client_from(config).map_err(|_| SignInRefusal::Unreadable)
+    }
+
+    /// A session's cluster for a credential that was checked at sign-in
+    /// (on this replica or another: it comes from a sealed cookie).
+    pub fn cluster_for(&self, credential: &Credential) -> Result<KubeCluster, SignInRefusal> {
+        Ok(KubeCluster::new(self.client_for(credential)?))
+    }
+
+    /// Whether the apiserver answers at all (`/readyz`): any HTTP answer,
+    /// even 401 to this request without credentials, says it is up.
+    pub async fn answers(&self) -> bool {
+        match super::connect::client_from(self.config.clone()) {
+            Ok(client) => super::connect::answers(&client).await,
+            Err(_) => false,
+        }
     }
 
     /// Checks `credential` against the cluster and returns a session's

@@ -12,10 +12,14 @@ pub mod credentials;
 mod error;
 pub mod live;
 mod pods;
+pub mod signed_out;
 pub mod streams;
 pub mod yaml;
 
-pub use connect::{ConnectionSource, LocalSessions, StreamSessions, connect, load_config};
+pub use connect::{
+    ApiserverProbe, ConnectionSource, LocalSessions, StreamSessions, client_from, connect,
+    load_config,
+};
 pub use error::map_error;
 
 use async_trait::async_trait;
