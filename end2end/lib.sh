@@ -36,6 +36,8 @@ install_tools() {
   command -v npm >/dev/null || need+=(npm)
   command -v curl >/dev/null || need+=(curl)
   command -v git >/dev/null || need+=(git)
+  # musl-gcc: the image's statically linked server (ring's C and assembly).
+  command -v musl-gcc >/dev/null || need+=(musl-tools)
   if [ ${#need[@]} -gt 0 ]; then
     step "apt-get install ${need[*]}"
     apt-get update -qq
@@ -68,9 +70,11 @@ install_rust() {
   command -v rustup >/dev/null \
     || missing rustup "install it from https://rustup.rs (rustup-init -y --default-toolchain none), then run this again"
   if ! rust_complete; then
-    step "rustup toolchain install $RUST_TOOLCHAIN (clippy, rustfmt, wasm32-unknown-unknown)"
+    step "rustup toolchain install $RUST_TOOLCHAIN (clippy, rustfmt, wasm32-unknown-unknown, x86_64-unknown-linux-musl)"
     rustup toolchain install "$RUST_TOOLCHAIN" --profile minimal --component clippy,rustfmt \
-      --target wasm32-unknown-unknown --no-self-update
+      --target wasm32-unknown-unknown --target x86_64-unknown-linux-musl --no-self-update
+    # A toolchain that was already there keeps its targets: add ours.
+    rustup target add --toolchain "$RUST_TOOLCHAIN" wasm32-unknown-unknown x86_64-unknown-linux-musl
   fi
 }
 
@@ -79,7 +83,8 @@ rust_complete() {
   local comps targets
   comps=$(rustup +"$RUST_TOOLCHAIN" component list --installed 2>/dev/null) || return 1
   targets=$(rustup +"$RUST_TOOLCHAIN" target list --installed 2>/dev/null) || return 1
-  grep -q '^clippy' <<<"$comps" && grep -q '^rustfmt' <<<"$comps" && grep -qx wasm32-unknown-unknown <<<"$targets"
+  grep -q '^clippy' <<<"$comps" && grep -q '^rustfmt' <<<"$comps" && grep -qx wasm32-unknown-unknown <<<"$targets" \
+    && grep -qx x86_64-unknown-linux-musl <<<"$targets"
 }
 
 wasm_bindgen_version() {
@@ -96,6 +101,8 @@ check_tools() {
   (cd "$ROOT" && cargo fmt --version >/dev/null 2>&1) || missing rustfmt "rustup component add rustfmt --toolchain $RUST_TOOLCHAIN"
   rustup +"$RUST_TOOLCHAIN" target list --installed | grep -qx wasm32-unknown-unknown \
     || missing "the wasm32-unknown-unknown target" "rustup target add wasm32-unknown-unknown --toolchain $RUST_TOOLCHAIN"
+  rustup +"$RUST_TOOLCHAIN" target list --installed | grep -qx x86_64-unknown-linux-musl \
+    || missing "the x86_64-unknown-linux-musl target" "rustup target add x86_64-unknown-linux-musl --toolchain $RUST_TOOLCHAIN"
   wb=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}') || true
   [ "$wb" = "$(wasm_bindgen_version)" ] \
     || missing "wasm-bindgen-cli $(wasm_bindgen_version)" "found '${wb:-none}' (cargo install wasm-bindgen-cli --version $(wasm_bindgen_version))"
@@ -103,7 +110,7 @@ check_tools() {
   [ -d "$ROOT/end2end/node_modules/playwright-core" ] || missing playwright-core "cd end2end && npm ci"
   [ -x "$ROOT/app/js/node_modules/.bin/esbuild" ] || missing esbuild "cd app/js && npm ci"
   local t
-  for t in chromium node npm curl git; do
+  for t in chromium node npm curl git musl-gcc; do
     command -v $t >/dev/null || missing $t "apt-get install $t"
   done
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing fonts-noto-cjk "apt-get install fonts-noto-cjk"

@@ -58,7 +58,7 @@ async fn readyz(State(settings): State<Arc<Settings>>) -> Response {
         return (StatusCode::SERVICE_UNAVAILABLE, "stopping\n").into_response();
     }
     if let Some(readiness) = &settings.readiness {
-        let wasm = readiness.site_root.join("pkg").join("wharf_bg.wasm");
+        let wasm = readiness.site_root.join("pkg").join("wharf.wasm");
         if !tokio::fs::try_exists(&wasm).await.unwrap_or(false) {
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
