@@ -68,6 +68,9 @@ step "the apiserver hung (SIGSTOP, 20 s) and restarted under an open live list (
 (cd end2end && WHARF_URL=http://$ADMIN_LISTEN WHARF_DISTURB_APISERVER=1 node --test tests/outage.test.mjs)
 echo "screenshots: end2end/artifacts/"
 
+step "Wharf inside the cluster: its image, kubectl apply -k, two replicas behind a balancer"
+bash end2end/incluster.sh
+
 step "no credential in any server log"
 for kc in "$KUBE_LOCAL_ADMIN_KUBECONFIG" "$KUBE_LOCAL_RESTRICTED_KUBECONFIG"; do
   token=$(awk '/token:/{print $2; exit}' "$kc")
