@@ -121,6 +121,13 @@ pub struct Args {
     #[arg(long, env = "WHARF_SIGNED_OUT_CONFIGMAP", requires = "in_cluster")]
     pub signed_out_configmap: Option<String>,
 
+    /// On SIGTERM, keep answering requests this long (while `/readyz`
+    /// says 503 and open sockets are told to go) before closing the
+    /// listener: load balancers take a few seconds to stop sending to a
+    /// stopping pod. The manifests set 5; 0 stops at once.
+    #[arg(long, env = "WHARF_SHUTDOWN_DELAY_SECONDS", default_value_t = 0)]
+    pub shutdown_delay_seconds: u64,
+
     /// `text` for a terminal, `json` (one object per line, with each
     /// request's id) for a log collector.
     #[arg(long, env = "WHARF_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]

@@ -51,6 +51,9 @@ async fn upgrade_watch(
     parts: http::request::Parts,
     upgrade: WebSocketUpgrade,
 ) -> Response {
+    if let Err(stopping) = crate::sockets::refuse_while_stopping() {
+        return stopping.into_response();
+    }
     match sessions.streams_for(&parts) {
         Ok(cluster) => {
             upgrade.on_upgrade(move |socket| crate::shutdown::track(serve(socket, cluster)))

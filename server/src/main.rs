@@ -127,7 +127,12 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(wharf_server::shutdown::signal())
+    .with_graceful_shutdown(async move {
+        wharf_server::shutdown::signal().await;
+        // Unready and telling the sockets already; still answering while
+        // the balancers catch up.
+        tokio::time::sleep(Duration::from_secs(args.shutdown_delay_seconds)).await;
+    })
     .await?;
     // The listener is closed and the requests in flight are answered; the
     // sockets say goodbye and hang up their shells.

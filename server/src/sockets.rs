@@ -70,7 +70,20 @@ fn socket_cluster(
     sessions: &Arc<dyn StreamSessions>,
     parts: &http::request::Parts,
 ) -> Result<Arc<KubeCluster>, (StatusCode, String)> {
+    refuse_while_stopping()?;
     sessions.streams_for(parts).map_err(|e| refusal(&e))
+}
+
+/// A socket opened while this replica stops would be told to go at once:
+/// 503, and the page retries (through another replica).
+pub(crate) fn refuse_while_stopping() -> Result<(), (StatusCode, String)> {
+    if crate::shutdown::is_stopping() {
+        return Err((
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Wharf is restarting".to_owned(),
+        ));
+    }
+    Ok(())
 }
 
 async fn terminal(
