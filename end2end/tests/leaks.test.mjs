@@ -309,7 +309,9 @@ async function signIn() {
     body: new URLSearchParams({ token: TOKEN, kubeconfig: '', next: '/' }).toString(),
   });
   assert.equal(response.status, 303);
-  return response.headers.get('set-cookie').match(/wharf_session=([0-9a-f]{64})/)[1];
+  // The sealed session (one cookie for a token; `wharf_session.1`… would
+  // follow a longer credential, and are cleared here).
+  return response.headers.get('set-cookie').match(/(?:^|, )wharf_session=([^;]+)/)[1];
 }
 
 test('the restricted user, signed in, reaches nothing of another namespace', async () => {
@@ -422,10 +424,21 @@ test('a foreign Host gets 421 from every route of every Wharf, and changes nothi
         if (answer.status === 421) wrong.push(`${server} ${r.path} with its own Host: 421`);
       }
     }
-    // The one path that answers any host (kubelets probe by pod IP).
-    const health = await sendWithHost(base, host, { path: '/healthz' });
-    (table['/healthz, any host (1)'] ??= {})[server] = `${health.status} ${health.text}`;
-    assert.deepEqual([health.status, health.text], [200, 'ok'], `${server} /healthz`);
+    // The paths that answer any host (kubelets probe and Prometheus
+    // scrapes by pod IP), read from the router: each answers, without a
+    // session, and says nothing of a user.
+    const anyHost = readFileSync(join(SOURCE, 'server/src/router.rs'), 'utf8')
+      .match(/ANY_HOST_PATHS: &\[&str\] = &\[([^\]]*)\]/)[1].match(/"[^"]+"/g).map((p) => JSON.parse(p));
+    assert.deepEqual(anyHost.slice(0, 2), ['/healthz', '/readyz']);
+    const statuses = [];
+    for (const path of anyHost) {
+      const answer = await sendWithHost(base, host, { path });
+      statuses.push(answer.status);
+      assert.equal(answer.status, 200, `${server} ${path} for any host`);
+      if (path !== '/metrics') assert.equal(answer.text, 'ok', `${server} ${path}`);
+      assert.ok(!answer.text.includes(TOKEN) && !/user="|namespace="/.test(answer.text), `${server} ${path} names nobody`);
+    }
+    (table[`${anyHost.join(', ')}, any host (${anyHost.length})`] ??= {})[server] = statuses.join(' ');
   }
   const width = Math.max(...Object.keys(table).map((k) => k.length));
   const lines = ['foreign-host test (Host: evil.example:<the server\'s port>): status × count',

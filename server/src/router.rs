@@ -74,7 +74,7 @@ async fn readyz(State(settings): State<Arc<Settings>>) -> Response {
                 .into_response();
         }
     }
-    "ok\n".into_response()
+    "ok".into_response()
 }
 
 /// Renews a session's cookie on the way out, about once a minute of use
@@ -185,7 +185,7 @@ pub fn app_router(
         .merge(crate::sockets::routes(sessions.clone()))
         .merge(crate::live_socket::routes(sessions.clone()))
         // The process serves (a kubelet's liveness probe, by pod IP).
-        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(crate::metrics::serve))
         .merge(
             Router::new()
