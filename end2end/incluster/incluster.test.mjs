@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { eventually, hydrated, kubectl, launch, openPage, unique } from '../tests/helpers.mjs';
+import { join } from 'node:path';
+import { ARTIFACTS, eventually, hydrated, kubectl, launch, openPage, unique } from '../tests/helpers.mjs';
 
 const LB = process.env.WHARF_INCLUSTER_URL ?? 'http://127.0.0.1:3200';
 const CONTROL = process.env.WHARF_BALANCER_CONTROL ?? 'http://127.0.0.1:3201';
@@ -184,6 +185,7 @@ test('a terminal whose replica stops is told so, its shell is hung up, and a new
   kubectl('-n', NS, 'delete', 'pod', a.name, '--wait=false');
   await page.waitForSelector('#terminal-status[data-state=restarting]', { timeout: 20_000 });
   assert.match(await page.textContent('#terminal-status'), /restarting/i);
+  await page.screenshot({ path: join(ARTIFACTS, 'incluster-terminal-restarting.png') });
   await eventually('no shell left in the container', () => shellsIn(target).length === 0, 20_000);
   // Enter opens a new terminal, through B.
   await page.click('#terminal');

@@ -503,6 +503,13 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
     let locked = Signal::derive(move || busy.get() || may_not_change.get().is_some());
     let stopped = Memo::new(move |_| row.with(|r| r.status == AppStatus::Stopped));
     let desired = Memo::new(move |_| row.with(|r| r.desired));
+    // The input shows the count the workload has now (a kubectl scale, or
+    // this page's own), until it is typed over.
+    Effect::watch(
+        move || desired.get(),
+        move |now, _, _| scale_to.set(now.to_string()),
+        false,
+    );
     let button = {
         let act = act.clone();
         move |id: &'static str,
