@@ -318,6 +318,12 @@ async fn relay_terminal(socket: WebSocket, cluster: Arc<KubeCluster>, query: Exe
     }
     if browser_left {
         drop(process.stdin);
+        if pid.is_none() {
+            // A page closed right after "connected" can leave before the
+            // wrapper's report has come through; without the PID the shell
+            // would be left running, so read on (briefly) until it does.
+            pid = read_pid_report(&mut scan, &mut process.output, &mut buffer).await;
+        }
         drop(process.output);
         drop(process.handle);
         if let Some(pid) = pid {
@@ -336,6 +342,35 @@ async fn relay_terminal(socket: WebSocket, cluster: Arc<KubeCluster>, query: Exe
     let exited = send(TerminalOutput::Event(TerminalEvent::Exited { code }));
     let _ = to_browser.send(exited).await;
     close_gracefully(&mut to_browser, &mut from_browser).await;
+}
+
+/// How long a terminal whose browser has left waits for the PID report.
+const PID_REPORT_WAIT: Duration = Duration::from_secs(5);
+
+/// Reads the shell's output, discarding it, until the PID report is found,
+/// the scan gives up, the output ends or [`PID_REPORT_WAIT`] passes.
+async fn read_pid_report(
+    scan: &mut PidScan,
+    output: &mut (impl tokio::io::AsyncRead + Unpin),
+    buffer: &mut [u8],
+) -> Option<u32> {
+    let search = async {
+        while !scan.done {
+            match output.read(buffer).await {
+                Ok(0) | Err(_) => return None,
+                Ok(n) => {
+                    if let Some(pid) = scan.feed(&buffer[..n]).pid {
+                        return Some(pid);
+                    }
+                }
+            }
+        }
+        None
+    };
+    tokio::time::timeout(PID_REPORT_WAIT, search)
+        .await
+        .ok()
+        .flatten()
 }
 
 /// Closes with code 1012 (service restart), the stop's goodbye.
@@ -756,6 +791,19 @@ mod tests {
             scan.feed(b"\x1b]wharf-pid;1\x07"),
             out(b"\x1b]wharf-pid;1\x07", None)
         );
+    }
+
+    #[tokio::test]
+    async fn a_browser_that_left_early_still_learns_the_pid_from_later_output() {
+        let mut buffer = vec![0u8; 8];
+        let mut scan = PidScan::default();
+        let mut output: &[u8] = b"typed\r\n\x1b]wharf-pid;42\x07/ # ";
+        let pid = read_pid_report(&mut scan, &mut output, &mut buffer).await;
+        assert_eq!(pid, Some(42));
+        let mut scan = PidScan::default();
+        let mut ended: &[u8] = b"sh: not found\r\n";
+        let pid = read_pid_report(&mut scan, &mut ended, &mut buffer).await;
+        assert_eq!(pid, None);
     }
 
     #[test]
