@@ -195,3 +195,60 @@ stop_server() {
 cluster_running() {
   [ -f /tmp/local-kube/env ] && . /tmp/local-kube/env && kubectl get --raw /readyz --request-timeout=3s >/dev/null 2>&1
 }
+
+# The second cluster of the multi-cluster tests: a control plane only (etcd,
+# apiserver, controller manager, scheduler; no node, no pods) beside the
+# first, with its own ports and state. Same scripts, other settings.
+second_cluster() { # up|down
+  KUBE_LOCAL_STATE=/tmp/local-kube-b KUBE_LOCAL_API_PORT=6643 \
+    KUBE_LOCAL_ETCD_PORT=2479 KUBE_LOCAL_ETCD_PEER_PORT=2480 \
+    KUBE_LOCAL_KCM_PORT=10357 KUBE_LOCAL_SCHED_PORT=10359 \
+    KUBE_LOCAL_NODE_NAME=local-kube-b KUBE_LOCAL_NO_KUBELET=1 \
+    bash "$ROOT/end2end/cluster/$1.sh" >/dev/null
+}
+
+second_cluster_running() {
+  [ -f /tmp/local-kube-b/env ] \
+    && (. /tmp/local-kube-b/env && kubectl get --raw /readyz --request-timeout=3s >/dev/null 2>&1)
+}
+
+# A port on loopback where nothing listens: the third, unreachable cluster.
+CLOSED_PORT=6699
+
+# Writes the kubeconfigs of the multi-cluster tests into $WHARF_STATE:
+#   clusters.kubeconfig: contexts kube-a (the first cluster), kube-b (the
+#     second) and kube-off (a closed port), each with its admin token;
+#     current context kube-a. Local mode serves all three with it; multi-user
+#     mode takes their addresses and CAs only.
+#   dev-b.kubeconfig: the user dev of the second cluster (another token).
+clusters_kubeconfig() {
+  local a=/tmp/local-kube/admin.kubeconfig b=/tmp/local-kube-b/admin.kubeconfig
+  local out=$WHARF_STATE/clusters.kubeconfig
+  mkdir -p "$WHARF_STATE"
+  ! curl -s -m 2 -o /dev/null "https://127.0.0.1:$CLOSED_PORT/" \
+    || die "127.0.0.1:$CLOSED_PORT answers: the unreachable cluster needs a closed port"
+  field() { awk -v k="$2:" '$1 == k {print $2; exit}' "$1"; }
+  {
+    echo "apiVersion: v1"
+    echo "kind: Config"
+    echo "current-context: kube-a"
+    echo "clusters:"
+    for c in "kube-a $a" "kube-b $b" "kube-off $a"; do
+      set -- $c
+      local server; server=$(field "$2" server)
+      [ "$1" = kube-off ] && server=https://127.0.0.1:$CLOSED_PORT
+      printf -- '- name: %s\n  cluster:\n    server: %s\n    certificate-authority-data: %s\n' \
+        "$1" "$server" "$(field "$2" certificate-authority-data)"
+    done
+    echo "users:"
+    printf -- '- name: admin-a\n  user:\n    token: %s\n' "$(field "$a" token)"
+    printf -- '- name: admin-b\n  user:\n    token: %s\n' "$(field "$b" token)"
+    echo "contexts:"
+    for c in "kube-a admin-a" "kube-b admin-b" "kube-off admin-a"; do
+      set -- $c
+      printf -- '- name: %s\n  context:\n    cluster: %s\n    user: %s\n' "$1" "$1" "$2"
+    done
+  } >"$out"
+  chmod 600 "$out"
+  cp /tmp/local-kube-b/restricted.kubeconfig "$WHARF_STATE/dev-b.kubeconfig"
+}

@@ -11,13 +11,22 @@ T0=$SECONDS
 ADMIN_LISTEN=127.0.0.1:3100
 RESTRICTED_LISTEN=127.0.0.1:3101
 MULTI_LISTEN=127.0.0.1:3102
+CLUSTERS_LISTEN=127.0.0.1:3103
+MULTI_CLUSTERS_LISTEN=127.0.0.1:3104
 OWN_CLUSTER=0
+OWN_SECOND_CLUSTER=0
 
 cleanup() {
   local rc=$?
   stop_server 3100 || true
   stop_server 3101 || true
   stop_server 3102 || true
+  stop_server 3103 || true
+  stop_server 3104 || true
+  if [ $OWN_SECOND_CLUSTER = 1 ]; then
+    step "second cluster: down"
+    second_cluster down || true
+  fi
   if [ $OWN_CLUSTER = 1 ]; then
     step "local cluster: down"
     KUBE_LOCAL_SAVE_LOGS=$ROOT/target/kube-logs bash "$ROOT/end2end/cluster/down.sh" >/dev/null || true
@@ -44,6 +53,15 @@ else
   bash end2end/cluster/up.sh
 fi
 . /tmp/local-kube/env
+if second_cluster_running; then
+  step "using the running second cluster"
+else
+  step "second cluster (control plane only, other ports): up"
+  OWN_SECOND_CLUSTER=1
+  second_cluster up
+fi
+clusters_kubeconfig
+export WHARF_CLUSTERS_KUBECONFIG=$WHARF_STATE/clusters.kubeconfig
 
 step "cargo test: unit tests, and the server's k8s module against the cluster"
 cargo test --workspace -- --include-ignored
@@ -60,9 +78,15 @@ start_server $RESTRICTED_LISTEN "$KUBE_LOCAL_RESTRICTED_KUBECONFIG"
 step "and a third in multi-user mode (users sign in, or come through a proxy with a bearer token; sessions end 20 s after sign-in, for the test)"
 WHARF_AUTH=multi-user WHARF_SESSION_MAX_SECONDS=20 WHARF_TRUST_PROXY_AUTH=true start_server $MULTI_LISTEN "$KUBE_LOCAL_ADMIN_KUBECONFIG"
 
+step "and two serving three clusters (kube-a, kube-b, and kube-off at a closed port): local mode, and multi-user"
+start_server $CLUSTERS_LISTEN "$WHARF_CLUSTERS_KUBECONFIG"
+WHARF_AUTH=multi-user start_server $MULTI_CLUSTERS_LISTEN "$WHARF_CLUSTERS_KUBECONFIG"
+
 step "browser tests (Chromium, playwright-core)"
 (cd end2end && WHARF_URL=http://$ADMIN_LISTEN WHARF_RESTRICTED_URL=http://$RESTRICTED_LISTEN WHARF_EMBED_PARENT=$EMBED_PARENT \
   WHARF_MULTI_URL=http://$MULTI_LISTEN \
+  WHARF_CLUSTERS_URL=http://$CLUSTERS_LISTEN WHARF_MULTI_CLUSTERS_URL=http://$MULTI_CLUSTERS_LISTEN \
+  WHARF_DEV_B_KUBECONFIG=$WHARF_STATE/dev-b.kubeconfig \
   node --test --test-concurrency=1 tests/)
 step "the apiserver hung (SIGSTOP, 20 s) and restarted under an open live list (alone: it disturbs the whole cluster)"
 (cd end2end && WHARF_URL=http://$ADMIN_LISTEN WHARF_DISTURB_APISERVER=1 node --test tests/outage.test.mjs)
@@ -72,7 +96,7 @@ step "Wharf inside the cluster: its image, kubectl apply -k, two replicas behind
 bash end2end/incluster.sh
 
 step "no credential in any server log"
-for kc in "$KUBE_LOCAL_ADMIN_KUBECONFIG" "$KUBE_LOCAL_RESTRICTED_KUBECONFIG"; do
+for kc in "$KUBE_LOCAL_ADMIN_KUBECONFIG" "$KUBE_LOCAL_RESTRICTED_KUBECONFIG" /tmp/local-kube-b/admin.kubeconfig "$WHARF_STATE/dev-b.kubeconfig"; do
   token=$(awk '/token:/{print $2; exit}' "$kc")
   if [ -n "$token" ] && grep -qF "$token" "$WHARF_STATE"/server-310*.log; then
     die "a token from $kc appears in a server log"

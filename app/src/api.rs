@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use wharf_spec::access::Access;
 use wharf_spec::app::{AppForm, UpgradeForm};
+use wharf_spec::cluster::{ClusterChoice, ClusterSummary, NodeDetail, NodeRow, NodeUse};
 use wharf_spec::live::{Source, View, Window};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::view::{
@@ -87,6 +88,12 @@ where
         request: Self::Request,
     ) -> impl std::future::Future<Output = Result<Self::Response, E>> + Send {
         request.headers().set(CSRF_HEADER, "1");
+        // The page's cluster (see `paths`); none on the cluster list.
+        if let Some(cluster) = crate::paths::current_cluster() {
+            request
+                .headers()
+                .set(wharf_spec::cluster::CLUSTER_HEADER, &cluster);
+        }
         <server_fn::client::browser::BrowserClient as server_fn::client::Client<E, I, O>>::send(
             request,
         )
@@ -484,4 +491,47 @@ pub async fn delete_apps(
         }
         .await,
     )
+}
+
+// ------------------------------------------------------------- clusters
+
+/// Every cluster Wharf serves, with whether this browser is signed in to
+/// each (the cluster list, the switcher, the sign-in page). Their addresses
+/// only for a browser signed in to one of them.
+#[server(client = WharfClient, endpoint = "list_clusters")]
+pub async fn list_clusters() -> Result<Vec<ClusterChoice>, AppError> {
+    respond(
+        async {
+            let (directory, request) = crate::backend::directory()?;
+            Ok(directory.clusters(&request))
+        }
+        .await,
+    )
+}
+
+/// One row of the cluster list, read from that cluster.
+#[server(client = WharfClient, endpoint = "cluster_summary")]
+pub async fn get_cluster_summary(name: String) -> Result<ClusterSummary, AppError> {
+    respond(
+        async {
+            let (directory, request) = crate::backend::directory()?;
+            directory.summary(&request, &name).await
+        }
+        .await,
+    )
+}
+
+#[server(client = WharfClient, endpoint = "list_nodes")]
+pub async fn list_nodes() -> Result<Vec<NodeRow>, AppError> {
+    respond(async { cluster()?.list_nodes().await }.await)
+}
+
+#[server(client = WharfClient, endpoint = "nodes_use")]
+pub async fn nodes_use() -> Result<Vec<NodeUse>, AppError> {
+    respond(async { cluster()?.nodes_use().await }.await)
+}
+
+#[server(client = WharfClient, endpoint = "node_detail")]
+pub async fn get_node(name: String) -> Result<NodeDetail, AppError> {
+    respond(async { cluster()?.node_detail(&name).await }.await)
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use wharf_spec::ApiError;
 use wharf_spec::access::Access;
 use wharf_spec::app::{AppForm, UpgradeForm};
+use wharf_spec::cluster::{ClusterChoice, ClusterSummary, NodeDetail, NodeRow, NodeUse};
 use wharf_spec::live::{Source, View, Window};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::space::NewSpace;
@@ -47,7 +48,7 @@ pub struct EmbedOrigins(pub Vec<String>);
 
 /// The cluster as one signed-in user sees it.
 #[async_trait]
-pub trait Cluster: Apps + Pods + Send + Sync {
+pub trait Cluster: Apps + Pods + Nodes + Send + Sync {
     /// What the user may do in `space`, for the pages to disable what is
     /// not allowed (the cluster still decides every call).
     async fn access(&self, space: &str) -> Result<Access, ApiError>;
@@ -156,6 +157,18 @@ pub trait Pods: Send + Sync {
 }
 
 /// Apps: a workload (Deployment/StatefulSet) and its Service, as one.
+/// The cluster's nodes (cluster-wide: no space).
+#[async_trait]
+pub trait Nodes: Send + Sync {
+    /// Every node, as the nodes list shows it.
+    async fn list_nodes(&self) -> Result<Vec<NodeRow>, ApiError>;
+    /// Each node's CPU and memory in use (its kubelet's summary) and its
+    /// pods (of every space): slower than the rows, so read after them.
+    async fn nodes_use(&self) -> Result<Vec<NodeUse>, ApiError>;
+    /// The node page.
+    async fn node_detail(&self, name: &str) -> Result<NodeDetail, ApiError>;
+}
+
 #[async_trait]
 pub trait Apps: Send + Sync {
     /// Creates the workload, then the Service; if the Service fails the
@@ -223,6 +236,35 @@ pub trait Sessions: Send + Sync {
     fn user(&self, _request: &http::request::Parts) -> Option<String> {
         None
     }
+}
+
+/// The clusters Wharf serves, for the cluster list and the switcher.
+#[async_trait]
+pub trait ClusterDirectory: Send + Sync {
+    /// Every cluster, with whether this request is signed in to it.
+    fn clusters(&self, request: &http::request::Parts) -> Vec<ClusterChoice>;
+
+    /// One cluster's row of the list, read from it with this request's
+    /// session of that cluster (its version only without one).
+    async fn summary(
+        &self,
+        request: &http::request::Parts,
+        name: &str,
+    ) -> Result<ClusterSummary, ApiError>;
+}
+
+/// The context value that gives server functions the cluster directory.
+#[derive(Clone)]
+pub struct DirectoryContext(pub Arc<dyn ClusterDirectory>);
+
+/// The cluster directory and the current request.
+pub fn directory() -> Result<(Arc<dyn ClusterDirectory>, http::request::Parts), ApiError> {
+    let missing = |what: &str| ApiError::Internal {
+        message: format!("{what} not provided to the request"),
+    };
+    let parts = use_context::<http::request::Parts>().ok_or_else(|| missing("request"))?;
+    let directory = use_context::<DirectoryContext>().ok_or_else(|| missing("clusters"))?;
+    Ok((directory.0, parts))
 }
 
 /// The signed-in user of the current request, if any.

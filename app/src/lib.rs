@@ -9,6 +9,7 @@ pub mod backend;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod paths;
 mod root;
 #[cfg(feature = "hydrate")]
 mod streams;

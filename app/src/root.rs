@@ -1,9 +1,10 @@
 use crate::components::use_texts;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::pages::{
-    AppDetailPage, AppList, AppUpgradePage, AppWizardPage, CreateFromYamlPage, Home, LogsPage,
-    NotFound, PodPage, ServiceCreatePage, ServiceDetailPage, ServiceEditPage, ServiceList,
-    SignInPage, SpaceEvents, SpaceLayout, SpacePods, TerminalPage,
+    AppDetailPage, AppList, AppUpgradePage, AppWizardPage, ClusterList, ClusterSwitcher,
+    CreateFromYamlPage, Home, LogsPage, NodeList, NodePage, NotFound, PodPage, ServiceCreatePage,
+    ServiceDetailPage, ServiceEditPage, ServiceList, SignInPage, SpaceEvents, SpaceLayout,
+    SpacePods, TerminalPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -97,8 +98,13 @@ pub fn App() -> impl IntoView {
             <Header />
             <Routes fallback=NotFound>
                 <Route path=path!("sign-in") view=SignInPage />
-                <ParentRoute path=path!("") view=SpaceLayout ssr=SsrMode::Async>
+                <Route path=path!("clusters") view=ClusterList ssr=SsrMode::Async />
+                // Every page of a cluster is under its name; `/` and the
+                // paths from before (`/spaces/…`) are sent here by the server.
+                <ParentRoute path=path!("clusters/:cluster") view=SpaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=Home ssr=SsrMode::Async />
+                    <Route path=path!("nodes") view=NodeList ssr=SsrMode::Async />
+                    <Route path=path!("nodes/:node") view=NodePage ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/apps") view=AppList ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/new/app") view=AppWizardPage ssr=SsrMode::Async />
@@ -125,7 +131,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("spaces/:space/services/:name/logs") view=LogsPage />
                 </ParentRoute>
                 // One thing each, without header and tabs, for iframes.
-                <ParentRoute path=path!("embed") view=EmbedLayout ssr=SsrMode::Async>
+                <ParentRoute path=path!("embed/clusters/:cluster") view=EmbedLayout ssr=SsrMode::Async>
                     <Route path=path!("spaces/:space/pods/:pod/terminal/:container") view=TerminalPage />
                     <Route path=path!("spaces/:space/pods/:pod/logs/:container") view=LogsPage />
                     <Route path=path!("spaces/:space/apps/:name/logs") view=LogsPage />
@@ -151,6 +157,7 @@ fn UserBadge() -> impl IntoView {
                 user.await.ok().flatten().map(|name| view! {
                     <span class="user" id="signed-in-user" title=(t.signed_in_as)(&name)>{name.clone()}</span>
                     <form method="post" action="/auth/sign-out">
+                        <input type="hidden" name="cluster" value=crate::paths::current_cluster().unwrap_or_default() />
                         <button id="sign-out" class="btn btn-ghost" type="submit">{t.sign_out}</button>
                     </form>
                 })
@@ -201,11 +208,13 @@ fn Header() -> impl IntoView {
     };
     view! {
         <header class="topbar">
-            <a class="brand" href="/">
+            // `/` is the server's: the cluster list, or the one cluster.
+            <a class="brand" href="/" rel="external">
                 <span class="brand-mark" aria-hidden="true">"⚓"</span>
                 <span class="brand-name">"Wharf"</span>
             </a>
             <span class="brand-tagline">{t.app_tagline}</span>
+            <ClusterSwitcher />
             <span class="spacer"></span>
             <UserBadge />
             <button id="switch-language" class="btn btn-ghost" lang=lang.other().tag() on:click=switch_language>

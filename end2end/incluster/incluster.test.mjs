@@ -62,10 +62,10 @@ const listDevServices = (cookie) => fetch(`${LB}/api/list_services`, {
 
 async function signIn(page) {
   await page.goto(`${LB}/spaces/dev/apps`);
-  await page.waitForURL(/\/sign-in\?next=/);
+  await page.waitForURL(/\/sign-in\?cluster=in-cluster&next=/);
   await page.fill('#sign-in-token', TOKEN);
   await page.click('#sign-in');
-  await page.waitForURL(`${LB}/spaces/dev/apps`);
+  await page.waitForURL(`${LB}/clusters/in-cluster/spaces/dev/apps`);
   await hydrated(page);
 }
 
@@ -125,7 +125,7 @@ test('a session made on one replica works on the other, and a sign-out on one is
   await pin(b);
   await page.goto(`${LB}/spaces/dev/services`);
   await hydrated(page);
-  assert.equal(new URL(page.url()).pathname, '/spaces/dev/services', 'not sent to sign in');
+  assert.equal(new URL(page.url()).pathname, '/clusters/in-cluster/spaces/dev/services', 'not sent to sign in');
   assert.equal(await page.textContent('#signed-in-user'), 'dev');
   assert.equal((await listDevServices(cookie)).status, 200);
   // Signed out through B; the same cookie, replayed to A, is refused there

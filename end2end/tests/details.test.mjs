@@ -111,7 +111,7 @@ test('the space\'s events: live, newest first, filtered by type in the URL', asy
   assert.equal(await eventRow(page, 'E2eSpaceNormal').count(), 0, 'the filter leaves Normal events out');
   assert.match(await warning.textContent(), /警告/);
   // The object links to its page.
-  assert.equal(await warning.locator('a').getAttribute('href'), `/spaces/${ns}/services/web`);
+  assert.equal(await warning.locator('a').getAttribute('href'), `/clusters/admin-local-kube/spaces/${ns}/services/web`);
   // Every type, newest first: the last one made is the first row.
   await page.goto(`${BASE}/spaces/${ns}/events`);
   await hydrated(page);

@@ -24,6 +24,8 @@ const space = unique('e2e-leak');
 const newSpace = unique('e2e-leak-new');
 const hostSpace = unique('e2e-host-new');
 const MARKER = `leakmarker${Date.now().toString(36)}`;
+/// The first cluster's one node (the nodes pages are tried with it).
+const NODE = process.env.KUBE_LOCAL_NODE_NAME ?? 'local-kube';
 let pod;
 let secrets;
 let before_;
@@ -90,14 +92,30 @@ after(async () => {
   kubectl('delete', 'namespace', hostSpace, '--wait=false', '--ignore-not-found');
 });
 
-/// The page routes of app/src/root.rs, with their parameters filled in.
-function pageRoutes() {
+/// The page routes of app/src/root.rs, with their parameters filled in:
+/// the top-level ones, a cluster's (under `clusters/:cluster`) and the
+/// embedded ones (under `embed/clusters/:cluster`), of `cluster`.
+function pageRoutes(cluster) {
   const source = readFileSync(join(SOURCE, 'app/src/root.rs'), 'utf8');
-  const [plain, embedded] = source.split('path!("embed")');
+  const [top, rest] = source.split('path!("clusters/:cluster")');
+  const [ofCluster, embedded] = rest.split('path!("embed/clusters/:cluster")');
   const paths = (text) => [...text.matchAll(/path!\("([^"]*)"\)/g)].map((m) => m[1]);
-  const routes = [...paths(plain).map((p) => `/${p}`), ...paths(embedded).map((p) => `/embed/${p}`)];
-  return [...new Set(routes)].map((r) => r
-    .replace(':space', space).replace(':name', 'probe').replace(':pod', pod).replace(':container', 'busybox'));
+  const routes = [
+    ...paths(top).map((p) => `/${p}`),
+    ...paths(ofCluster).map((p) => `/clusters/${cluster}/${p}`),
+    ...paths(embedded).map((p) => `/embed/clusters/${cluster}/${p}`),
+  ];
+  return [...new Set(routes)].map((r) => r.replace(/\/$/, '')
+    .replace(':space', space).replace(':name', 'probe').replace(':pod', pod).replace(':container', 'busybox')
+    .replace(':node', NODE));
+}
+
+/// The cluster of a Wharf serving one: its name in the URLs (`/` goes there).
+async function clusterOf(base, headers = {}) {
+  const response = await fetch(`${base}/`, { headers, redirect: 'manual' });
+  const match = (response.headers.get('location') ?? '').match(/^\/clusters\/([a-z0-9-]+)/);
+  assert.ok(match, `${base}/ names its cluster: ${response.status} ${response.headers.get('location')}`);
+  return match[1];
 }
 
 /// Every server function, with arguments that aim at the other namespace.
@@ -111,6 +129,11 @@ function functionCalls(created = newSpace) {
   const form = (fields) => ({ form: new URLSearchParams(fields).toString() });
   return {
     list_spaces: form({}),
+    list_clusters: form({}),
+    cluster_summary: [form({ name: 'admin-local-kube' }), form({ name: 'dev-local-kube' })],
+    list_nodes: form({}),
+    nodes_use: form({}),
+    node_detail: form({ name: NODE }),
     access: form({ space }),
     create_space: form({ name: created, description: '' }),
     space_contents: form({ space }),
@@ -174,7 +197,7 @@ function noteLeaks(where, text) {
 }
 
 async function tryPagesAndFunctions(base, headers) {
-  for (const route of pageRoutes()) {
+  for (const route of pageRoutes(await clusterOf(base, headers))) {
     const response = await fetch(`${base}${route}`, { headers, redirect: 'manual' });
     figures.pages += 1;
     // Tried as dev, not bounced to the sign-in page.
@@ -275,7 +298,7 @@ async function trySockets(base, cookie) {
   assert.deepEqual(socketRoutes().filter((r) => !(r in queries)), [], 'every socket is tried');
   const page = await openPage(browser);
   if (cookie) await page.context().addCookies([{ name: 'wharf_session', value: cookie, url: base }]);
-  await page.goto(`${base}/spaces/dev/apps`);
+  await page.goto(`${base}/clusters/${await clusterOf(base, cookie ? { cookie: `wharf_session=${cookie}` } : {})}/spaces/dev/apps`);
   await tryWatchSocket(page, `${base.replace('http', 'ws')}/ws/watch`);
   for (const [route, list] of Object.entries(queries)) {
     for (const query of list) {
@@ -371,7 +394,7 @@ function foreignHostRequests(own) {
   assert.deepEqual(declaredFunctions().filter((name) => !(name in calls)), [], 'every server function is tried');
   const write = { origin: own, 'x-wharf-csrf': '1' };
   return {
-    pages: pageRoutes().map((path) => ({ path })),
+    pages: pageRoutes('any-cluster').map((path) => ({ path })),
     'server functions': Object.entries(calls).flatMap(([name, call]) => [call].flat().map(({ form, json }) => ({
       method: 'POST', path: `/api/${name}`, body: json ? JSON.stringify(json) : form,
       headers: { ...write, 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded' },

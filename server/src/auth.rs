@@ -22,6 +22,7 @@
 //! request sign in by that header instead: the token is checked with the
 //! cluster as at sign-in, then reused for [`PROXY_RECHECK`]. Off by default.
 
+use crate::clusters::{ClusterSet, ServedCluster};
 use crate::k8s::credentials::{
     ClusterAddress, Credential, SignInRefusal, credential_from_kubeconfig,
 };
@@ -121,6 +122,8 @@ struct Proxied {
 
 pub struct MultiUserSessions {
     address: ClusterAddress,
+    /// This cluster's session cookie (and its chunks, `<name>.1`, …).
+    cookie_name: String,
     keys: SessionKeys,
     sessions: Mutex<HashMap<String, Cached>>,
     /// Signed-out session ids, with when each would have expired.
@@ -148,6 +151,7 @@ impl MultiUserSessions {
     ) -> Self {
         Self {
             address,
+            cookie_name: SESSION_COOKIE.to_string(),
             keys,
             sessions: Mutex::default(),
             signed_out: Mutex::default(),
@@ -159,6 +163,15 @@ impl MultiUserSessions {
             secure_cookie,
             cross_site_cookie: false,
         }
+    }
+
+    /// The session cookie's name: each cluster's sessions have their own
+    /// cookie, so a user is signed in to each with its own credential. The
+    /// name is sealed into the value, so one cluster's cookie does not open
+    /// as another's.
+    pub fn cookie_named(mut self, name: String) -> Self {
+        self.cookie_name = name;
+        self
     }
 
     /// Send the session cookie `SameSite=None; Secure`, so that Wharf in
@@ -297,7 +310,7 @@ impl MultiUserSessions {
     fn sealed(&self, headers: &HeaderMap) -> Option<SealedSession> {
         let plain = self
             .keys
-            .open(SESSION_COOKIE, &chunks_of(headers, SESSION_COOKIE))?;
+            .open(&self.cookie_name, &chunks_of(headers, &self.cookie_name))?;
         serde_json::from_str(&plain).ok()
     }
 
@@ -385,11 +398,11 @@ impl MultiUserSessions {
         let left = self.absolute.saturating_sub(Duration::from_secs(
             now_unix().saturating_sub(sealed.signed_in),
         ));
-        let chunks = self.keys.seal(SESSION_COOKIE, &plain);
+        let chunks = self.keys.seal(&self.cookie_name, &plain);
         (0..MAX_CHUNKS)
             .map(|index| match chunks.get(index) {
-                Some(value) => self.cookie(&chunk_name(SESSION_COOKIE, index), value, left),
-                None => self.cookie(&chunk_name(SESSION_COOKIE, index), "", Duration::ZERO),
+                Some(value) => self.cookie(&chunk_name(&self.cookie_name, index), value, left),
+                None => self.cookie(&chunk_name(&self.cookie_name, index), "", Duration::ZERO),
             })
             .collect()
     }
@@ -446,8 +459,8 @@ impl StreamSessions for MultiUserSessions {
             .ok_or(ApiError::Unauthenticated)
     }
 
-    fn is_signed_in(&self, headers: &HeaderMap) -> bool {
-        self.live(headers).is_some()
+    fn is_signed_in(&self, request: &http::request::Parts) -> bool {
+        self.live(&request.headers).is_some()
     }
 
     fn multi_user(&self) -> Option<&MultiUserSessions> {
@@ -463,6 +476,9 @@ pub struct SignInForm {
     kubeconfig: String,
     #[serde(default)]
     next: String,
+    /// The cluster to sign in to; empty: the default cluster.
+    #[serde(default)]
+    cluster: String,
 }
 
 /// Only a path on this site (`/spaces/x`), never `//evil.example`.
@@ -474,22 +490,40 @@ fn safe_next(next: &str) -> &str {
     }
 }
 
-fn back_to_sign_in(refusal: SignInRefusal, next: &str) -> Response {
+fn back_to_sign_in(refusal: SignInRefusal, cluster: &str, next: &str) -> Response {
     let next = wharf_spec::stream::percent_encode(safe_next(next));
-    Redirect::to(&format!("/sign-in?error={}&next={next}", refusal.code())).into_response()
+    Redirect::to(&format!(
+        "/sign-in?error={}&cluster={cluster}&next={next}",
+        refusal.code()
+    ))
+    .into_response()
 }
 
-/// `POST /auth/sign-in` (a plain form post; works without JavaScript).
+/// The cluster a sign-in or sign-out form names (its default when none).
+fn form_cluster<'a>(clusters: &'a ClusterSet, name: &str) -> Option<&'a ServedCluster> {
+    if name.is_empty() {
+        Some(clusters.default_cluster())
+    } else {
+        clusters.named(name)
+    }
+}
+
+/// `POST /auth/sign-in` (a plain form post; works without JavaScript):
+/// signs in to one cluster, beside any others the browser is signed in to.
 pub async fn sign_in(
-    State(sessions): State<Arc<dyn StreamSessions>>,
+    State(clusters): State<Arc<ClusterSet>>,
     Extension(ClientAddress(client)): Extension<ClientAddress>,
     Form(form): Form<SignInForm>,
 ) -> Response {
-    let Some(store) = sessions.multi_user() else {
+    let Some(cluster) = form_cluster(&clusters, &form.cluster) else {
+        return (StatusCode::NOT_FOUND, "no such cluster").into_response();
+    };
+    let Some(store) = cluster.sessions.multi_user() else {
         return (StatusCode::NOT_FOUND, "sign-in is off in local mode").into_response();
     };
+    let cluster = cluster.name.as_str();
     if !store.refusals().allows(client, Instant::now()) {
-        return back_to_sign_in(SignInRefusal::TooMany, &form.next);
+        return back_to_sign_in(SignInRefusal::TooMany, cluster, &form.next);
     }
     let credential = if !form.token.trim().is_empty() {
         Ok(Credential::Token(form.token.trim().to_string()))
@@ -503,8 +537,8 @@ pub async fn sign_in(
         Err(refusal) => Err(*refusal),
     };
     match signed_in {
-        Ok((cluster, user)) => {
-            tracing::info!(user, "signed in");
+        Ok((session, user)) => {
+            tracing::info!(user, cluster, "signed in");
             metrics().sign_in(SignInOutcome::Accepted);
             let Ok(credential) = credential else {
                 unreachable!("signed in with a credential")
@@ -522,7 +556,7 @@ pub async fn sign_in(
                 sessions.insert(
                     sealed.id.clone(),
                     Cached {
-                        cluster: Arc::new(cluster),
+                        cluster: Arc::new(session),
                         user,
                         used: now,
                     },
@@ -536,44 +570,88 @@ pub async fn sign_in(
             response
         }
         Err(refusal) => {
-            tracing::info!(from = %client, reason = refusal.code(), "sign-in refused");
+            tracing::info!(from = %client, cluster, reason = refusal.code(), "sign-in refused");
             metrics().sign_in(SignInOutcome::Refused);
             store.refusals().record(client, Instant::now());
-            back_to_sign_in(refusal, &form.next)
+            back_to_sign_in(refusal, cluster, &form.next)
         }
     }
 }
 
-/// `POST /auth/sign-out`: the session joins the signed-out list (every
-/// replica refuses it from its next read of the list), the cookies leave
-/// the browser.
-pub async fn sign_out(
-    State(sessions): State<Arc<dyn StreamSessions>>,
-    headers: HeaderMap,
-) -> Response {
-    let Some(store) = sessions.multi_user() else {
-        return Redirect::to("/").into_response();
-    };
-    if let Some(sealed) = store.sealed(&headers) {
-        let expires = sealed.signed_in + store.absolute.as_secs();
-        store.merge_signed_out(SignedOut::from([(sealed.id.clone(), expires)]));
-        if let Some(list) = &store.signed_out_list
+#[derive(Deserialize)]
+pub struct SignOutForm {
+    /// The cluster to sign out of; empty: the default cluster.
+    #[serde(default)]
+    cluster: String,
+    /// Any value: sign out of every cluster.
+    #[serde(default)]
+    all: String,
+}
+
+impl MultiUserSessions {
+    /// Ends the request's session of this cluster: its id joins the
+    /// signed-out list (every replica refuses it from its next read of the
+    /// list). Err: the list could not be shared.
+    async fn sign_out(&self, headers: &HeaderMap) -> Result<(), ()> {
+        let Some(sealed) = self.sealed(headers) else {
+            return Ok(());
+        };
+        let expires = sealed.signed_in + self.absolute.as_secs();
+        self.merge_signed_out(SignedOut::from([(sealed.id.clone(), expires)]));
+        if let Some(list) = &self.signed_out_list
             && let Err(error) = list.add(&sealed.id, expires, now_unix()).await
         {
             // This replica refuses the session; the others would not.
             tracing::error!("the sign-out could not be shared with the other replicas: {error}");
+            return Err(());
+        }
+        tracing::info!(user = sealed.user, "signed out");
+        Ok(())
+    }
+
+    /// The `Set-Cookie`s that take this cluster's session out of the browser.
+    fn cleared_cookies(&self) -> Vec<HeaderValue> {
+        (0..MAX_CHUNKS)
+            .map(|index| self.cookie(&chunk_name(&self.cookie_name, index), "", Duration::ZERO))
+            .collect()
+    }
+}
+
+/// `POST /auth/sign-out`: out of one cluster (the form's `cluster`), or of
+/// every one (`all`); the cookies leave the browser. Then to the cluster
+/// list while signed in to another cluster, else to the sign-in page.
+pub async fn sign_out(
+    State(clusters): State<Arc<ClusterSet>>,
+    request: http::request::Parts,
+    Form(form): Form<SignOutForm>,
+) -> Response {
+    let leaving: Vec<&ServedCluster> = if form.all.is_empty() {
+        form_cluster(&clusters, &form.cluster).into_iter().collect()
+    } else {
+        clusters.iter().collect()
+    };
+    let mut cleared = Vec::new();
+    for cluster in &leaving {
+        let Some(store) = cluster.sessions.multi_user() else {
+            continue;
+        };
+        if store.sign_out(&request.headers).await.is_err() {
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Signing out could not be completed; try again.",
             )
                 .into_response();
         }
-        tracing::info!(user = sealed.user, "signed out");
+        cleared.extend(store.cleared_cookies());
     }
-    let mut response = Redirect::to("/sign-in").into_response();
-    for index in 0..MAX_CHUNKS {
-        let cleared = store.cookie(&chunk_name(SESSION_COOKIE, index), "", Duration::ZERO);
-        response.headers_mut().append(header::SET_COOKIE, cleared);
+    let still_in = clusters
+        .iter()
+        .filter(|c| !leaving.iter().any(|l| l.name == c.name))
+        .any(|c| c.sessions.is_signed_in(&request));
+    let mut response =
+        Redirect::to(if still_in { "/clusters" } else { "/sign-in" }).into_response();
+    for cookie in cleared {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
 }

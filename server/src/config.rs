@@ -1,6 +1,6 @@
 //! Command line and environment.
 
-use crate::k8s::ConnectionSource;
+use crate::k8s::clusters::ClusterSources;
 use crate::origins::{ForwardedHeader, PublicOrigins, TrustedProxies};
 use clap::Parser;
 use std::net::SocketAddr;
@@ -33,16 +33,21 @@ pub struct Args {
     #[arg(long, env = "WHARF_LISTEN", default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,
 
-    /// Kubeconfig file. Without it: $KUBECONFIG, then ~/.kube/config.
+    /// Kubeconfig file. Without it: $KUBECONFIG, then ~/.kube/config. Each
+    /// of its contexts is a cluster Wharf serves (in multi-user mode only
+    /// their address and CA are used).
     #[arg(long, env = "WHARF_KUBECONFIG")]
     pub kubeconfig: Option<PathBuf>,
 
-    /// Context of the kubeconfig to use (default: its current context).
-    #[arg(long, env = "WHARF_CONTEXT")]
-    pub context: Option<String>,
+    /// The contexts of the kubeconfig to serve, in this order (repeat the
+    /// flag, or separate with commas); the first is the default cluster.
+    /// Without it: every context, its current context the default.
+    #[arg(long, env = "WHARF_CONTEXT", value_delimiter = ',')]
+    pub context: Vec<String>,
 
-    /// Use the pod's service account (Wharf deployed in the cluster).
-    #[arg(long, env = "WHARF_IN_CLUSTER", conflicts_with_all = ["kubeconfig", "context"])]
+    /// Serve the pod's own cluster (Wharf deployed in it) as `in-cluster`,
+    /// the default cluster; with --kubeconfig, its contexts are served too.
+    #[arg(long, env = "WHARF_IN_CLUSTER")]
     pub in_cluster: bool,
 
     /// `local`: everyone who reaches Wharf acts with its kubeconfig (bind to
@@ -168,14 +173,11 @@ impl Args {
         TrustedProxies::new(&self.trusted_proxy, self.forwarded_header)
     }
 
-    pub fn connection(&self) -> ConnectionSource {
-        if self.in_cluster {
-            ConnectionSource::InCluster
-        } else {
-            ConnectionSource::Kubeconfig {
-                path: self.kubeconfig.clone(),
-                context: self.context.clone(),
-            }
+    pub fn cluster_sources(&self) -> ClusterSources {
+        ClusterSources {
+            kubeconfig: self.kubeconfig.clone(),
+            contexts: self.context.clone(),
+            in_cluster: self.in_cluster,
         }
     }
 }
@@ -193,13 +195,8 @@ mod tests {
             !args.trust_proxy_auth,
             "a proxy's header is not trusted unless asked"
         );
-        assert!(matches!(
-            args.connection(),
-            ConnectionSource::Kubeconfig {
-                path: None,
-                context: None
-            }
-        ));
+        let sources = args.cluster_sources();
+        assert!(sources.kubeconfig.is_none() && sources.contexts.is_empty() && !sources.in_cluster);
     }
 
     #[test]
@@ -253,11 +250,13 @@ mod tests {
     }
 
     #[test]
-    fn in_cluster_excludes_kubeconfig() {
-        assert!(
-            Args::try_parse_from(["wharf-server", "--in-cluster", "--kubeconfig", "x"]).is_err()
-        );
-        let args = Args::try_parse_from(["wharf-server", "--in-cluster"]).unwrap();
-        assert!(matches!(args.connection(), ConnectionSource::InCluster));
+    fn contexts_repeat_or_come_comma_separated() {
+        let args =
+            Args::try_parse_from(["wharf-server", "--context", "a", "--context", "b,c"]).unwrap();
+        assert_eq!(args.cluster_sources().contexts, ["a", "b", "c"]);
+        let args =
+            Args::try_parse_from(["wharf-server", "--in-cluster", "--kubeconfig", "x"]).unwrap();
+        let sources = args.cluster_sources();
+        assert!(sources.in_cluster && sources.kubeconfig.is_some());
     }
 }

@@ -2,6 +2,7 @@
 //! static files), and [`k8s`], the one module that calls the Kubernetes API.
 
 pub mod auth;
+pub mod clusters;
 pub mod config;
 pub mod k8s;
 pub mod live_socket;

@@ -43,6 +43,10 @@ const OUTBOX: usize = 64;
 pub fn routes(sessions: Arc<dyn StreamSessions>) -> Router {
     Router::new()
         .route(WATCH_PATH, get(upgrade_watch))
+        .route(
+            &format!("/clusters/{{cluster}}{WATCH_PATH}"),
+            get(upgrade_watch),
+        )
         .with_state(sessions)
 }
 

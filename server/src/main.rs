@@ -4,13 +4,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
-use wharf_server::auth::MultiUserSessions;
+use wharf_server::auth::{MultiUserSessions, SESSION_COOKIE};
+use wharf_server::clusters::{ClusterSet, ServedCluster};
 use wharf_server::config::{Args, AuthMode, LogFormat};
+use wharf_server::k8s::clusters::{ClusterConfig, IN_CLUSTER, load_clusters};
 use wharf_server::k8s::credentials::ClusterAddress;
 use wharf_server::k8s::signed_out::SignedOutList;
-use wharf_server::k8s::{
-    ApiserverProbe, LocalSessions, StreamSessions, client_from, connect, load_config,
-};
+use wharf_server::k8s::{ApiserverProbe, LocalSessions, client_from};
 use wharf_server::router::{Readiness, Settings, app_router};
 use wharf_server::seal::SessionKeys;
 
@@ -37,6 +37,93 @@ async fn main() -> ExitCode {
     }
 }
 
+/// Every cluster of the command line with its sessions: the operator's
+/// credentials in local mode; in multi-user mode the users' own, in a
+/// session cookie per cluster, with Wharf's credentials dropped (but for the
+/// signed-out list, in Wharf's own namespace).
+async fn serve_clusters(args: &Args) -> Result<Vec<ServedCluster>, Box<dyn std::error::Error>> {
+    let configs = load_clusters(&args.cluster_sources()).await?;
+    let mut served = Vec::with_capacity(configs.len());
+    if args.auth == AuthMode::Local {
+        for ClusterConfig {
+            name,
+            context,
+            config,
+        } in configs
+        {
+            let server = config.cluster_url.to_string();
+            let client = client_from(config)?;
+            served.push(ServedCluster {
+                name,
+                context,
+                server,
+                sessions: Arc::new(LocalSessions::new(client.clone())),
+                probe: ApiserverProbe::Client(client),
+            });
+        }
+        return Ok(served);
+    }
+    let keys = match &args.session_keys_file {
+        Some(path) => SessionKeys::from_file(path)?,
+        None => {
+            tracing::warn!(
+                "no --session-keys-file: sessions are sealed with a key of this process only; they end when it stops, and other replicas cannot read them"
+            );
+            SessionKeys::random()
+        }
+    };
+    for (
+        index,
+        ClusterConfig {
+            name,
+            context,
+            config,
+        },
+    ) in configs.into_iter().enumerate()
+    {
+        let server = config.cluster_url.to_string();
+        // Wharf's own credentials serve one thing in multi-user mode: the
+        // signed-out list, in Wharf's own namespace (of its own cluster).
+        let signed_out = match &args.signed_out_configmap {
+            Some(list) if name == IN_CLUSTER => {
+                Some(SignedOutList::new(client_from(config.clone())?, list))
+            }
+            _ => None,
+        };
+        // The default cluster's cookie keeps the name it had before Wharf
+        // served several clusters; each other cluster has its own.
+        let cookie = if index == 0 {
+            SESSION_COOKIE.to_string()
+        } else {
+            format!("{SESSION_COOKIE}-{name}")
+        };
+        let address = ClusterAddress::from_config(config);
+        let mut store = MultiUserSessions::new(
+            address.clone(),
+            keys.clone(),
+            Duration::from_secs(args.session_idle_seconds),
+            Duration::from_secs(args.session_max_seconds),
+            args.cookie_secure,
+        )
+        .cookie_named(cookie)
+        .trusting_proxy(args.trust_proxy_auth)
+        .cross_site_cookie(args.cookie_cross_site);
+        if let Some(list) = signed_out {
+            store = store.sharing_sign_outs(list);
+        }
+        let store = Arc::new(store);
+        store.spawn_sign_out_sync();
+        served.push(ServedCluster {
+            name,
+            context,
+            server,
+            sessions: store,
+            probe: ApiserverProbe::Address(Box::new(address)),
+        });
+    }
+    Ok(served)
+}
+
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut options = get_configuration(None)?.leptos_options;
     options.site_addr = args.listen;
@@ -48,54 +135,16 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     if args.cookie_cross_site && args.auth == AuthMode::Local {
         return Err("--cookie-cross-site needs --auth multi-user".into());
     }
-    let (sessions, apiserver): (Arc<dyn StreamSessions>, _) = match args.auth {
-        AuthMode::Local => {
-            let client = connect(&args.connection()).await?;
-            (
-                Arc::new(LocalSessions::new(client.clone())),
-                ApiserverProbe::Client(client),
-            )
-        }
-        AuthMode::MultiUser => {
-            let config = load_config(&args.connection()).await?;
-            let keys = match &args.session_keys_file {
-                Some(path) => SessionKeys::from_file(path)?,
-                None => {
-                    tracing::warn!(
-                        "no --session-keys-file: sessions are sealed with a key of this process only; they end when it stops, and other replicas cannot read them"
-                    );
-                    SessionKeys::random()
-                }
-            };
-            // Wharf's own credentials serve one thing in multi-user mode:
-            // the signed-out list, in Wharf's own namespace.
-            let signed_out = match &args.signed_out_configmap {
-                Some(name) => Some(SignedOutList::new(client_from(config.clone())?, name)),
-                None => None,
-            };
-            // Users' clients get the cluster's address and CA only; Wharf's
-            // credentials are dropped here.
-            let address = ClusterAddress::from_config(config);
-            let mut store = MultiUserSessions::new(
-                address.clone(),
-                keys,
-                Duration::from_secs(args.session_idle_seconds),
-                Duration::from_secs(args.session_max_seconds),
-                args.cookie_secure,
-            )
-            .trusting_proxy(args.trust_proxy_auth)
-            .cross_site_cookie(args.cookie_cross_site);
-            if let Some(list) = signed_out {
-                store = store.sharing_sign_outs(list);
-            }
-            let store = Arc::new(store);
-            store.spawn_sign_out_sync();
-            (
-                store as Arc<dyn StreamSessions>,
-                ApiserverProbe::Address(Box::new(address)),
-            )
-        }
-    };
+    let clusters = Arc::new(ClusterSet::new(serve_clusters(&args).await?));
+    tracing::info!(
+        "serving the clusters {} (default: {})",
+        clusters
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        clusters.default_cluster().name
+    );
     let embed_origins = args.embed_origins()?;
     let proxies = args.trusted_proxies()?;
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
@@ -111,10 +160,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         proxies,
         readiness: Some(Arc::new(Readiness {
             site_root: args.site_root.clone(),
-            apiserver,
+            clusters: clusters.clone(),
         })),
     };
-    let app = app_router(options, sessions, settings);
+    let app = app_router(options, clusters, settings);
 
     if !addr.ip().is_loopback() && args.auth == AuthMode::Local {
         tracing::warn!(

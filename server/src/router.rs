@@ -20,12 +20,17 @@ use tower_http::trace::TraceLayer;
 /// Largest request body accepted (YAML uploads are capped at 1 MiB of text;
 /// JSON escaping can add to that). Larger bodies get 413 before any handler.
 pub const MAX_BODY_BYTES: usize = 2 << 20;
+use crate::clusters::ClusterSet;
 use crate::k8s::StreamSessions;
 use crate::origins::{ClientAddress, PublicOrigins, TrustedProxies, request_hosts};
 use std::net::{IpAddr, SocketAddr};
 use wharf_app::api::{CSRF_HEADER, SERVER_FN_PREFIX};
-use wharf_app::backend::{EmbedOrigins, SCRIPT_NONCE_HEADER, Sessions, SessionsContext};
+use wharf_app::backend::{
+    ClusterDirectory, DirectoryContext, EmbedOrigins, SCRIPT_NONCE_HEADER, Sessions,
+    SessionsContext,
+};
 use wharf_app::{App, shell};
+use wharf_spec::cluster::{cluster_in_path, cluster_path, path_with_cluster};
 
 /// What the router needs besides the sessions.
 #[derive(Clone, Default)]
@@ -47,7 +52,9 @@ pub struct Settings {
 /// answers.
 pub struct Readiness {
     pub site_root: std::path::PathBuf,
-    pub apiserver: crate::k8s::ApiserverProbe,
+    /// Their default cluster's apiserver must answer (another cluster's
+    /// trouble is its own pages', not a reason to take Wharf out of service).
+    pub clusters: Arc<ClusterSet>,
 }
 
 /// `GET /readyz`: 200 when this replica should get traffic; 503 with the
@@ -66,7 +73,7 @@ async fn readyz(State(settings): State<Arc<Settings>>) -> Response {
             )
                 .into_response();
         }
-        if !readiness.apiserver.answers().await {
+        if !readiness.clusters.default_cluster().probe.answers().await {
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the Kubernetes apiserver does not answer\n",
@@ -80,12 +87,14 @@ async fn readyz(State(settings): State<Arc<Settings>>) -> Response {
 /// Renews a session's cookie on the way out, about once a minute of use
 /// (its idle time is inside the sealed value).
 async fn renew_session(
-    State(sessions): State<Arc<dyn StreamSessions>>,
+    State(clusters): State<Arc<ClusterSet>>,
     request: Request<Body>,
     next: Next,
 ) -> Response {
-    let renewal = sessions
-        .multi_user()
+    let renewal = clusters
+        .of_request(request.uri().path(), request.headers())
+        .ok()
+        .and_then(|cluster| cluster.sessions.multi_user())
         .map(|store| store.renewal(request.headers()))
         .unwrap_or_default();
     let mut response = next.run(request).await;
@@ -159,13 +168,11 @@ async fn security_policy(
     response
 }
 
-pub fn app_router(
-    options: LeptosOptions,
-    sessions: Arc<dyn StreamSessions>,
-    settings: Settings,
-) -> Router {
+pub fn app_router(options: LeptosOptions, clusters: Arc<ClusterSet>, settings: Settings) -> Router {
     let routes = generate_route_list(App);
-    let context = SessionsContext(sessions.clone() as Arc<dyn Sessions>);
+    let context = SessionsContext(clusters.clone() as Arc<dyn Sessions>);
+    let directory = DirectoryContext(clusters.clone() as Arc<dyn ClusterDirectory>);
+    let sessions = clusters.clone() as Arc<dyn StreamSessions>;
     let embed = EmbedOrigins(settings.embed_origins.clone());
     let app = Router::new()
         .leptos_routes_with_context(
@@ -173,6 +180,7 @@ pub fn app_router(
             routes,
             move || {
                 provide_context(context.clone());
+                provide_context(directory.clone());
                 provide_context(embed.clone());
             },
             {
@@ -196,18 +204,22 @@ pub fn app_router(
             Router::new()
                 .route("/auth/sign-in", post(crate::auth::sign_in))
                 .route("/auth/sign-out", post(crate::auth::sign_out))
-                .with_state(sessions.clone()),
+                .with_state(clusters.clone()),
         )
         .layer(middleware::from_fn_with_state(
-            sessions.clone(),
+            clusters.clone(),
             sign_in_first,
         ))
         .layer(middleware::from_fn_with_state(
-            sessions.clone(),
+            clusters.clone(),
             renew_session,
         ))
+        .layer(middleware::from_fn_with_state(
+            clusters.clone(),
+            cluster_paths,
+        ))
         .layer(middleware::from_fn(crate::metrics::observe_http))
-        .layer(middleware::from_fn_with_state(sessions, proxy_sign_in))
+        .layer(middleware::from_fn_with_state(clusters, proxy_sign_in))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
@@ -308,12 +320,16 @@ async fn client_address(mut request: Request<Body>, next: Next) -> Response {
 /// signs in by it (checked with the cluster, then reused for a while); a
 /// token the cluster refuses gets 401 here.
 async fn proxy_sign_in(
-    State(sessions): State<Arc<dyn StreamSessions>>,
+    State(clusters): State<Arc<ClusterSet>>,
     request: Request<Body>,
     next: Next,
 ) -> Response {
     let from = request.extensions().get::<ClientAddress>().map(|c| c.0);
-    if let Some(store) = sessions.multi_user()
+    let store = clusters
+        .of_request(request.uri().path(), request.headers())
+        .ok()
+        .and_then(|cluster| cluster.sessions.multi_user());
+    if let Some(store) = store
         && let Err(refusal) = store.admit_proxied(request.headers(), from).await
     {
         tracing::info!(reason = refusal.code(), "proxy bearer token refused");
@@ -326,15 +342,17 @@ async fn proxy_sign_in(
     next.run(request).await
 }
 
-/// In multi-user mode, a page asked for without a live session goes to the
-/// sign-in page (and comes back after). Server functions and sockets answer
-/// 401 themselves; static files and the sign-in page need no session.
+/// In multi-user mode, a page asked for without a live session of its
+/// cluster goes to the sign-in page for that cluster (and comes back
+/// after); the cluster list needs a session of any cluster. Server
+/// functions and sockets answer 401 themselves; static files and the
+/// sign-in page need no session.
 async fn sign_in_first(
-    State(sessions): State<Arc<dyn StreamSessions>>,
+    State(clusters): State<Arc<ClusterSet>>,
     request: Request<Body>,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
+    let path = request.uri().path().to_owned();
     let open = [
         "/pkg/",
         "/api/",
@@ -348,20 +366,106 @@ async fn sign_in_first(
         "/metrics",
     ]
     .iter()
-    .any(|p| path.starts_with(p));
-    if matches!(*request.method(), Method::GET | Method::HEAD)
-        && !open
-        && !sessions.is_signed_in(request.headers())
-    {
-        let back = request
-            .uri()
+    .any(|p| path.starts_with(p))
+        || (path.starts_with("/clusters/")
+            && (path.contains("/ws/") || path.contains("/download/")));
+    let (parts, body) = request.into_parts();
+    if open {
+        // Calls and sockets of a cluster this browser is not signed in to
+        // are refused here, whatever they are (their handlers would refuse
+        // them one by one); the cluster directory's calls are for anyone.
+        let directory = [
+            "/api/list_clusters",
+            "/api/cluster_summary",
+            "/api/current_user",
+        ];
+        let of_a_cluster = path.starts_with("/api/")
+            || path.starts_with("/ws/")
+            || path.starts_with("/download/")
+            || path.starts_with("/clusters/");
+        if of_a_cluster && !directory.contains(&parts.uri.path()) {
+            match clusters.of_request(parts.uri.path(), &parts.headers) {
+                Err(error) => return error_answer(&path, &error),
+                Ok(cluster) if !cluster.sessions.is_signed_in(&parts) => {
+                    return error_answer(&path, &wharf_spec::ApiError::Unauthenticated);
+                }
+                Ok(_) => {}
+            }
+        }
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    if !matches!(parts.method, Method::GET | Method::HEAD) {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    let signed_in = match cluster_in_path(parts.uri.path()) {
+        Some(_) => clusters.is_signed_in(&parts),
+        // `/clusters`, and anything else not of one cluster.
+        None => clusters.iter().any(|c| c.sessions.is_signed_in(&parts)),
+    };
+    if !signed_in {
+        let back = parts
+            .uri
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
-        let to = format!("/sign-in?next={}", wharf_spec::stream::percent_encode(back));
+        let cluster = match clusters.of_request(parts.uri.path(), &parts.headers) {
+            Ok(cluster) => cluster.name.as_str(),
+            Err(_) => clusters.default_cluster().name.as_str(),
+        };
+        let to = format!(
+            "/sign-in?cluster={cluster}&next={}",
+            wharf_spec::stream::percent_encode(back)
+        );
         return axum::response::Redirect::to(&to).into_response();
     }
-    next.run(request).await
+    next.run(Request::from_parts(parts, body)).await
+}
+
+/// An error as the answer of its status: JSON for a server function (as
+/// its own errors are, so the page reads it: `Unauthenticated` sends it to
+/// sign in), words for anything else.
+fn error_answer(path: &str, error: &wharf_spec::ApiError) -> Response {
+    let status =
+        StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if path.starts_with(SERVER_FN_PREFIX) {
+        let body = serde_json::to_string(error).unwrap_or_default();
+        (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    } else {
+        (status, error.to_string()).into_response()
+    }
+}
+
+/// Paths of before clusters were in URLs (`/spaces/…`, `/embed/spaces/…`)
+/// go to the same page of the default cluster, so old links and embeds keep
+/// working; `/` goes to the cluster list when there are several clusters,
+/// else to the one cluster's first page.
+async fn cluster_paths(
+    State(clusters): State<Arc<ClusterSet>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        return next.run(request).await;
+    }
+    let path = request.uri().path();
+    let default = clusters.default_cluster().name.as_str();
+    let moved = if path == "/" {
+        Some(if clusters.len() > 1 {
+            "/clusters".to_string()
+        } else {
+            cluster_path(default, "")
+        })
+    } else {
+        path_with_cluster(path, default)
+    };
+    let Some(mut to) = moved else {
+        return next.run(request).await;
+    };
+    if let Some(query) = request.uri().query() {
+        to.push('?');
+        to.push_str(query);
+    }
+    axum::response::Redirect::temporary(&to).into_response()
 }
 
 /// Refuses, before it reaches any handler, a state-changing request whose

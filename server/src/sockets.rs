@@ -49,6 +49,10 @@ pub fn routes(sessions: Arc<dyn StreamSessions>) -> Router {
         .route("/ws/terminal", get(terminal))
         .route("/ws/logs", get(logs))
         .route("/download/logs", get(download_logs))
+        // The same, of a cluster named in the path (`/ws/…`: the default).
+        .route("/clusters/{cluster}/ws/terminal", get(terminal))
+        .route("/clusters/{cluster}/ws/logs", get(logs))
+        .route("/clusters/{cluster}/download/logs", get(download_logs))
         .with_state(sessions)
 }
 

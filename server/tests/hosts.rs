@@ -11,8 +11,11 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wharf_server::auth::MultiUserSessions;
+use wharf_server::clusters::ClusterSet;
 use wharf_server::k8s::credentials::ClusterAddress;
-use wharf_server::k8s::{ConnectionSource, LocalSessions, StreamSessions, connect, load_config};
+use wharf_server::k8s::{
+    ApiserverProbe, ConnectionSource, LocalSessions, StreamSessions, connect, load_config,
+};
 use wharf_server::origins::{ForwardedHeader, PublicOrigins, TrustedProxies};
 use wharf_server::router::{Settings, app_router};
 
@@ -57,7 +60,14 @@ async fn serve(mode: Mode, public_urls: &[String], trusted: &[String]) -> Socket
         proxies: TrustedProxies::new(trusted, ForwardedHeader::XForwardedFor).unwrap(),
         ..Settings::default()
     };
-    let router = app_router(options, sessions, settings);
+    let probe = ApiserverProbe::Address(Box::new(ClusterAddress::from_config(
+        load_config(&admin).await.expect("kubeconfig"),
+    )));
+    let router = app_router(
+        options,
+        Arc::new(ClusterSet::one(sessions, probe)),
+        settings,
+    );
     tokio::spawn(async move {
         axum::serve(
             listener,

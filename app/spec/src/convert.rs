@@ -8,12 +8,14 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
 use std::collections::BTreeMap;
 
 mod apps;
+mod nodes;
 mod pods;
 mod workloads;
 pub use apps::{
     controller_revision_template, deployment_revisions, deployment_row, pod_failure, pod_row,
     replica_set_template, statefulset_revisions, statefulset_row,
 };
+pub use nodes::{node_detail, node_row, node_usage};
 pub use pods::{event_row, pod_containers, pod_usage};
 pub use workloads::{
     daemonset_workload, deployment_workload, job_workload, selector_text, statefulset_workload,

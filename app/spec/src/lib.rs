@@ -9,6 +9,7 @@
 pub mod access;
 pub mod ansi;
 pub mod app;
+pub mod cluster;
 pub mod diff;
 pub mod error;
 pub mod labels;

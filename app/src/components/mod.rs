@@ -133,7 +133,7 @@ pub fn Breadcrumb(space: Memo<String>, #[prop(into)] current: Signal<String>) ->
     let t = use_texts();
     view! {
         <nav class="breadcrumb">
-            <a href=move || format!("/spaces/{}/services", space.get())>{t.all_services}</a>
+            <a href=move || format!("{}/spaces/{}/services", crate::paths::cluster_root(), space.get())>{t.all_services}</a>
             " / "
             <span>{move || current.get()}</span>
         </nav>

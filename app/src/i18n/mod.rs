@@ -496,9 +496,80 @@ pub struct Texts {
     pub kubeconfig: &'static str,
     pub kubeconfig_file: &'static str,
     pub signed_in_as: fn(&str) -> String,
+    pub clusters_title: &'static str,
+    pub cluster_label: &'static str,
+    pub col_api_address: &'static str,
+    pub col_version: &'static str,
+    pub col_nodes_ready: &'static str,
+    pub col_your_access: &'static str,
+    pub cluster_default: &'static str,
+    pub cluster_signed_in: &'static str,
+    pub cluster_not_signed_in: &'static str,
+    pub cluster_may_list_spaces: &'static str,
+    pub cluster_may_not_list_spaces: &'static str,
+    pub cluster_nodes_hidden: &'static str,
+    pub cluster_asking: &'static str,
+    pub cluster_open: &'static str,
+    pub clusters_count: fn(usize) -> String,
+    pub switch_cluster: &'static str,
+    pub all_clusters: &'static str,
+    pub sign_out_all: &'static str,
+    pub unreachable_refused: &'static str,
+    pub unreachable_timeout: &'static str,
+    pub unreachable_certificate: &'static str,
+    pub unreachable_unknown_host: &'static str,
+    pub unreachable_other: fn(&str) -> String,
+    pub nodes_title: &'static str,
+    pub no_nodes: &'static str,
+    pub node_ready: &'static str,
+    pub node_not_ready: &'static str,
+    pub node_unknown: &'static str,
+    pub node_unschedulable: &'static str,
+    pub col_roles: &'static str,
+    pub col_kubelet: &'static str,
+    pub col_internal_ip: &'static str,
+    pub col_cpu_use: &'static str,
+    pub col_memory_use: &'static str,
+    pub col_pods_count: &'static str,
+    pub node_conditions: &'static str,
+    pub node_taints: &'static str,
+    pub node_no_taints: &'static str,
+    pub node_labels: &'static str,
+    pub node_system: &'static str,
+    pub node_addresses: &'static str,
+    pub node_capacity: &'static str,
+    pub node_allocatable: &'static str,
+    pub node_in_use: &'static str,
+    pub node_pods: &'static str,
+    pub node_pods_forbidden: &'static str,
+    pub col_space: &'static str,
+    pub condition_since: fn(&str) -> String,
+    pub node_condition: fn(&str, &str) -> String,
 }
 
 impl Texts {
+    /// Why a cluster did not answer, in words.
+    pub fn unreachable(&self, why: &wharf_spec::cluster::Unreachable) -> String {
+        use wharf_spec::cluster::Unreachable;
+        match why {
+            Unreachable::Refused => self.unreachable_refused.to_string(),
+            Unreachable::Timeout => self.unreachable_timeout.to_string(),
+            Unreachable::Certificate => self.unreachable_certificate.to_string(),
+            Unreachable::UnknownHost => self.unreachable_unknown_host.to_string(),
+            Unreachable::Other { message } => (self.unreachable_other)(message),
+        }
+    }
+
+    /// A node's readiness in words.
+    pub fn node_readiness(&self, readiness: wharf_spec::cluster::NodeReadiness) -> &'static str {
+        use wharf_spec::cluster::NodeReadiness;
+        match readiness {
+            NodeReadiness::Ready => self.node_ready,
+            NodeReadiness::NotReady => self.node_not_ready,
+            NodeReadiness::Unknown => self.node_unknown,
+        }
+    }
+
     /// A pod's reason (`ErrImagePull`, `CrashLoopBackOff`) in words, with
     /// the reason itself so it can be searched for.
     /// An app's or workload's status in words.

@@ -424,9 +424,13 @@ pub fn AppWizardPage() -> impl IntoView {
                         .await
                     {
                         Ok(_) if check_only => check_passed.set(true),
-                        Ok(name) => {
-                            navigate(&format!("/spaces/{space}/apps/{name}"), Default::default())
-                        }
+                        Ok(name) => navigate(
+                            &format!(
+                                "{}/spaces/{space}/apps/{name}",
+                                crate::paths::cluster_root()
+                            ),
+                            Default::default(),
+                        ),
                         Err(AppError(e)) => yaml_failure.set(Some(e)),
                     }
                     pending.set(false);
@@ -446,7 +450,11 @@ pub fn AppWizardPage() -> impl IntoView {
                 match create_app(space.clone(), f.clone(), check_only).await {
                     Ok(()) if check_only => check_passed.set(true),
                     Ok(()) => navigate(
-                        &format!("/spaces/{space}/apps/{}", f.name.trim()),
+                        &format!(
+                            "{}/spaces/{space}/apps/{}",
+                            crate::paths::cluster_root(),
+                            f.name.trim()
+                        ),
                         Default::default(),
                     ),
                     Err(AppError(e)) => {
@@ -707,7 +715,7 @@ pub fn AppWizardPage() -> impl IntoView {
 
     view! {
         <nav class="breadcrumb">
-            <a href=move || format!("/spaces/{}/apps", space.get())>{t.apps}</a>" / "<span>{t.new_app}</span>
+            <a href=move || format!("{}/spaces/{}/apps", crate::paths::cluster_root(), space.get())>{t.apps}</a>" / "<span>{t.new_app}</span>
         </nav>
         <div class="toolbar"><h1>{t.new_app}</h1></div>
         <ol class="steps" id="wizard-steps">{stepper}</ol>
@@ -726,7 +734,7 @@ pub fn AppWizardPage() -> impl IntoView {
                 <p class="notice notice-ok" id="check-ok">{t.check_ok}</p>
             </Show>
             <div class="form-actions">
-                <a class="btn" href=move || format!("/spaces/{}/apps", space.get())>{t.cancel}</a>
+                <a class="btn" href=move || format!("{}/spaces/{}/apps", crate::paths::cluster_root(), space.get())>{t.cancel}</a>
                 <button type="button" class="btn" id="wizard-prev" disabled=move || step.get() == 0
                     on:click=move |_| go(step.get_untracked().saturating_sub(1))>{t.previous}</button>
                 <Show when=move || step.get() < SUMMARY>

@@ -266,7 +266,7 @@ pub fn AppList() -> impl IntoView {
                 {move || selected.with(|s| (!s.is_empty()).then(|| format!(" ({})", s.len())))}
             </button>
             <GuardedLink action=Action::CreateApp id="create-app" class="btn btn-primary"
-                href=Signal::derive(move || format!("/spaces/{}/new/app", space.get()))>{t.new_app}</GuardedLink>
+                href=Signal::derive(move || format!("{}/spaces/{}/new/app", crate::paths::cluster_root(), space.get()))>{t.new_app}</GuardedLink>
         </div>
         <ListFilters query list status_label=t.filter_status status_text=status_words />
         {move || outcome.get().map(|o| match o {
@@ -300,9 +300,14 @@ fn workload_row(
 ) -> AnyView {
     let id = row.workload();
     let href = match row.kind.app_kind() {
-        Some(_) => format!("/spaces/{space}/apps/{}", row.name),
+        Some(_) => format!(
+            "{}/spaces/{space}/apps/{}",
+            crate::paths::cluster_root(),
+            row.name
+        ),
         None => format!(
-            "/spaces/{space}/pods?labels={}",
+            "{}/spaces/{space}/pods?labels={}",
+            crate::paths::cluster_root(),
             crate::pages::percent_encode(&row.selector)
         ),
     };
@@ -430,7 +435,7 @@ pub fn AppDetailPage() -> impl IntoView {
     let detail = Resource::new(move || (space.get(), name.get()), |(s, n)| get_app(s, n));
     view! {
         <nav class="breadcrumb">
-            <a href=move || format!("/spaces/{}/apps", space.get())>{t.apps}</a>" / "<span>{move || name.get()}</span>
+            <a href=move || format!("{}/spaces/{}/apps", crate::paths::cluster_root(), space.get())>{t.apps}</a>" / "<span>{move || name.get()}</span>
         </nav>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
@@ -532,7 +537,8 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
     };
     let (scale_minus, scale_plus, scale_apply) = (scale.clone(), scale.clone(), scale);
     let upgrade_href = format!(
-        "/spaces/{}/apps/{}/upgrade",
+        "{}/spaces/{}/apps/{}/upgrade",
+        crate::paths::cluster_root(),
         space.get_untracked(),
         app.name
     );
@@ -610,7 +616,11 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
         let navigate = navigate.clone();
         move || {
             navigate(
-                &format!("/spaces/{}/apps", space.get_untracked()),
+                &format!(
+                    "{}/spaces/{}/apps",
+                    crate::paths::cluster_root(),
+                    space.get_untracked()
+                ),
                 Default::default(),
             )
         }
@@ -675,7 +685,7 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
                 <h2>{t.pods}</h2>
                 <span class="spacer"></span>
                 <GuardedLink action=Action::ReadLogs id="app-logs" class="btn btn-small"
-                    href=Signal::stored(format!("/spaces/{}/apps/{}/logs", space.get_untracked(), app.name))>{t.all_pods_logs}</GuardedLink>
+                    href=Signal::stored(format!("{}/spaces/{}/apps/{}/logs", crate::paths::cluster_root(), space.get_untracked(), app.name))>{t.all_pods_logs}</GuardedLink>
             </div>
             <SelectedPods space labels=pod_selector id="pods-table" />
         </section>
@@ -720,8 +730,8 @@ pub fn AppUpgradePage() -> impl IntoView {
     let detail = Resource::new(move || (space.get(), name.get()), |(s, n)| get_app(s, n));
     view! {
         <nav class="breadcrumb">
-            <a href=move || format!("/spaces/{}/apps", space.get())>{t.apps}</a>" / "
-            <a href=move || format!("/spaces/{}/apps/{}", space.get(), name.get())>{move || name.get()}</a>" / "
+            <a href=move || format!("{}/spaces/{}/apps", crate::paths::cluster_root(), space.get())>{t.apps}</a>" / "
+            <a href=move || format!("{}/spaces/{}/apps/{}", crate::paths::cluster_root(), space.get(), name.get())>{move || name.get()}</a>" / "
             <span>{t.upgrade}</span>
         </nav>
         <Suspense fallback=Loading>
@@ -747,7 +757,12 @@ fn UpgradeEditor(detail: AppDetail) -> impl IntoView {
     });
     let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiError>);
-    let detail_href = format!("/spaces/{}/apps/{}", space.get_untracked(), app.name);
+    let detail_href = format!(
+        "{}/spaces/{}/apps/{}",
+        crate::paths::cluster_root(),
+        space.get_untracked(),
+        app.name
+    );
     let submit = {
         let detail_href = detail_href.clone();
         move |_| {

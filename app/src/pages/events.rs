@@ -29,7 +29,10 @@ fn object_href(space: &str, object: &str) -> Option<String> {
         "Service" => "services",
         _ => return None,
     };
-    Some(format!("/spaces/{space}/{section}/{name}"))
+    Some(format!(
+        "{}/spaces/{space}/{section}/{name}",
+        crate::paths::cluster_root()
+    ))
 }
 
 /// `/spaces/:space/events`: every event of the space, newest first,

@@ -2,7 +2,9 @@
 
 mod app_wizard;
 mod apps;
+mod clusters;
 mod events;
+mod nodes;
 mod pods;
 mod service_form;
 mod services;
@@ -13,7 +15,9 @@ mod yaml;
 
 pub use app_wizard::AppWizardPage;
 pub use apps::{AppDetailPage, AppList, AppUpgradePage};
+pub use clusters::{ClusterList, ClusterSwitcher};
 pub use events::{ObjectEvents, SpaceEvents};
+pub use nodes::{NodeList, NodePage};
 pub use pods::{
     LogState, LogView, LogsPage, PodPage, TerminalPage, TerminalState, is_embedded,
     pod_status_text, usage_cells,

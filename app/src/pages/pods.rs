@@ -94,7 +94,7 @@ pub fn PodPage() -> impl IntoView {
                 match detail.await {
                     Ok(d) => view! { <PodView detail=d live /> }.into_any(),
                     Err(AppError(e)) => view! {
-                        <nav class="breadcrumb"><a href=format!("/spaces/{}/pods", space.get_untracked())>{t.pods_tab}</a></nav>
+                        <nav class="breadcrumb"><a href=format!("{}/spaces/{}/pods", crate::paths::cluster_root(), space.get_untracked())>{t.pods_tab}</a></nav>
                         <ErrorNotice error=e />
                     }.into_any(),
                 }
@@ -112,9 +112,13 @@ fn PodView(detail: PodDetail, live: RwSignal<wharf_spec::live::LiveState>) -> im
     let t = use_texts();
     let space = use_param("space").get_untracked();
     let row = detail.row.clone();
-    let base = format!("/spaces/{space}/pods/{}", row.name);
+    let base = format!(
+        "{}/spaces/{space}/pods/{}",
+        crate::paths::cluster_root(),
+        row.name
+    );
     let crumb_app = detail.app.clone().map(|app| {
-        view! { <a href=format!("/spaces/{space}/apps/{app}")>{app.clone()}</a>" / " }
+        view! { <a href=format!("{}/spaces/{space}/apps/{app}", crate::paths::cluster_root())>{app.clone()}</a>" / " }
     });
     let containers = detail
         .containers
@@ -154,7 +158,7 @@ fn PodView(detail: PodDetail, live: RwSignal<wharf_spec::live::LiveState>) -> im
         .collect_view();
     view! {
         <nav class="breadcrumb">
-            <a href=format!("/spaces/{space}/apps")>{t.apps}</a>" / "{crumb_app}<span>{row.name.clone()}</span>
+            <a href=format!("{}/spaces/{space}/apps", crate::paths::cluster_root())>{t.apps}</a>" / "{crumb_app}<span>{row.name.clone()}</span>
         </nav>
         <div class="detail-head">
             <h1 id="pod-name">{row.name.clone()}</h1>
@@ -229,8 +233,8 @@ pub fn TerminalPage() -> impl IntoView {
     let toolbar = (!embedded).then(|| {
         view! {
             <nav class="breadcrumb">
-                <a href=move || format!("/spaces/{}/apps", space.get())>{t.apps}</a>" / "
-                <a href=move || format!("/spaces/{}/pods/{}", space.get(), pod.get())>{move || pod.get()}</a>" / "
+                <a href=move || format!("{}/spaces/{}/apps", crate::paths::cluster_root(), space.get())>{t.apps}</a>" / "
+                <a href=move || format!("{}/spaces/{}/pods/{}", crate::paths::cluster_root(), space.get(), pod.get())>{move || pod.get()}</a>" / "
                 <span>{t.terminal}": "{move || container.get()}</span>
             </nav>
             <form class="toolbar terminal-bar" on:submit=move |ev| {
@@ -245,7 +249,7 @@ pub fn TerminalPage() -> impl IntoView {
                         on:input=move |ev| command.set(event_target_value(&ev)) />
                 </label>
                 <button id="terminal-connect" class="btn" type="submit">{t.connect}</button>
-                <a class="btn" href=move || format!("/spaces/{}/pods/{}/logs/{}", space.get(), pod.get(), container.get())>{t.logs}</a>
+                <a class="btn" href=move || format!("{}/spaces/{}/pods/{}/logs/{}", crate::paths::cluster_root(), space.get(), pod.get(), container.get())>{t.logs}</a>
             </form>
         }
     });
@@ -382,7 +386,11 @@ pub fn LogsPage() -> impl IntoView {
     let download = move || {
         let mut q = query.get();
         q.follow = false;
-        format!("/download/logs?{}", q.to_query())
+        format!(
+            "{}/download/logs?{}",
+            crate::paths::cluster_root(),
+            q.to_query()
+        )
     };
     let tail_label = move |v: Tail| match v {
         Tail::Last100 => t.tail_100,
@@ -413,12 +421,12 @@ pub fn LogsPage() -> impl IntoView {
     let crumbs = (!embedded).then(|| {
         view! {
             <nav class="breadcrumb">
-                <a href=move || format!("/spaces/{}/apps", space.get())>{t.apps}</a>" / "
+                <a href=move || format!("{}/spaces/{}/apps", crate::paths::cluster_root(), space.get())>{t.apps}</a>" / "
                 {move || if !pod.get().is_empty() {
-                    view! { <a href=format!("/spaces/{}/pods/{}", space.get(), pod.get())>{pod.get()}</a> }.into_any()
+                    view! { <a href=format!("{}/spaces/{}/pods/{}", crate::paths::cluster_root(), space.get(), pod.get())>{pod.get()}</a> }.into_any()
                 } else {
                     let kind = if of_service { "services" } else { "apps" };
-                    view! { <a href=format!("/spaces/{}/{kind}/{}", space.get(), name.get())>{name.get()}</a> }.into_any()
+                    view! { <a href=format!("{}/spaces/{}/{kind}/{}", crate::paths::cluster_root(), space.get(), name.get())>{name.get()}</a> }.into_any()
                 }}
                 " / "<span>{t.logs}</span>
             </nav>

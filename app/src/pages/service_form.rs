@@ -317,7 +317,11 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                         match result {
                             Ok(_) if check_only => check_passed.set(true),
                             Ok(row) => navigate(
-                                &format!("/spaces/{space}/services/{}", row.name),
+                                &format!(
+                                    "{}/spaces/{space}/services/{}",
+                                    crate::paths::cluster_root(),
+                                    row.name
+                                ),
                                 Default::default(),
                             ),
                             Err(AppError(e)) => on_error(e),
@@ -334,7 +338,10 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                         .await;
                         match result {
                             Ok(_) => navigate(
-                                &format!("/spaces/{space}/services/{name}"),
+                                &format!(
+                                    "{}/spaces/{space}/services/{name}",
+                                    crate::paths::cluster_root()
+                                ),
                                 Default::default(),
                             ),
                             Err(AppError(ApiError::Conflict { .. })) => {
@@ -630,8 +637,8 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
             {conflict_view}
             <div class="form-actions">
                 <a class="btn" href=move || match edit_name.get_value() {
-                    Some(name) => format!("/spaces/{}/services/{name}", space.get()),
-                    None => format!("/spaces/{}/services", space.get()),
+                    Some(name) => format!("{}/spaces/{}/services/{name}", crate::paths::cluster_root(), space.get()),
+                    None => format!("{}/spaces/{}/services", crate::paths::cluster_root(), space.get()),
                 }>{t.cancel}</a>
                 {if is_edit {
                     view! {

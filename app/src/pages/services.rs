@@ -117,7 +117,7 @@ pub fn ServiceList() -> impl IntoView {
             .iter()
             .enumerate()
             .map(|(i, row)| {
-                let href = format!("/spaces/{space}/services/{}", row.name);
+                let href = format!("{}/spaces/{space}/services/{}", crate::paths::cluster_root(), row.name);
                 let name = row.name.clone();
                 let checked = {
                     let name = name.clone();
@@ -190,11 +190,11 @@ pub fn ServiceList() -> impl IntoView {
                 {move || selected.with(|s| (!s.is_empty()).then(|| format!(" ({})", s.len())))}
             </button>
             <GuardedLink action=Action::CreateService id="create-from-yaml" class="btn"
-                href=Signal::derive(move || format!("/spaces/{}/new/yaml", space.get()))>
+                href=Signal::derive(move || format!("{}/spaces/{}/new/yaml", crate::paths::cluster_root(), space.get()))>
                 {t.create_from_yaml}
             </GuardedLink>
             <GuardedLink action=Action::CreateService id="create-service" class="btn btn-primary"
-                href=Signal::derive(move || format!("/spaces/{}/new/service", space.get()))>
+                href=Signal::derive(move || format!("{}/spaces/{}/new/service", crate::paths::cluster_root(), space.get()))>
                 {t.new_service}
             </GuardedLink>
         </div>
@@ -416,7 +416,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
                                     <h2>{t.pods}</h2>
                                     <span class="spacer"></span>
                                     <GuardedLink action=Action::ReadLogs id="service-logs" class="btn btn-small"
-                                        href=Signal::stored(format!("/spaces/{}/services/{}/logs", space.get_untracked(), row.name))>
+                                        href=Signal::stored(format!("{}/spaces/{}/services/{}/logs", crate::paths::cluster_root(), space.get_untracked(), row.name))>
                                         {t.all_pods_logs}
                                     </GuardedLink>
                                 </div>
@@ -436,7 +436,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
                                     {t.download_yaml}
                                 </a>
                                 <GuardedLink action=Action::EditService id="edit-form" class="btn btn-small"
-                                    href=Signal::stored(format!("/spaces/{}/services/{}/edit", space.get_untracked(), row.name))>
+                                    href=Signal::stored(format!("{}/spaces/{}/services/{}/edit", crate::paths::cluster_root(), space.get_untracked(), row.name))>
                                     {t.edit}
                                 </GuardedLink>
                                 <button type="button" class="btn btn-small" id="edit-yaml" on:click=move |_| editing.set(true)

@@ -27,6 +27,37 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let error = move || query.with(|q| q.get("error"));
     let next = move || query.with(|q| q.get("next")).unwrap_or_else(|| "/".into());
+    let asked = move || query.with(|q| q.get("cluster")).unwrap_or_default();
+    // Blocking: the form must name its cluster without the wasm.
+    let clusters = Resource::new_blocking(|| (), |_| crate::api::list_clusters());
+    let cluster_field = move || {
+        Suspend::new(async move {
+            let list = clusters.await.unwrap_or_default();
+            let asked = asked();
+            if list.len() <= 1 {
+                return view! { <input type="hidden" name="cluster" value=asked /> }.into_any();
+            }
+            let options = list
+                .into_iter()
+                .map(|c| {
+                    let selected = c.name == asked || (asked.is_empty() && c.default);
+                    let signed_in = c.signed_in.then_some(t.cluster_signed_in);
+                    view! {
+                        <option value=c.name.clone() selected=selected>
+                            {c.name.clone()}{signed_in.map(|s| format!(" ({s})"))}
+                        </option>
+                    }
+                })
+                .collect_view();
+            view! {
+                <label class="field">
+                    <span>{t.cluster_label}</span>
+                    <select id="sign-in-cluster" name="cluster" class="input">{options}</select>
+                </label>
+            }
+            .into_any()
+        })
+    };
     // The textarea is not bound to a signal: what was typed or pasted
     // before the wasm arrived must survive hydration. A chosen file is
     // written into it directly.
@@ -64,6 +95,7 @@ pub fn SignInPage() -> impl IntoView {
             })}
             <form method="post" action="/auth/sign-in" id="sign-in-form">
                 <input type="hidden" name="next" value=next />
+                <Suspense>{cluster_field}</Suspense>
                 <label class="field">
                     <span>{t.bearer_token}</span>
                     <textarea id="sign-in-token" name="token" class="input mono" rows="3" autocomplete="off" spellcheck="false"></textarea>

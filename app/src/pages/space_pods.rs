@@ -97,7 +97,7 @@ fn LivePodsTable(
                 };
                 view! {
                     <tr data-pod=p.name.clone() aria-rowindex=offset + i as u32 + 2>
-                        <td class="mono"><a href=format!("/spaces/{space}/pods/{}", p.name)>{p.name.clone()}</a></td>
+                        <td class="mono"><a href=format!("{}/spaces/{space}/pods/{}", crate::paths::cluster_root(), p.name)>{p.name.clone()}</a></td>
                         <td><span class="kind" data-pod-status=p.status.clone()>{t.pod_reason(&p.status)}</span></td>
                         <td class="num">{format!("{}/{}", p.ready, p.containers)}</td>
                         <td class="num">{p.restarts}</td>

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_navigate};
 use wharf_spec::access::Action;
+use wharf_spec::cluster::within_cluster;
 use wharf_spec::live::{LiveRows, MAX_WINDOW, Source, View};
 use wharf_spec::space::{NewSpace, check_delete_confirmation, fields};
 use wharf_spec::view::SpaceSummary;
@@ -20,12 +21,12 @@ use wharf_spec::{ApiError, FieldErrors};
 #[derive(Clone, Copy)]
 pub struct SpacesResource(pub Resource<Result<Vec<SpaceSummary>, AppError>>);
 
-/// The space in the current URL (`/spaces/{space}/…`).
+/// The space in the current URL (`/clusters/{cluster}/spaces/{space}/…`).
 fn current_space() -> Memo<Option<String>> {
     let location = use_location();
     Memo::new(move |_| {
         location.pathname.with(|p| {
-            let mut parts = p.trim_start_matches('/').split('/');
+            let mut parts = within_cluster(p).trim_start_matches('/').split('/');
             (parts.next() == Some("spaces"))
                 .then(|| parts.next().filter(|s| !s.is_empty()).map(str::to_owned))
                 .flatten()
@@ -39,7 +40,11 @@ fn current_section() -> Memo<&'static str> {
     let location = use_location();
     Memo::new(move |_| {
         location.pathname.with(|p| {
-            let rest: Vec<&str> = p.trim_start_matches('/').split('/').skip(2).collect();
+            let rest: Vec<&str> = within_cluster(p)
+                .trim_start_matches('/')
+                .split('/')
+                .skip(2)
+                .collect();
             match rest.as_slice() {
                 ["apps", ..] | ["new", "app"] => "apps",
                 ["pods", ..] => "pods",
@@ -101,7 +106,7 @@ pub fn SpaceLayout() -> impl IntoView {
                         .map(|s| {
                             let href = {
                                 let name = s.name.clone();
-                                move || format!("/spaces/{name}/{}", section.get())
+                                move || format!("{}/spaces/{name}/{}", crate::paths::cluster_root(), section.get())
                             };
                             let name = s.name.clone();
                             let is_current = move || current.get().as_deref() == Some(name.as_str());
@@ -128,7 +133,7 @@ pub fn SpaceLayout() -> impl IntoView {
                 Err(AppError(ApiError::Forbidden { .. })) => (move || {
                     current.get().map(|name| {
                         view! {
-                            <a class="tab" href=format!("/spaces/{name}/services") aria-current="page" data-space=name.clone()>
+                            <a class="tab" href=format!("{}/spaces/{name}/services", crate::paths::cluster_root()) aria-current="page" data-space=name.clone()>
                                 {name.clone()}
                             </a>
                             <GoToSpace />
@@ -153,6 +158,7 @@ pub fn SpaceLayout() -> impl IntoView {
                 "+"
             </button>
             <span class="spacer"></span>
+            <a id="nodes-link" class="btn btn-ghost" href=crate::paths::at("/nodes")>{t.nodes_title}</a>
             <Show when=move || current.get().is_some()>
                 <button id="delete-space" class="btn btn-danger-ghost" on:click=move |_| deleting.set(true)
                     disabled=move || may_not_delete.get().is_some() title=move || may_not_delete.get()>
@@ -163,7 +169,7 @@ pub fn SpaceLayout() -> impl IntoView {
         <main class="page">
             {move || current.get().map(|space| {
                 let link = move |id: &'static str, which: &'static str, label: &'static str| view! {
-                    <a id=id class="section-tab" href=format!("/spaces/{space}/{which}")
+                    <a id=id class="section-tab" href=format!("{}/spaces/{space}/{which}", crate::paths::cluster_root())
                         aria-current=move || (section.get() == which).then_some("page")>{label}</a>
                 };
                 view! {
@@ -202,7 +208,7 @@ pub fn Home() -> impl IntoView {
                             .or_else(|| live().min_by(|a, b| tab_order(a, b)))
                             .map(|s| s.name.clone());
                         match pick {
-                            Some(name) => view! { <Redirect path=format!("/spaces/{name}/services") /> }.into_any(),
+                            Some(name) => view! { <Redirect path=format!("{}/spaces/{name}/services", crate::paths::cluster_root()) /> }.into_any(),
                             None => view! { <div class="empty-state"><p>{t.no_spaces}</p></div> }.into_any(),
                         }
                     }
@@ -231,7 +237,10 @@ fn GoToSpace() -> impl IntoView {
         let space = name.get_untracked().trim().to_owned();
         if !space.is_empty() {
             let space = wharf_spec::stream::percent_encode(&space);
-            navigate(&format!("/spaces/{space}/services"), Default::default());
+            navigate(
+                &format!("{}/spaces/{space}/services", crate::paths::cluster_root()),
+                Default::default(),
+            );
         }
     };
     view! {
@@ -283,7 +292,11 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
                     open.set(false);
                     spaces.refetch();
                     navigate(
-                        &format!("/spaces/{}/services", space.name),
+                        &format!(
+                            "{}/spaces/{}/services",
+                            crate::paths::cluster_root(),
+                            space.name
+                        ),
                         Default::default(),
                     );
                 }

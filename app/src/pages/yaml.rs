@@ -254,7 +254,7 @@ pub fn CreateFromYamlPage() -> impl IntoView {
                 </ul>
             })}
             <div class="form-actions">
-                <a class="btn" href=move || format!("/spaces/{}/services", space.get())>{t.cancel}</a>
+                <a class="btn" href=move || format!("{}/spaces/{}/services", crate::paths::cluster_root(), space.get())>{t.cancel}</a>
                 <button type="button" class="btn btn-primary" id="create-yaml-submit"
                     disabled=move || pending.get() || text.with(|s| s.trim().is_empty())
                     on:click=submit>

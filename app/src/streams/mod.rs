@@ -79,7 +79,9 @@ fn socket_url(path: &str, query: &str) -> String {
         _ => "ws",
     };
     let host = location.host().unwrap_or_default();
-    format!("{scheme}://{host}{path}?{query}")
+    // The page's cluster's socket: `/clusters/<name>/ws/…`.
+    let root = crate::paths::cluster_root();
+    format!("{scheme}://{host}{root}{path}?{query}")
 }
 
 fn to_message(frame: Frame) -> Message {

@@ -32,6 +32,16 @@ pub enum ConnectError {
     InCluster(#[from] kube::config::InClusterError),
     #[error("cannot build a Kubernetes client: {0}")]
     Client(#[from] kube::Error),
+    #[error("no cluster to serve: the kubeconfig has no context")]
+    NoCluster,
+    #[error(
+        "the contexts {first:?} and {second:?} would both be served as the cluster {name:?}; choose one with --context"
+    )]
+    SameName {
+        name: String,
+        first: String,
+        second: String,
+    },
 }
 
 pub async fn connect(source: &ConnectionSource) -> Result<Client, ConnectError> {
@@ -102,7 +112,7 @@ pub trait StreamSessions: Sessions {
     fn streams_for(&self, request: &http::request::Parts) -> Result<Arc<KubeCluster>, ApiError>;
 
     /// Whether the request belongs to a live session (always, in local mode).
-    fn is_signed_in(&self, _headers: &http::HeaderMap) -> bool {
+    fn is_signed_in(&self, _request: &http::request::Parts) -> bool {
         true
     }
 
@@ -136,6 +146,14 @@ impl ApiserverProbe {
         match self {
             ApiserverProbe::Client(client) => answers(client).await,
             ApiserverProbe::Address(address) => address.answers().await,
+        }
+    }
+
+    /// The cluster list's row without a session: the version only.
+    pub async fn summary(&self, name: &str) -> wharf_spec::cluster::ClusterSummary {
+        match self {
+            ApiserverProbe::Client(client) => KubeCluster::new(client.clone()).summary(name).await,
+            ApiserverProbe::Address(address) => address.summary(name).await,
         }
     }
 }

@@ -164,6 +164,11 @@ impl ClusterAddress {
         Self { config }
     }
 
+    /// The address and CA, without credentials.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
     fn client_for(&self, credential: &Credential) -> Result<Client, SignInRefusal> {
         let mut config = self.config.clone();
         match credential {

@@ -7,18 +7,20 @@
 
 mod access;
 mod apps;
+pub mod clusters;
 mod connect;
 pub mod credentials;
 mod error;
 pub mod live;
+mod nodes;
 mod pods;
 pub mod signed_out;
 pub mod streams;
 pub mod yaml;
 
 pub use connect::{
-    ApiserverProbe, ConnectionSource, LocalSessions, StreamSessions, client_from, connect,
-    load_config,
+    ApiserverProbe, ConnectError, ConnectionSource, LocalSessions, StreamSessions, client_from,
+    connect, load_config,
 };
 pub use error::map_error;
 
