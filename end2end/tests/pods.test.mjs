@@ -269,6 +269,9 @@ test('embedding: an allowed origin frames the terminal and hears from it; anothe
       assert.equal(await frame.locator('header.topbar').count(), 0, 'no Wharf header when embedded');
       await eventually('ready reported to the parent', () => page.evaluate(() =>
         window.messages.some((m) => m.data?.source === 'wharf' && m.data.event === 'ready')), 10_000);
+      // The old embed path went to the default cluster, which the report names.
+      assert.equal(await page.evaluate(() =>
+        window.messages.find((m) => m.data?.event === 'ready').data.cluster), 'admin-local-kube');
       await page.locator('#wharf').click();
       await page.keyboard.type('exit 7\n');
       await eventually('the exit code reported', () => page.evaluate(() =>

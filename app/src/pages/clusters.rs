@@ -112,7 +112,7 @@ fn summary_cells(
     if let Some(why) = &s.unreachable {
         return view! {
             <td colspan="3" class="cluster-unreachable" data-unreachable="true">
-                <span class="badge badge-danger">{t.unreachable(why)}</span>
+                <span class="badge badge-error">{t.unreachable(why)}</span>
             </td>
         }
         .into_any();

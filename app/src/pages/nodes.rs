@@ -12,7 +12,7 @@ use wharf_spec::view::{Usage, format_age};
 fn readiness_badge(t: &'static Texts, row: &NodeRow) -> impl IntoView + use<> {
     let class = match row.readiness {
         NodeReadiness::Ready => "badge badge-ok",
-        NodeReadiness::NotReady => "badge badge-danger",
+        NodeReadiness::NotReady => "badge badge-error",
         NodeReadiness::Unknown => "badge badge-warn",
     };
     view! {
@@ -237,7 +237,7 @@ fn NodeView(detail: NodeDetail) -> impl IntoView {
     view! {
         <h1 class="mono" id="node-name">{row.name.clone()}" " {readiness_badge(t, &row)}</h1>
         <section class="card">
-            <dl class="facts">
+            <dl class="props">
                 <dt>{t.col_roles}</dt><dd>{if row.roles.is_empty() { "—".to_string() } else { row.roles.join(", ") }}</dd>
                 <dt>{t.col_kubelet}</dt><dd class="mono" id="node-kubelet">{row.kubelet_version.clone()}</dd>
                 <dt>{t.node_addresses}</dt><dd class="mono small">{addresses}</dd>

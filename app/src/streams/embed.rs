@@ -38,7 +38,7 @@ pub fn report(event: &str, detail: serde_json::Value) {
 }
 
 /// Reports `ready` once and `navigation` on every route change, with the
-/// page's title and path.
+/// page's title, path and cluster.
 pub fn report_navigation() {
     let location = leptos_router::hooks::use_location();
     Effect::new(move |previous: Option<()>| {
@@ -49,6 +49,10 @@ pub fn report_navigation() {
         } else {
             "navigation"
         };
-        report(event, serde_json::json!({ "title": title, "path": path }));
+        let cluster = crate::paths::current_cluster();
+        report(
+            event,
+            serde_json::json!({ "title": title, "path": path, "cluster": cluster }),
+        );
     });
 }

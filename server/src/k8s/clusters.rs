@@ -249,16 +249,17 @@ mod tests {
     use super::*;
 
     fn kubeconfig(current: Option<&str>, contexts: &[&str]) -> Kubeconfig {
-        let mut k = Kubeconfig::default();
-        k.current_context = current.map(str::to_string);
-        k.contexts = contexts
-            .iter()
-            .map(|name| kube::config::NamedContext {
-                name: name.to_string(),
-                ..Default::default()
-            })
-            .collect();
-        k
+        Kubeconfig {
+            current_context: current.map(str::to_string),
+            contexts: contexts
+                .iter()
+                .map(|name| kube::config::NamedContext {
+                    name: name.to_string(),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        }
     }
 
     #[test]
