@@ -331,7 +331,7 @@ async fn a_configured_public_url_is_accepted() {
     let page = send(
         addr,
         "GET",
-        "/spaces/default/services",
+        "/clusters/default/spaces/default/services",
         &[("Host", "wharf.example.test")],
         "",
     )

@@ -1,7 +1,7 @@
 //! 集群列表: every cluster Wharf serves, each row read on its own (a slow or
 //! unreachable cluster delays only its row), and the header's switcher.
 
-use crate::api::{AppError, get_cluster_summary, list_clusters};
+use crate::api::{AppError, list_clusters};
 use crate::components::{ErrorNotice, Loading, use_texts};
 use crate::paths::{current_cluster, other_cluster};
 use leptos::prelude::*;
@@ -63,18 +63,29 @@ fn ClusterTable(list: Vec<ClusterChoice>) -> impl IntoView {
 fn ClusterRow(choice: ClusterChoice) -> impl IntoView {
     let t = use_texts();
     let name = choice.name.clone();
-    let summary = LocalResource::new({
+    // Asked by the browser, after the page is shown: neither the page nor
+    // the other rows wait for a slow cluster (a resource would hold the
+    // server's render until the slowest row had answered).
+    let summary = RwSignal::new(None::<Result<ClusterSummary, AppError>>);
+    #[cfg(feature = "hydrate")]
+    {
         let name = name.clone();
-        move || get_cluster_summary(name.clone())
-    });
+        Effect::new(move |_| {
+            let name = name.clone();
+            leptos::task::spawn_local(async move {
+                let answer = crate::api::get_cluster_summary(name).await;
+                let _ = summary.try_set(Some(answer));
+            });
+        });
+    }
     let href = other_cluster(&choice.name);
     let sign_in = format!("/sign-in?cluster={}&next={href}", choice.name);
     let signed_in = choice.signed_in;
-    let cells = move || {
-        summary.get().map(|answer| match answer {
-            Ok(s) => summary_cells(t, signed_in, s).into_any(),
-            Err(AppError(e)) => view! { <td colspan="3"><ErrorNotice error=e /></td> }.into_any(),
-        })
+    let cells = move || match summary.get() {
+        None => view! { <td colspan="3" class="muted" aria-busy="true">{t.cluster_asking}</td> }
+            .into_any(),
+        Some(Ok(s)) => summary_cells(t, signed_in, s).into_any(),
+        Some(Err(AppError(e))) => view! { <td colspan="3"><ErrorNotice error=e /></td> }.into_any(),
     };
     view! {
         <tr data-cluster=name.clone()>
@@ -89,9 +100,7 @@ fn ClusterRow(choice: ClusterChoice) -> impl IntoView {
                 {(choice.context != choice.name).then(|| view! { <div class="muted small mono">{choice.context.clone()}</div> })}
             </td>
             <td class="mono small">{choice.server.clone()}</td>
-            <Suspense fallback=move || view! { <td colspan="3" class="muted" aria-busy="true">{t.cluster_asking}</td> }>
-                {cells}
-            </Suspense>
+            {cells}
         </tr>
         {(!signed_in).then(|| view! {
             <tr class="subrow" data-cluster-sign-in=name.clone()>

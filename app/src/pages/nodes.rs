@@ -235,7 +235,7 @@ fn NodeView(detail: NodeDetail) -> impl IntoView {
         }
     };
     view! {
-        <h1 class="mono" id="node-name">{row.name.clone()}" " {readiness_badge(t, &row)}</h1>
+        <h1 id="node-name">{row.name.clone()}" " {readiness_badge(t, &row)}</h1>
         <section class="card">
             <dl class="props">
                 <dt>{t.col_roles}</dt><dd>{if row.roles.is_empty() { "—".to_string() } else { row.roles.join(", ") }}</dd>

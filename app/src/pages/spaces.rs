@@ -70,6 +70,14 @@ pub fn SpaceLayout() -> impl IntoView {
     let section = current_section();
     let creating = RwSignal::new(false);
     let deleting = RwSignal::new(false);
+    let on_nodes = {
+        let location = use_location();
+        Memo::new(move |_| {
+            location
+                .pathname
+                .with(|p| within_cluster(p).starts_with("/nodes"))
+        })
+    };
     // What the user may do here (asked again when the space changes; the
     // namespace verbs are cluster-wide, so the home page asks of `default`).
     provide_context(AccessContext(LocalResource::new(move || {
@@ -158,7 +166,10 @@ pub fn SpaceLayout() -> impl IntoView {
                 "+"
             </button>
             <span class="spacer"></span>
-            <a id="nodes-link" class="btn btn-ghost" href=crate::paths::at("/nodes")>{t.nodes_title}</a>
+            <a id="nodes-link" class="btn" href=crate::paths::at("/nodes")
+                aria-current=move || on_nodes.get().then_some("page")>
+                {t.nodes_title}
+            </a>
             <Show when=move || current.get().is_some()>
                 <button id="delete-space" class="btn btn-danger-ghost" on:click=move |_| deleting.set(true)
                     disabled=move || may_not_delete.get().is_some() title=move || may_not_delete.get()>
