@@ -136,6 +136,13 @@ test('the nodes of cluster A, a node page; cluster B has none', async () => {
   assert.match(await line.textContent(), /Ready/);
   assert.match(await line.textContent(), /v1\.20\.2/);
   await eventually('the pod count', async () => /^\d+ \/ \d+$/.test(await line.locator('[data-pods]').textContent()), 20_000);
+  // Live: a role given with kubectl shows without a reload.
+  kubectl('label', 'node', node, 'node-role.kubernetes.io/e2e=');
+  try {
+    await eventually('the new role, live', async () => /e2e/.test(await line.textContent()), 15_000);
+  } finally {
+    kubectl('label', 'node', node, 'node-role.kubernetes.io/e2e-');
+  }
   await page.screenshot({ path: join(ARTIFACTS, 'clusters-nodes.png') });
   await line.locator('a').click();
   await page.waitForURL(`**/clusters/kube-a/nodes/${node}`);

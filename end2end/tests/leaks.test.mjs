@@ -253,7 +253,7 @@ function watchSubscriptions() {
     { kind: 'events', labels: '', fields: `involvedObject.kind=Pod,involvedObject.name=${pod}` },
   ].map((source) => ({ ...source, space }))
     // Every space of the cluster (dev may list none).
-    .concat([{ kind: 'spaces', space: '', labels: '' }])
+    .concat([{ kind: 'spaces', space: '', labels: '' }, { kind: 'nodes', space: '', labels: '' }])
     .map((source, i) => ({ type: 'subscribe', id: i + 1, source, view: {} }));
 }
 

@@ -134,6 +134,7 @@ impl ClusterDirectory for ClusterSet {
                 server: c.server.clone(),
                 signed_in: c.sessions.is_signed_in(request),
                 default: i == 0,
+                sign_in: c.sessions.multi_user().is_some(),
             })
             .collect();
         // The sign-in page needs the names; where they are is for users.

@@ -51,7 +51,11 @@ async fn serve_clusters(args: &Args) -> Result<Vec<ServedCluster>, Box<dyn std::
             config,
         } in configs
         {
-            let server = config.cluster_url.to_string();
+            let server = config
+                .cluster_url
+                .to_string()
+                .trim_end_matches('/')
+                .to_string();
             let client = client_from(config)?;
             served.push(ServedCluster {
                 name,
@@ -81,7 +85,11 @@ async fn serve_clusters(args: &Args) -> Result<Vec<ServedCluster>, Box<dyn std::
         },
     ) in configs.into_iter().enumerate()
     {
-        let server = config.cluster_url.to_string();
+        let server = config
+            .cluster_url
+            .to_string()
+            .trim_end_matches('/')
+            .to_string();
         // Wharf's own credentials serve one thing in multi-user mode: the
         // signed-out list, in Wharf's own namespace (of its own cluster).
         let signed_out = match &args.signed_out_configmap {

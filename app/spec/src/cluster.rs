@@ -103,6 +103,8 @@ pub struct ClusterChoice {
     pub signed_in: bool,
     /// The cluster `/` opens and old links go to.
     pub default: bool,
+    /// Whether users sign in to it (multi-user mode).
+    pub sign_in: bool,
 }
 
 /// Why a cluster did not answer, in words the page translates.

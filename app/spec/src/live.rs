@@ -21,6 +21,7 @@
 //! All messages are JSON text frames (`{"type":"subscribe",…}`).
 
 use crate::ApiError;
+use crate::cluster::{NodeReadiness, NodeRow};
 use crate::view::{EventRow, PodRow, ServiceRow, SpaceSummary, WorkloadRow};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
@@ -52,6 +53,8 @@ pub enum LiveKind {
     /// Events of the space (narrowed to one object's with a field
     /// selector); ordered by when they last happened.
     Events,
+    /// The cluster's nodes (cluster-wide: the source's `space` is empty).
+    Nodes,
 }
 
 /// What one apiserver watch is of. Subscriptions of a session with equal
@@ -219,6 +222,7 @@ pub enum LiveRows {
     Spaces(Vec<SpaceSummary>),
     Workloads(Vec<WorkloadRow>),
     Events(Vec<EventRow>),
+    Nodes(Vec<NodeRow>),
 }
 
 impl LiveRows {
@@ -229,6 +233,7 @@ impl LiveRows {
             LiveRows::Spaces(rows) => rows.len(),
             LiveRows::Workloads(rows) => rows.len(),
             LiveRows::Events(rows) => rows.len(),
+            LiveRows::Nodes(rows) => rows.len(),
         }
     }
 
@@ -244,6 +249,7 @@ impl LiveRows {
             LiveRows::Spaces(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
             LiveRows::Workloads(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
             LiveRows::Events(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
+            LiveRows::Nodes(rows) => rows.iter().map(|r| r.name.as_str()).collect(),
         }
     }
 }
@@ -411,6 +417,39 @@ impl LiveRow for ServiceRow {
     }
 }
 
+impl LiveRow for NodeRow {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn status(&self) -> &str {
+        match self.readiness {
+            NodeReadiness::Ready => "Ready",
+            NodeReadiness::NotReady => "NotReady",
+            NodeReadiness::Unknown => "Unknown",
+        }
+    }
+
+    fn compare(
+        &self,
+        other: &Self,
+        column: SortColumn,
+        created: (Option<i64>, Option<i64>),
+    ) -> Ordering {
+        match column {
+            SortColumn::Status => self.status().cmp(other.status()),
+            SortColumn::Ip => nones_last(&ip_key(&self.internal_ip), &ip_key(&other.internal_ip)),
+            SortColumn::Age => newest_first(created),
+            _ => Ordering::Equal,
+        }
+        .then_with(|| self.name.cmp(&other.name))
+    }
+
+    fn set_age(&mut self, age_seconds: Option<i64>) {
+        self.age_seconds = age_seconds;
+    }
+}
+
 impl LiveRow for SpaceSummary {
     fn name(&self) -> &str {
         &self.name
@@ -553,6 +592,11 @@ impl Source {
         Source::all(LiveKind::Spaces, "")
     }
 
+    /// Every node of the cluster.
+    pub fn nodes() -> Source {
+        Source::all(LiveKind::Nodes, "")
+    }
+
     /// Why the source cannot be watched, before any call: a space must be
     /// a namespace name (it becomes part of the apiserver's URL), and the
     /// spaces themselves are in no space.
@@ -562,8 +606,8 @@ impl Source {
             name: self.space.clone(),
         };
         match self.kind {
-            LiveKind::Spaces if self.space.is_empty() => Ok(()),
-            LiveKind::Spaces => Err(refused()),
+            LiveKind::Spaces | LiveKind::Nodes if self.space.is_empty() => Ok(()),
+            LiveKind::Spaces | LiveKind::Nodes => Err(refused()),
             LiveKind::Pods | LiveKind::Services | LiveKind::Workloads | LiveKind::Events => {
                 crate::names::check_dns1123_label(&self.space).map_err(|_| refused())
             }

@@ -18,15 +18,23 @@ pub fn ClusterList() -> impl IntoView {
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match clusters.await {
-                        Ok(list) => view! { <ClusterTable list /> }.into_any(),
+                        Ok(list) => {
+                            let sign_in = list.iter().any(|c| c.sign_in);
+                            view! {
+                                <ClusterTable list />
+                                {sign_in.then(|| view! {
+                                    <form method="post" action="/auth/sign-out" class="row-actions">
+                                        <input type="hidden" name="all" value="1" />
+                                        <button id="sign-out-all" class="btn" type="submit">{t.sign_out_all}</button>
+                                    </form>
+                                })}
+                            }
+                            .into_any()
+                        }
                         Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
                     }
                 })}
             </Suspense>
-            <form method="post" action="/auth/sign-out" class="row-actions">
-                <input type="hidden" name="all" value="1" />
-                <button id="sign-out-all" class="btn btn-ghost" type="submit">{t.sign_out_all}</button>
-            </form>
         </main>
     }
 }
@@ -126,10 +134,10 @@ fn summary_cells(
         }
         .into_any();
     }
-    let nodes = match s.nodes {
-        Some(n) => format!("{} / {}", n.ready, n.total),
-        None if signed_in => t.cluster_nodes_hidden.to_string(),
-        None => "—".to_string(),
+    let (nodes, nodes_class) = match s.nodes {
+        Some(n) => (format!("{} / {}", n.ready, n.total), "num"),
+        None if signed_in => (t.cluster_nodes_hidden.to_string(), "muted"),
+        None => ("—".to_string(), "muted"),
     };
     let access = match s.may_list_spaces {
         Some(true) => t.cluster_may_list_spaces,
@@ -139,7 +147,7 @@ fn summary_cells(
     };
     view! {
         <td class="mono" data-version=s.version.clone().unwrap_or_default()>{s.version.clone().unwrap_or_else(|| "—".into())}</td>
-        <td class="num" data-nodes=nodes.clone()>{nodes.clone()}</td>
+        <td class=nodes_class data-nodes=nodes.clone()>{nodes.clone()}</td>
         <td>{access}</td>
     }
     .into_any()

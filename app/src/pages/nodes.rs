@@ -1,12 +1,14 @@
 //! 节点: a cluster's nodes (for users who may list them) and the node page.
 
 use crate::api::{AppError, get_node, list_nodes, nodes_use};
+use crate::components::live::follow;
 use crate::components::{ErrorNotice, Loading, use_param, use_texts};
 use crate::i18n::Texts;
 use crate::pages::{pod_status_text, usage_cells};
 use crate::paths::at;
 use leptos::prelude::*;
 use wharf_spec::cluster::{NodeCondition, NodeDetail, NodeReadiness, NodeRow, NodeUse};
+use wharf_spec::live::{LiveRows, MAX_WINDOW, Source, View};
 use wharf_spec::view::{Usage, format_age};
 
 fn readiness_badge(t: &'static Texts, row: &NodeRow) -> impl IntoView + use<> {
@@ -50,6 +52,22 @@ pub fn NodeList() -> impl IntoView {
     let t = use_texts();
     let nodes = Resource::new(|| (), |_| list_nodes());
     let usage = LocalResource::new(nodes_use);
+    // The rows follow the cluster (a node joining, leaving, turning not
+    // ready) on the tab's live socket; the rendered list until the first
+    // window.
+    let live_rows = RwSignal::new(None::<Vec<NodeRow>>);
+    follow(
+        Source::nodes(),
+        View {
+            limit: MAX_WINDOW,
+            ..View::default()
+        },
+        move |window| {
+            if let LiveRows::Nodes(rows) = window.rows {
+                live_rows.set(Some(rows));
+            }
+        },
+    );
     let usage_of = move |name: &str| -> Option<NodeUse> {
         usage
             .get()
@@ -61,8 +79,11 @@ pub fn NodeList() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match nodes.await {
-                    Ok(rows) if rows.is_empty() => view! { <div class="empty-state"><p id="no-nodes">{t.no_nodes}</p></div> }.into_any(),
-                    Ok(rows) => {
+                    Ok(rendered) => (move || {
+                        let rows = live_rows.get().unwrap_or_else(|| rendered.clone());
+                        if rows.is_empty() {
+                            return view! { <div class="empty-state"><p id="no-nodes">{t.no_nodes}</p></div> }.into_any();
+                        }
                         let body = rows
                             .into_iter()
                             .map(|row| {
@@ -125,7 +146,8 @@ pub fn NodeList() -> impl IntoView {
                             </table>
                         }
                         .into_any()
-                    }
+                    })
+                    .into_any(),
                     Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
                 }
             })}

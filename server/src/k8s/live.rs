@@ -13,7 +13,7 @@ use super::{KubeCluster, map_error, now_unix};
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
 use k8s_openapi::api::batch::v1::Job;
-use k8s_openapi::api::core::v1::{Event, Namespace, Pod, Service};
+use k8s_openapi::api::core::v1::{Event, Namespace, Node, Pod, Service};
 use kube::api::{Api, ListParams};
 use kube::runtime::{WatchStreamExt, watcher};
 use kube::{Client, Resource, ResourceExt};
@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::sync::watch;
 use wharf_spec::ApiError;
+use wharf_spec::cluster::NodeRow;
 use wharf_spec::convert;
 use wharf_spec::live::{
     LiveKind, LiveRow, LiveRows, LiveState, MAX_WINDOW, RowSet, SortColumn, Source, View, Window,
@@ -71,6 +72,7 @@ enum Rows {
     /// One set per [`WorkloadKind`], each kept by its own watch.
     Workloads(Box<[RowSet<WorkloadRow>; 4]>),
     Events(RowSet<EventRow>),
+    Nodes(RowSet<NodeRow>),
 }
 
 struct Shared {
@@ -112,6 +114,7 @@ impl Feed {
                 window(seq, state, selection, LiveRows::Workloads)
             }
             Rows::Events(set) => window(seq, state, set.select(view, now), LiveRows::Events),
+            Rows::Nodes(set) => window(seq, state, set.select(view, now), LiveRows::Nodes),
         }
     }
 
@@ -123,6 +126,7 @@ impl Feed {
             Rows::Spaces(set) => set.len(),
             Rows::Workloads(sets) => sets.iter().map(RowSet::len).sum(),
             Rows::Events(set) => set.len(),
+            Rows::Nodes(set) => set.len(),
         }
     }
 }
@@ -218,6 +222,22 @@ impl Watched for Namespace {
         match rows {
             Rows::Spaces(set) => set,
             _ => unreachable!("a space feed holds space rows"),
+        }
+    }
+}
+
+impl Watched for Node {
+    type Row = NodeRow;
+    fn api(client: Client, _: &Source) -> Api<Self> {
+        Api::all(client)
+    }
+    fn row(&self, now_unix: i64) -> NodeRow {
+        convert::node_row(self, now_unix)
+    }
+    fn rows(rows: &mut Rows) -> &mut RowSet<NodeRow> {
+        match rows {
+            Rows::Nodes(set) => set,
+            _ => unreachable!("a node feed holds node rows"),
         }
     }
 }
@@ -321,6 +341,9 @@ impl KubeCluster {
                 Rows::Events(RowSet::default()),
                 &[watch_of::<Event>],
             ),
+            LiveKind::Nodes => {
+                self.start(source, Rows::Nodes(RowSet::default()), &[watch_of::<Node>])
+            }
         });
         map.insert(source.clone(), Arc::downgrade(&feed));
         feed
@@ -386,6 +409,7 @@ impl KubeCluster {
                 self.one_page::<Service>(source, view, LiveRows::Services)
                     .await
             }
+            LiveKind::Nodes => self.one_page::<Node>(source, view, LiveRows::Nodes).await,
         }
     }
 

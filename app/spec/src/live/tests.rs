@@ -260,6 +260,13 @@ fn sources_are_checked_before_any_call() {
         assert!(source_in(LiveKind::Pods, bad).check().is_err(), "{bad:?}");
     }
     assert!(source_in(LiveKind::Spaces, "demo").check().is_err());
+    assert_eq!(Source::nodes().check(), Ok(()));
+    assert!(
+        source_in(LiveKind::Nodes, "demo").check().is_err(),
+        "nodes are in no space"
+    );
+    let wire = serde_json::to_string(&Source::nodes()).unwrap();
+    assert!(wire.contains(r#""kind":"nodes""#), "{wire}");
 }
 
 fn source_in(kind: LiveKind, space: &str) -> Source {
