@@ -81,6 +81,9 @@ test('a space of cluster B is in B\'s tabs only; a Service page of B opens by UR
 
   // To cluster A with the switcher: a full load, and A's spaces.
   await page.click('#cluster-switcher summary');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getAttribute('#cluster-switcher', 'open'), null, 'Esc closes the menu');
+  await page.click('#cluster-switcher summary');
   await page.click('#cluster-switcher a[data-cluster="kube-a"]');
   await page.waitForURL(`${CLUSTERS}/clusters/kube-a/**`);
   await hydrated(page);

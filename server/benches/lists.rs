@@ -528,10 +528,13 @@ fn main() {
     make_services(services);
     eprintln!("fixtures in {:.0} s", started.elapsed().as_secs_f64());
 
-    let pods_path = format!("/spaces/{PODS_NS}/pods");
-    let services_path = format!("/spaces/{SVCS_NS}/services");
+    // The cluster of the admin kubeconfig's one context (`admin@local-kube`):
+    // the pages are asked for where they are, not through a redirect.
+    let cluster = "/clusters/admin-local-kube";
+    let pods_path = format!("{cluster}/spaces/{PODS_NS}/pods");
+    let services_path = format!("{cluster}/spaces/{SVCS_NS}/services");
     // A page that is little but the space tabs: the pods of a space without any.
-    let tabs_path = format!("/spaces/{SVCS_NS}/pods");
+    let tabs_path = format!("{cluster}/spaces/{SVCS_NS}/pods");
 
     // Part 1, curl and kubectl, against a server of its own (so the first
     // load is cold: no list of these spaces running in the server).

@@ -153,6 +153,30 @@ fn summary_cells(
     .into_any()
 }
 
+/// Esc closes the switcher's menu (and gives the focus back to it).
+fn close_on_escape(ev: leptos::ev::KeyboardEvent) {
+    #[cfg(feature = "hydrate")]
+    if ev.key() == "Escape" {
+        use wasm_bindgen::JsCast;
+        if let Some(details) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+        {
+            details.set_open(false);
+            if let Some(summary) = details
+                .query_selector("summary")
+                .ok()
+                .flatten()
+                .and_then(|s| s.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = summary.focus();
+            }
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
 /// The header's cluster switcher (when Wharf serves more than one): the
 /// page's cluster, and a menu of the others and the list. A plain `<details>`
 /// menu: it opens without the wasm, and Esc or a click elsewhere closes it.
@@ -185,7 +209,7 @@ pub fn ClusterSwitcher() -> impl IntoView {
                             })
                             .collect_view();
                         view! {
-                            <details class="cluster-switcher" id="cluster-switcher">
+                            <details class="cluster-switcher" id="cluster-switcher" on:keydown=close_on_escape>
                                 <summary class="btn btn-ghost" aria-label=t.switch_cluster>
                                     <span class="muted small">{t.cluster_label}": "</span>
                                     <span class="mono" id="current-cluster">{label}</span>

@@ -44,7 +44,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <section class="page empty-state">
             <h1>{t.page_not_found}</h1>
-            <a class="btn" href="/">{t.back_home}</a>
+            <a class="btn" href="/" rel="external">{t.back_home}</a>
         </section>
     }
 }

@@ -447,7 +447,7 @@ fn DeleteSpaceDialog(space: String, open: RwSignal<bool>) -> impl IntoView {
                     Ok(()) => {
                         open.set(false);
                         spaces.refetch();
-                        navigate("/", Default::default());
+                        navigate(&crate::paths::at(""), Default::default());
                     }
                     Err(AppError(e)) => failure.set(Some(e)),
                 }
