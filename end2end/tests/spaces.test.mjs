@@ -75,6 +75,26 @@ test('a service detail lists the endpoints of ready pods', async () => {
   await page.context().close();
 });
 
+test('a dialog takes the focus, keeps it inside, and Esc closes it, giving the focus back', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/${listSpace}/services`);
+  await hydrated(page);
+  await page.focus('#new-space');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[role=dialog][aria-labelledby="create-space-title"]');
+  const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
+  assert.equal(await focused(), 'space-name');
+  // Shift+Tab from the first control goes round to the last, not out.
+  await page.keyboard.press('Shift+Tab');
+  assert.ok(await page.evaluate(() => document.activeElement.closest('[role=dialog]') !== null), 'the focus stays in the dialog');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(), 'space-name');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[role=dialog]', { state: 'detached' });
+  assert.equal(await focused(), 'new-space', 'back on the button that opened it');
+  await page.context().close();
+});
+
 test('create a space: a bad name is refused at the field, a good one is created', async () => {
   const name = unique('e2e-new');
   const page = await openPage(browser);

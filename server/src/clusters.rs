@@ -164,8 +164,7 @@ mod tests {
     use crate::k8s::LocalSessions;
 
     fn served(name: &str) -> ServedCluster {
-        let config = kube::Config::new("https://127.0.0.1:1".parse().unwrap());
-        let client = crate::k8s::client_from(config).unwrap();
+        let client = crate::k8s::client_at("https://127.0.0.1:1").unwrap();
         ServedCluster {
             name: name.into(),
             context: name.into(),

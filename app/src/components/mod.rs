@@ -2,6 +2,8 @@
 
 pub mod form;
 pub mod live;
+mod modal;
+pub use modal::Modal;
 
 use crate::i18n::{Lang, Texts};
 use leptos::prelude::*;

@@ -9,7 +9,9 @@ use crate::components::live::{
     ListFilters, LiveBadge, LiveStatus, Rereads, SortHeader, VirtualTable, empty_rows,
     use_list_query, use_live_changes, use_live_list,
 };
-use crate::components::{ErrorNotice, GuardedLink, Loading, use_denied, use_param, use_texts};
+use crate::components::{
+    ErrorNotice, GuardedLink, Loading, Modal, use_denied, use_param, use_texts,
+};
 use crate::i18n::Texts;
 use crate::pages::app_wizard::{Containers, containers_editor};
 use crate::pages::{ObjectEvents, SelectedPods};
@@ -395,7 +397,7 @@ fn DeleteAppsDialog(
         });
     };
     view! {
-        <div class="modal-backdrop" on:click=move |_| open.set(false)>
+        <Modal open>
             <div class="modal modal-danger" role="dialog" aria-modal="true" id="delete-apps-dialog"
                 aria-labelledby="delete-apps-title" on:click=|ev| ev.stop_propagation()>
                 <h2 id="delete-apps-title">{(t.delete_apps_title)(names.len())}</h2>
@@ -422,7 +424,7 @@ fn DeleteAppsDialog(
                     </button>
                 </div>
             </div>
-        </div>
+        </Modal>
     }
 }
 

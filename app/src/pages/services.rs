@@ -6,7 +6,7 @@ use crate::components::live::{
     use_live_changes, use_live_list,
 };
 use crate::components::{
-    Breadcrumb, ErrorNotice, GuardedLink, Loading, use_denied, use_param, use_texts,
+    Breadcrumb, ErrorNotice, GuardedLink, Loading, Modal, use_denied, use_param, use_texts,
 };
 use crate::i18n::Texts;
 use crate::pages::yaml::{EditServiceYaml, percent_encode};
@@ -268,7 +268,7 @@ fn DeleteServicesDialog(
         });
     };
     view! {
-        <div class="modal-backdrop" on:click=move |_| open.set(false)>
+        <Modal open>
             <div class="modal modal-danger" role="dialog" aria-modal="true" aria-labelledby="delete-services-title" on:click=|ev| ev.stop_propagation()>
                 <h2 id="delete-services-title">{(t.delete_services_title)(count)}</h2>
                 <ul class="contents-list" id="delete-services-list">
@@ -308,7 +308,7 @@ fn DeleteServicesDialog(
                     </button>
                 </div>
             </div>
-        </div>
+        </Modal>
     }
 }
 

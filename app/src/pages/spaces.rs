@@ -4,7 +4,9 @@ use crate::api::{
     AppError, create_space, delete_space, get_access, get_space_contents, list_spaces,
 };
 use crate::components::live::follow;
-use crate::components::{AccessContext, ErrorNotice, FieldMessage, Loading, use_denied, use_texts};
+use crate::components::{
+    AccessContext, ErrorNotice, FieldMessage, Loading, Modal, use_denied, use_texts,
+};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -340,7 +342,7 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
     };
 
     view! {
-        <div class="modal-backdrop" on:click=move |_| open.set(false)>
+        <Modal open>
             <form
                 class="modal"
                 role="dialog"
@@ -401,7 +403,7 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
                     </button>
                 </div>
             </form>
-        </div>
+        </Modal>
     }
 }
 
@@ -470,7 +472,7 @@ fn DeleteSpaceDialog(space: String, open: RwSignal<bool>) -> impl IntoView {
     };
 
     view! {
-        <div class="modal-backdrop" on:click=move |_| open.set(false)>
+        <Modal open>
             <form
                 class="modal modal-danger"
                 role="dialog"
@@ -518,6 +520,6 @@ fn DeleteSpaceDialog(space: String, open: RwSignal<bool>) -> impl IntoView {
                     </button>
                 </div>
             </form>
-        </div>
+        </Modal>
     }
 }

@@ -56,6 +56,15 @@ pub fn client_from(config: Config) -> Result<Client, kube::Error> {
         .build())
 }
 
+/// A client of the apiserver at `url` without credentials (tests of what
+/// is built around clients, where nothing is asked of it).
+pub fn client_at(url: &str) -> Result<Client, kube::Error> {
+    let url = url
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| kube::Error::Service(Box::new(e)))?;
+    client_from(Config::new(url))
+}
+
 /// Whether the apiserver answers (`/readyz`): any HTTP answer counts, even
 /// a refusal of the credentials; no answer within 3 s does not.
 pub async fn answers(client: &Client) -> bool {

@@ -19,8 +19,8 @@ pub mod streams;
 pub mod yaml;
 
 pub use connect::{
-    ApiserverProbe, ConnectError, ConnectionSource, LocalSessions, StreamSessions, client_from,
-    connect, load_config,
+    ApiserverProbe, ConnectError, ConnectionSource, LocalSessions, StreamSessions, client_at,
+    client_from, connect, load_config,
 };
 pub use error::map_error;
 
