@@ -92,6 +92,11 @@ test('a dialog takes the focus, keeps it inside, and Esc closes it, giving the f
   await page.keyboard.press('Escape');
   await page.waitForSelector('[role=dialog]', { state: 'detached' });
   assert.equal(await focused(), 'new-space', 'back on the button that opened it');
+  // `/` goes to the list's filter; typed in a field, it is just a character.
+  await page.keyboard.press('/');
+  assert.equal(await focused(), 'filter-name');
+  await page.keyboard.type('a/b');
+  assert.equal(await page.inputValue('#filter-name'), 'a/b');
   await page.context().close();
 });
 

@@ -377,9 +377,38 @@ pub fn ListFilters(
         change(&mut q);
         set_list_query(&q);
     };
+    // `/` anywhere but in a field goes to the name filter (as on GitHub).
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::keydown, |ev| {
+            use wasm_bindgen::JsCast;
+            if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+                return;
+            }
+            let typing = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|e| {
+                    matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                        || e.closest("[contenteditable], .cm-editor, .xterm").ok().flatten().is_some()
+                });
+            if typing {
+                return;
+            }
+            if let Some(filter) = document()
+                .get_element_by_id("filter-name")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                ev.prevent_default();
+                let _ = filter.focus();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
     view! {
         <div class="filters" role="search">
             <input type="search" id="filter-name" class="input" aria-label=t.filter_name placeholder=t.filter_name
+                aria-keyshortcuts="/"
                 prop:value=move || query.with(|q| q.view.name.clone())
                 on:input=move |ev| { let v = event_target_value(&ev); update(&|q| q.view.name = v.clone()) } />
             <input type="text" id="filter-labels" class="input mono" aria-label=t.filter_labels
