@@ -228,10 +228,10 @@ async function tryPagesAndFunctions(base, headers) {
   noteLeaks(`GET ${base}/download/logs`, await download.text());
 }
 
-/// The socket routes of server/src/sockets.rs and server/src/live_socket.rs
+/// The socket routes of server/src/sockets/mod.rs and server/src/live_socket.rs
 /// (which routes the shared crate's WATCH_PATH).
 function socketRoutes() {
-  const relays = readFileSync(join(SOURCE, 'server/src/sockets.rs'), 'utf8');
+  const relays = readFileSync(join(SOURCE, 'server/src/sockets/mod.rs'), 'utf8');
   const live = readFileSync(join(SOURCE, 'server/src/live_socket.rs'), 'utf8');
   const watchPath = readFileSync(join(SOURCE, 'app/spec/src/live.rs'), 'utf8').match(/WATCH_PATH: &str = "([^"]+)"/)[1];
   return [

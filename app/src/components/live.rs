@@ -390,7 +390,10 @@ pub fn ListFilters(
                 .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                 .is_some_and(|e| {
                     matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                        || e.closest("[contenteditable], .cm-editor, .xterm").ok().flatten().is_some()
+                        || e.closest("[contenteditable], .cm-editor, .xterm")
+                            .ok()
+                            .flatten()
+                            .is_some()
                 });
             if typing {
                 return;
