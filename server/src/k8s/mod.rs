@@ -468,11 +468,7 @@ impl Cluster for KubeCluster {
         if selector.is_empty() {
             return Ok(vec![]);
         }
-        let label_selector = selector
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(",");
+        let label_selector = kube::core::Selector::from_iter(selector.iter().cloned()).to_string();
         let params = ListParams::default().labels(&label_selector);
         let pods = self.namespaced::<Pod>(namespace);
         let mut out = Self::list_projected(&pods, params, |p| {

@@ -16,8 +16,8 @@ use futures::{AsyncBufRead, Stream, StreamExt};
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::{Pod, Service};
 use kube::api::{Api, AttachParams, AttachedProcess, LogParams, TerminalSize};
+use kube::core::Selector;
 use kube::runtime::watcher;
-use std::collections::BTreeMap;
 use tokio::io::{AsyncRead, AsyncWrite};
 use wharf_spec::ApiError;
 use wharf_spec::stream::LogQuery;
@@ -193,16 +193,13 @@ impl KubeCluster {
                 }
             }
         };
-        let labels: BTreeMap<String, String> =
-            selector.and_then(|s| s.match_labels).unwrap_or_default();
-        if labels.is_empty() {
-            return Err(internal("the app's workload has no matchLabels selector"));
+        // matchLabels and matchExpressions, as kube-core writes them.
+        let selector = Selector::try_from(selector.unwrap_or_default())
+            .map_err(|e| internal(&format!("the app's workload selector: {e}")))?;
+        if selector.selects_all() {
+            return Err(internal("the app's workload selects no pods"));
         }
-        Ok(labels
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(","))
+        Ok(selector.to_string())
     }
 
     /// The pods `selector` picks, as they become readable and go away
@@ -236,13 +233,7 @@ impl KubeCluster {
 /// `k=v,k=v` of a Service's selector, if it has one.
 pub fn selector_of_service(service: &Service) -> Option<String> {
     let selector = service.spec.as_ref()?.selector.as_ref()?;
-    (!selector.is_empty()).then(|| {
-        selector
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(",")
-    })
+    (!selector.is_empty()).then(|| Selector::from_iter(selector.clone()).to_string())
 }
 
 /// A pod whose containers have started (so their logs can be read).
