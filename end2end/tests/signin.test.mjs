@@ -83,6 +83,17 @@ test('pages and calls need a session; a token signs in and the header says who',
   await page.close();
 });
 
+test('a kubeconfig file too large to be one is not read, and the page says so', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${MULTI}/sign-in`);
+  await hydrated(page);
+  await page.setInputFiles('#sign-in-file', { name: 'huge.yaml', mimeType: 'text/plain', buffer: Buffer.alloc(65 * 1024, 'a') });
+  await page.waitForSelector('#sign-in-file[aria-invalid="true"]');
+  assert.match(await page.textContent('#sign-in-file-error'), /larger than 64 KiB/);
+  assert.equal(await page.inputValue('#sign-in-kubeconfig'), '');
+  await page.context().close();
+});
+
 test('a kubeconfig signs in with its current context; programs, files and wrong tokens are refused in words', async () => {
   const page = await openPage(browser);
   await signIn(page, { '#sign-in-kubeconfig': restricted });

@@ -456,6 +456,9 @@ pub(super) static TEXTS: Texts = Texts {
             format!("{matched} of {total}")
         }
     },
+    sign_in_file_too_big: |kib| {
+        format!("This file is larger than {kib} KiB, which no kubeconfig needs; it was not read.")
+    },
     clusters_title: "Clusters",
     cluster_label: "Cluster",
     col_api_address: "API address",

@@ -496,6 +496,7 @@ pub struct Texts {
     pub kubeconfig: &'static str,
     pub kubeconfig_file: &'static str,
     pub signed_in_as: fn(&str) -> String,
+    pub sign_in_file_too_big: fn(usize) -> String,
     pub clusters_title: &'static str,
     pub cluster_label: &'static str,
     pub col_api_address: &'static str,

@@ -435,6 +435,7 @@ pub(super) static TEXTS: Texts = Texts {
             format!("共 {total} 项，匹配 {matched} 项")
         }
     },
+    sign_in_file_too_big: |kib| format!("该文件超过 {kib} KiB，不像是 kubeconfig 文件，未读取。"),
     clusters_title: "集群列表",
     cluster_label: "集群",
     col_api_address: "API 地址",

@@ -7,6 +7,9 @@ use crate::i18n::Texts;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+/// Largest kubeconfig file the page reads (the server takes 64 KiB).
+const MAX_KUBECONFIG_FILE: usize = 64 * 1024;
+
 /// What `/sign-in?error=…` means, in words.
 fn refusal_text(t: &Texts, code: &str) -> &'static str {
     match code {
@@ -62,6 +65,8 @@ pub fn SignInPage() -> impl IntoView {
     // before the wasm arrived must survive hydration. A chosen file is
     // written into it directly.
     let kubeconfig: NodeRef<leptos::html::Textarea> = NodeRef::new();
+    // A file over the limit is not read, and the page says so.
+    let too_big = RwSignal::new(false);
     let on_file = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
@@ -69,7 +74,9 @@ pub fn SignInPage() -> impl IntoView {
             let Some(file) = input.files().and_then(|f| f.get(0)) else {
                 return;
             };
-            if file.size() > 64.0 * 1024.0 {
+            too_big.set(file.size() > MAX_KUBECONFIG_FILE as f64);
+            if too_big.get_untracked() {
+                input.set_value("");
                 return;
             }
             leptos::task::spawn_local(async move {
@@ -107,8 +114,12 @@ pub fn SignInPage() -> impl IntoView {
                 </label>
                 <label class="field">
                     <span>{t.kubeconfig_file}</span>
-                    <input id="sign-in-file" type="file" accept=".yaml,.yml,.conf,.config,text/*" on:change=on_file />
+                    <input id="sign-in-file" type="file" accept=".yaml,.yml,.conf,.config,text/*" on:change=on_file
+                        aria-describedby="sign-in-file-error" aria-invalid=move || too_big.get().then_some("true") />
                 </label>
+                <p class="field-error" id="sign-in-file-error" role="alert">
+                    {move || too_big.get().then(|| (t.sign_in_file_too_big)(MAX_KUBECONFIG_FILE / 1024))}
+                </p>
                 <button id="sign-in" class="btn btn-primary" type="submit">{t.sign_in}</button>
             </form>
         </section>
