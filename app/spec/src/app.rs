@@ -551,6 +551,11 @@ impl AppForm {
         ] {
             for (i, r) in rows.iter().enumerate().filter(|(_, r)| !r.is_blank()) {
                 errors.check(&row(list, i, "key"), check_qualified_name(r.key.trim()));
+                // Wharf sets the app.kubernetes.io/ labels itself (name,
+                // version, managed-by): said here, not silently dropped.
+                if list == "labels" && r.key.trim().starts_with("app.kubernetes.io/") {
+                    errors.check(&row(list, i, "key"), Err(Problem::ReservedLabel));
+                }
                 errors.check(
                     &row(list, i, "value"),
                     crate::labels::check_label_value(r.value.trim()),

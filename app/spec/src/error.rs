@@ -78,6 +78,8 @@ pub enum Problem {
     ValueWithExists,
     /// An app's Service must have its workload's name.
     ServiceNameDiffers,
+    /// A label key Wharf sets itself (`app.kubernetes.io/…`).
+    ReservedLabel,
     /// The apiserver's own words for a rule Wharf does not check itself
     /// (`Status.details.causes[].message`).
     Server(String),

@@ -459,6 +459,7 @@ pub(super) static TEXTS: Texts = Texts {
     sign_in_file_too_big: |kib| {
         format!("This file is larger than {kib} KiB, which no kubeconfig needs; it was not read.")
     },
+    p_reserved_label: "Wharf sets the app.kubernetes.io/ labels itself (name, version, managed-by); use another key.",
     clusters_title: "Clusters",
     cluster_label: "Cluster",
     col_api_address: "API address",

@@ -497,6 +497,7 @@ pub struct Texts {
     pub kubeconfig_file: &'static str,
     pub signed_in_as: fn(&str) -> String,
     pub sign_in_file_too_big: fn(usize) -> String,
+    pub p_reserved_label: &'static str,
     pub clusters_title: &'static str,
     pub cluster_label: &'static str,
     pub col_api_address: &'static str,
@@ -643,6 +644,7 @@ impl Texts {
             Problem::OnlyForStateful => self.p_only_stateful.into(),
             Problem::ValueWithExists => self.p_value_with_exists.into(),
             Problem::ServiceNameDiffers => self.p_service_name_differs.into(),
+            Problem::ReservedLabel => self.p_reserved_label.into(),
             // The apiserver's own words (English): better than a vague summary.
             Problem::Server(message) => message.clone(),
         }

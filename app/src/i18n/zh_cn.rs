@@ -436,6 +436,7 @@ pub(super) static TEXTS: Texts = Texts {
         }
     },
     sign_in_file_too_big: |kib| format!("该文件超过 {kib} KiB，不像是 kubeconfig 文件，未读取。"),
+    p_reserved_label: "app.kubernetes.io/ 开头的标签由 Wharf 自动设置（名称、版本、管理者），请换用其他键。",
     clusters_title: "集群列表",
     cluster_label: "集群",
     col_api_address: "API 地址",

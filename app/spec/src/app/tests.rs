@@ -626,3 +626,18 @@ fn a_form_with_omitted_fields_takes_their_defaults() {
     assert_eq!(service.ports[0].port, "5432");
     assert!(service.selector.len() == 1 && service.selector[0].key.is_empty());
 }
+
+#[test]
+fn labels_wharf_sets_itself_are_refused_in_words_not_dropped() {
+    let mut f = web();
+    f.labels = vec![
+        KeyValue::new("team", "a"),
+        KeyValue::new("app.kubernetes.io/part-of", "shop"),
+    ];
+    assert_eq!(problem(&f, "labels.1.key"), Some(Problem::ReservedLabel));
+    assert_eq!(problem(&f, "labels.0.key"), None);
+    // In the node selector the same key is anyone's to match on.
+    f.labels.pop();
+    f.node_selector = vec![KeyValue::new("app.kubernetes.io/part-of", "shop")];
+    assert_eq!(problem(&f, "node_selector.0.key"), None);
+}
