@@ -529,9 +529,12 @@ fn is_websocket_upgrade(headers: &http::HeaderMap) -> bool {
 /// without it is same-origin or not from a browser, while a websocket
 /// without it is not from a page at all.
 fn origin_is_own(origins: &PublicOrigins, headers: &http::HeaderMap, required: bool) -> bool {
-    match headers.get(header::ORIGIN) {
-        None => !required,
-        Some(origin) => origin.to_str().is_ok_and(|o| origins.is_own_origin(o)),
+    let mut all = headers.get_all(header::ORIGIN).iter();
+    match (all.next(), all.next()) {
+        (None, _) => !required,
+        (Some(origin), None) => origin.to_str().is_ok_and(|o| origins.is_own_origin(o)),
+        // No browser sends two; which one a proxy would pass on is anyone's guess.
+        (Some(_), Some(_)) => false,
     }
 }
 
