@@ -79,7 +79,8 @@ step "and a third in multi-user mode (users sign in, or come through a proxy wit
 WHARF_AUTH=multi-user WHARF_SESSION_MAX_SECONDS=20 WHARF_TRUST_PROXY_AUTH=true start_server $MULTI_LISTEN "$KUBE_LOCAL_ADMIN_KUBECONFIG"
 
 step "and two serving three clusters (kube-a, kube-b, and kube-off at a closed port): local mode, and multi-user"
-start_server $CLUSTERS_LISTEN "$WHARF_CLUSTERS_KUBECONFIG"
+# (With a NodePort range of its own, which only its forms check.)
+WHARF_NODE_PORT_RANGE=20000-22767 start_server $CLUSTERS_LISTEN "$WHARF_CLUSTERS_KUBECONFIG"
 WHARF_AUTH=multi-user start_server $MULTI_CLUSTERS_LISTEN "$WHARF_CLUSTERS_KUBECONFIG"
 
 step "browser tests (Chromium, playwright-core)"

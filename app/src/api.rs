@@ -204,7 +204,7 @@ pub async fn create_service(
 ) -> Result<ServiceRow, AppError> {
     respond(
         async {
-            form.validate(wharf_spec::service::NodePortRange::default())?;
+            form.validate(crate::components::node_port_range())?;
             cluster()?
                 .create_service(&space, &form, base.as_deref(), check_only)
                 .await
@@ -273,7 +273,7 @@ pub async fn update_service(
                 )
                 .into());
             }
-            form.validate(wharf_spec::service::NodePortRange::default())?;
+            form.validate(crate::components::node_port_range())?;
             cluster()?.update_service(&space, &name, &form, &base).await
         }
         .await,
@@ -350,7 +350,7 @@ pub async fn update_service_yaml(
 pub async fn create_app(space: String, form: AppForm, check_only: bool) -> Result<(), AppError> {
     respond(
         async {
-            form.validate(wharf_spec::service::NodePortRange::default())?;
+            form.validate(crate::components::node_port_range())?;
             cluster()?.create_app(&space, &form, check_only).await
         }
         .await,
@@ -380,7 +380,7 @@ pub async fn create_app_yaml(
 pub async fn preview_app(space: String, form: AppForm) -> Result<String, AppError> {
     respond(
         async {
-            form.validate(wharf_spec::service::NodePortRange::default())?;
+            form.validate(crate::components::node_port_range())?;
             cluster()?.preview_app(&space, &form).await
         }
         .await,

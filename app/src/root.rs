@@ -28,6 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <meta name="wharf-embed-origins" content=embed_origins() />
+                <meta name="wharf-node-ports" content=crate::components::node_port_range().to_string() />
                 <MetaTags />
             </head>
             <body>

@@ -158,6 +158,32 @@ test('the nodes of cluster A, a node page; cluster B has none', async () => {
   await page.context().close();
 });
 
+test('the NodePort range is a setting: the form checks the configured one, in the browser and on the server', async () => {
+  // test.sh starts CLUSTERS with --node-port-range 20000-22767.
+  const page = await openPage(browser);
+  await page.goto(`${CLUSTERS}/clusters/kube-a/spaces/${onlyA}/new/service`);
+  await hydrated(page);
+  await page.click('label.kind-option:has(input[data-kind="NodePort"])');
+  assert.equal(await page.getAttribute('#f-ports-0-node_port', 'placeholder'), '20000–22767');
+  await page.fill('#f-ports-0-node_port', '30080');
+  assert.equal(await page.locator('#f-ports-0-node_port-error').innerText(), 'Must be from 20000 to 22767.');
+  await page.fill('#f-ports-0-node_port', '21000');
+  assert.equal(await page.locator('#f-ports-0-node_port-error').innerText(), '');
+  await page.context().close();
+  // The server checks the same range.
+  const form = {
+    space: onlyA, base: null, check_only: true,
+    form: { name: 'np', kind: 'NodePort', selector: [{ key: 'app', value: 'np' }], ports: [{ port: '80', target_port: '80', node_port: '30080' }] },
+  };
+  const response = await fetch(`${CLUSTERS}/api/create_service`, {
+    method: 'POST', body: JSON.stringify(form),
+    headers: { 'x-wharf-csrf': '1', 'x-wharf-cluster': 'kube-a', 'content-type': 'application/json', origin: CLUSTERS },
+  });
+  const text = await response.text();
+  assert.equal(response.status, 422, text);
+  assert.match(text, /"OutOfRange":\{"min":20000,"max":22767\}/);
+});
+
 /// Signs in to one cluster of MULTI_CLUSTERS on the sign-in page, choosing it.
 async function signIn(page, cluster, token, next) {
   await page.goto(`${MULTI_CLUSTERS}${next}`);

@@ -135,8 +135,18 @@ pub struct Args {
 
     /// `text` for a terminal, `json` (one object per line, with each
     /// request's id) for a log collector.
+    /// The clusters' NodePort range (their apiservers'
+    /// `--service-node-port-range`), which the forms check node ports against.
+    #[arg(long, env = "WHARF_NODE_PORT_RANGE", default_value = "30000-32767", value_parser = parse_node_ports)]
+    pub node_port_range: wharf_spec::service::NodePortRange,
+
     #[arg(long, env = "WHARF_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+fn parse_node_ports(text: &str) -> Result<wharf_spec::service::NodePortRange, String> {
+    wharf_spec::service::NodePortRange::parse(text)
+        .ok_or_else(|| format!("{text:?} is not a port range like 30000-32767"))
 }
 
 impl Args {

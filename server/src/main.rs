@@ -166,6 +166,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         embed_origins,
         origins,
         proxies,
+        node_ports: args.node_port_range,
         readiness: Some(Arc::new(Readiness {
             site_root: args.site_root.clone(),
             clusters: clusters.clone(),

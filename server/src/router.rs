@@ -46,6 +46,8 @@ pub struct Settings {
     pub proxies: TrustedProxies,
     /// What `/readyz` checks besides the process not stopping.
     pub readiness: Option<Arc<Readiness>>,
+    /// The clusters' NodePort range, which the forms check node ports against.
+    pub node_ports: wharf_spec::service::NodePortRange,
 }
 
 /// `/readyz`'s checks: the site's files are there, and the apiserver
@@ -174,6 +176,7 @@ pub fn app_router(options: LeptosOptions, clusters: Arc<ClusterSet>, settings: S
     let directory = DirectoryContext(clusters.clone() as Arc<dyn ClusterDirectory>);
     let sessions = clusters.clone() as Arc<dyn StreamSessions>;
     let embed = EmbedOrigins(settings.embed_origins.clone());
+    let node_ports = wharf_app::components::NodePorts(settings.node_ports);
     let app = Router::new()
         .leptos_routes_with_context(
             &options,
@@ -182,6 +185,7 @@ pub fn app_router(options: LeptosOptions, clusters: Arc<ClusterSet>, settings: S
                 provide_context(context.clone());
                 provide_context(directory.clone());
                 provide_context(embed.clone());
+                provide_context(node_ports);
             },
             {
                 let options = options.clone();

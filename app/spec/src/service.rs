@@ -131,6 +131,22 @@ impl Default for NodePortRange {
     }
 }
 
+impl NodePortRange {
+    /// `30000-32767`, as the apiserver's flag writes it; None unless
+    /// `1 <= min <= max <= 65535`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (min, max) = text.trim().split_once('-')?;
+        let (min, max) = (min.trim().parse().ok()?, max.trim().parse().ok()?);
+        (1 <= min && min <= max && max <= 65_535).then_some(Self { min, max })
+    }
+}
+
+impl std::fmt::Display for NodePortRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.min, self.max)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ServiceForm {

@@ -235,3 +235,30 @@ mod editor {
         });
     }
 }
+
+/// Wharf's NodePort range (`--node-port-range`), which the server provides
+/// to every request.
+#[derive(Clone, Copy, Debug)]
+pub struct NodePorts(pub wharf_spec::service::NodePortRange);
+
+/// The NodePort range the forms check against: the server's setting, from
+/// the request's context on the server and from the page's
+/// `<meta name="wharf-node-ports">` in the browser; Kubernetes' default
+/// without either.
+pub fn node_port_range() -> wharf_spec::service::NodePortRange {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        document()
+            .query_selector("meta[name=wharf-node-ports]")
+            .ok()
+            .flatten()
+            .and_then(|m| m.dyn_into::<web_sys::HtmlMetaElement>().ok())
+            .and_then(|m| wharf_spec::service::NodePortRange::parse(&m.content()))
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        use_context::<NodePorts>().map(|n| n.0).unwrap_or_default()
+    }
+}

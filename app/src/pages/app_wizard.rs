@@ -19,7 +19,7 @@ use wharf_spec::app::{
     MountForm, ProbeForm, ProbeKind, PullPolicy, TaintEffect, TolerationForm, TolerationOperator,
     VolumeForm, VolumeSource,
 };
-use wharf_spec::service::{LoadBalancerKind, NodePortRange, PortForm, Protocol, TrafficPolicy};
+use wharf_spec::service::{LoadBalancerKind, PortForm, Protocol, TrafficPolicy};
 use wharf_spec::{ApiError, FieldErrors};
 
 /// The steps, and which fields each one owns (by prefix).
@@ -342,7 +342,7 @@ pub fn AppWizardPage() -> impl IntoView {
     let space = use_param("space");
     let navigate = use_navigate();
     let s = FormState::new(AppForm::default(), |f: &AppForm| {
-        f.validate(NodePortRange::default())
+        f.validate(crate::components::node_port_range())
             .err()
             .unwrap_or_default()
     });

@@ -23,8 +23,8 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use wharf_spec::diff::{diff_lines, has_changes};
 use wharf_spec::service::{
-    KeyValue, LoadBalancerKind, NodePortRange, PortForm, Protocol, ServiceDraft, ServiceForm,
-    TrafficPolicy, fields,
+    KeyValue, LoadBalancerKind, PortForm, Protocol, ServiceDraft, ServiceForm, TrafficPolicy,
+    fields,
 };
 use wharf_spec::view::ServiceKind;
 use wharf_spec::{ApiError, FieldErrors};
@@ -32,7 +32,12 @@ use wharf_spec::{ApiError, FieldErrors};
 fn port_rows(s: FormState<ServiceForm>, node_ports: Memo<bool>) -> impl IntoView {
     let t = use_texts();
     let count = Memo::new(move |_| s.form.with(|f| f.ports.len()));
-    let cell = move |i: usize, part: &'static str, placeholder: &'static str| {
+    let node_port_hint = StoredValue::new(
+        crate::components::node_port_range()
+            .to_string()
+            .replace('-', "–"),
+    );
+    let cell = move |i: usize, part: &'static str, placeholder: String| {
         let field = fields::row(fields::PORTS, i, part);
         let message = s.message(field.clone());
         let get = move |p: &PortForm| match part {
@@ -107,10 +112,10 @@ fn port_rows(s: FormState<ServiceForm>, node_ports: Memo<bool>) -> impl IntoView
                                             {s.message(protocol_message_field.clone())}
                                         </p>
                                     </td>
-                                    {cell(i, "name", "http")}
-                                    {cell(i, "port", "80")}
-                                    {cell(i, "target_port", "8080")}
-                                    <Show when=move || node_ports.get()>{cell(i, "node_port", "30000–32767")}</Show>
+                                    {cell(i, "name", "http".into())}
+                                    {cell(i, "port", "80".into())}
+                                    {cell(i, "target_port", "8080".into())}
+                                    <Show when=move || node_ports.get()>{cell(i, "node_port", node_port_hint.get_value())}</Show>
                                     <td>
                                         <button type="button" class="btn btn-icon" title=t.remove on:click=move |_| s.edit(fields::PORTS, |f| { f.ports.remove(i); })>"×"</button>
                                     </td>
@@ -175,7 +180,7 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
     // conflict compares against to tell the user's changes from theirs.
     let original = RwSignal::new(draft.form.clone());
     let s = FormState::new(draft.form, |f: &ServiceForm| {
-        f.validate(NodePortRange::default())
+        f.validate(crate::components::node_port_range())
             .err()
             .unwrap_or_default()
     });

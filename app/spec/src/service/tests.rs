@@ -574,3 +574,17 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn node_port_ranges_read_as_the_apiserver_flag_writes_them() {
+    let range = NodePortRange::parse("20000-22767").unwrap();
+    assert_eq!((range.min, range.max), (20_000, 22_767));
+    assert_eq!(range.to_string(), "20000-22767");
+    assert_eq!(
+        NodePortRange::parse(&NodePortRange::default().to_string()),
+        Some(NodePortRange::default())
+    );
+    for bad in ["", "30000", "32767-30000", "0-100", "1-70000", "a-b"] {
+        assert_eq!(NodePortRange::parse(bad), None, "{bad}");
+    }
+}
