@@ -29,6 +29,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HydrationScripts options />
                 <meta name="wharf-embed-origins" content=embed_origins() />
                 <meta name="wharf-node-ports" content=crate::components::node_port_range().to_string() />
+                <meta name="wharf-clusters" content=serde_json::to_string(&crate::components::cluster_choices()).unwrap_or_default() />
                 <MetaTags />
             </head>
             <body>

@@ -262,3 +262,31 @@ pub fn node_port_range() -> wharf_spec::service::NodePortRange {
         use_context::<NodePorts>().map(|n| n.0).unwrap_or_default()
     }
 }
+
+/// The clusters Wharf serves, as this request sees them (the header's
+/// switcher): on the server from the cluster directory, in the browser from
+/// the page's `<meta name="wharf-clusters">`, so the header needs no
+/// resource (and no request) of its own.
+pub fn cluster_choices() -> Vec<wharf_spec::cluster::ClusterChoice> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        document()
+            .query_selector("meta[name=wharf-clusters]")
+            .ok()
+            .flatten()
+            .and_then(|m| m.dyn_into::<web_sys::HtmlMetaElement>().ok())
+            .and_then(|m| serde_json::from_str(&m.content()).ok())
+            .unwrap_or_default()
+    }
+    #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
+    {
+        crate::backend::directory()
+            .map(|(directory, request)| directory.clusters(&request))
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Vec::new()
+    }
+}

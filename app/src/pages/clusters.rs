@@ -2,7 +2,7 @@
 //! unreachable cluster delays only its row), and the header's switcher.
 
 use crate::api::{AppError, list_clusters};
-use crate::components::{ErrorNotice, Loading, use_texts};
+use crate::components::{ErrorNotice, Loading, cluster_choices, use_texts};
 use crate::paths::{current_cluster, other_cluster};
 use leptos::prelude::*;
 use wharf_spec::cluster::{ClusterChoice, ClusterSummary};
@@ -179,50 +179,40 @@ fn close_on_escape(ev: leptos::ev::KeyboardEvent) {
 
 /// The header's cluster switcher (when Wharf serves more than one): the
 /// page's cluster, and a menu of the others and the list. A plain `<details>`
-/// menu: it opens without the wasm, and Esc or a click elsewhere closes it.
+/// menu: it opens without the wasm, and Esc closes it.
 #[component]
 pub fn ClusterSwitcher() -> impl IntoView {
     let t = use_texts();
-    let clusters = Resource::new_blocking(|| (), |_| list_clusters());
+    let list = cluster_choices();
     let current = current_cluster();
-    view! {
-        <Suspense>
-            {move || {
-                let current = current.clone();
-                Suspend::new(async move {
-                    let list = clusters.await.unwrap_or_default();
-                    (list.len() > 1).then(|| {
-                        let label = current.clone().unwrap_or_else(|| t.all_clusters.to_string());
-                        let items = list
-                            .into_iter()
-                            .map(|c| {
-                                let is_current = current.as_deref() == Some(c.name.as_str());
-                                view! {
-                                    <li>
-                                        <a href=other_cluster(&c.name) rel="external" data-cluster=c.name.clone()
-                                            aria-current=is_current.then_some("page")>
-                                            {c.name.clone()}
-                                            {(!c.signed_in).then(|| view! { " " <span class="muted small">{t.cluster_not_signed_in}</span> })}
-                                        </a>
-                                    </li>
-                                }
-                            })
-                            .collect_view();
-                        view! {
-                            <details class="cluster-switcher" id="cluster-switcher" on:keydown=close_on_escape>
-                                <summary class="btn btn-ghost" aria-label=t.switch_cluster>
-                                    <span class="muted small">{t.cluster_label}": "</span>
-                                    <span class="mono" id="current-cluster">{label}</span>
-                                </summary>
-                                <ul class="menu" role="list">
-                                    {items}
-                                    <li class="menu-sep"><a href="/clusters" rel="external" id="all-clusters">{t.clusters_title}</a></li>
-                                </ul>
-                            </details>
-                        }
-                    })
-                })
-            }}
-        </Suspense>
-    }
+    (list.len() > 1).then(|| {
+        let label = current.clone().unwrap_or_else(|| t.all_clusters.to_string());
+        let items = list
+            .into_iter()
+            .map(|c| {
+                let is_current = current.as_deref() == Some(c.name.as_str());
+                view! {
+                    <li>
+                        <a href=other_cluster(&c.name) rel="external" data-cluster=c.name.clone()
+                            aria-current=is_current.then_some("page")>
+                            {c.name.clone()}
+                            {(!c.signed_in).then(|| view! { " " <span class="muted small">{t.cluster_not_signed_in}</span> })}
+                        </a>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <details class="cluster-switcher" id="cluster-switcher" on:keydown=close_on_escape>
+                <summary class="btn btn-ghost" aria-label=t.switch_cluster>
+                    <span class="muted small">{t.cluster_label}": "</span>
+                    <span class="mono" id="current-cluster">{label}</span>
+                </summary>
+                <ul class="menu" role="list">
+                    {items}
+                    <li class="menu-sep"><a href="/clusters" rel="external" id="all-clusters">{t.clusters_title}</a></li>
+                </ul>
+            </details>
+        }
+    })
 }
