@@ -244,10 +244,13 @@ pub enum AppStatus {
     Upgraded,
     /// A Job that has run to completion.
     Completed,
+    /// Being deleted: its pods are going (a foreground deletion keeps the
+    /// workload until they have), and then it goes too.
+    Deleting,
 }
 
 impl AppStatus {
-    pub const ALL: [AppStatus; 7] = [
+    pub const ALL: [AppStatus; 8] = [
         AppStatus::Running,
         AppStatus::Updating,
         AppStatus::Stopped,
@@ -255,6 +258,7 @@ impl AppStatus {
         AppStatus::Failed,
         AppStatus::Upgraded,
         AppStatus::Completed,
+        AppStatus::Deleting,
     ];
 
     pub fn parse(text: &str) -> Option<AppStatus> {
@@ -271,6 +275,7 @@ impl AppStatus {
             AppStatus::Failed => "Failed",
             AppStatus::Upgraded => "Upgraded",
             AppStatus::Completed => "Completed",
+            AppStatus::Deleting => "Deleting",
         }
     }
 }

@@ -187,6 +187,7 @@ pub(super) static TEXTS: Texts = Texts {
     kind_daemonset: "DaemonSet",
     kind_job: "Job",
     status_completed: "Completed",
+    status_deleting: "Deleting",
     not_for_kind: "Start and stop are for Deployments and StatefulSets, restart not for Jobs: change the selection.",
     col_status: "Status",
     col_ready: "Ready",

@@ -257,6 +257,7 @@ pub struct Texts {
     pub kind_daemonset: &'static str,
     pub kind_job: &'static str,
     pub status_completed: &'static str,
+    pub status_deleting: &'static str,
     pub not_for_kind: &'static str,
     pub col_status: &'static str,
     pub col_ready: &'static str,
@@ -585,6 +586,7 @@ impl Texts {
             AppStatus::Failed => self.status_failed,
             AppStatus::Upgraded => self.status_upgraded,
             AppStatus::Completed => self.status_completed,
+            AppStatus::Deleting => self.status_deleting,
         }
     }
 

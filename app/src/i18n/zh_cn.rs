@@ -186,6 +186,7 @@ pub(super) static TEXTS: Texts = Texts {
     kind_daemonset: "守护进程集 (DaemonSet)",
     kind_job: "任务 (Job)",
     status_completed: "已完成",
+    status_deleting: "删除中",
     not_for_kind: "启动和停止仅适用于无状态和有状态服务，任务不能重启：请调整所选项。",
     col_status: "状态",
     col_ready: "就绪",

@@ -62,7 +62,7 @@ fn AppStatusView(
     let class = match status {
         AppStatus::Running | AppStatus::Completed => "badge badge-ok",
         AppStatus::Updating => "badge badge-info",
-        AppStatus::Stopped => "badge",
+        AppStatus::Stopped | AppStatus::Deleting => "badge",
         AppStatus::Degraded => "badge badge-warn",
         AppStatus::Failed => "badge badge-error",
         AppStatus::Upgraded => "badge badge-upgraded",

@@ -93,7 +93,11 @@ fn row(
 ) -> AppRow {
     let failure = pod_failure(pods);
     let upgrade = annotation(meta, UPGRADED_FROM).and_then(|a| UpgradeMark::parse(&a));
-    let status = status(&counts, &failure, upgrade.is_some());
+    let status = if meta.deletion_timestamp.is_some() {
+        AppStatus::Deleting
+    } else {
+        status(&counts, &failure, upgrade.is_some())
+    };
     AppRow {
         name: meta.name.clone().unwrap_or_default(),
         alias: annotation(meta, ALIAS),

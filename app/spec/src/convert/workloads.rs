@@ -53,7 +53,12 @@ fn row(p: Parts, now_unix: i64) -> WorkloadRow {
         desired: p.counts.desired,
         ready: p.counts.ready,
         updated: p.counts.updated,
-        status: p.status,
+        // Whatever its replicas say, a workload being deleted is going.
+        status: if p.meta.deletion_timestamp.is_some() {
+            AppStatus::Deleting
+        } else {
+            p.status
+        },
         reason: p.reason,
         managed_by: p
             .meta
@@ -240,6 +245,24 @@ mod tests {
         assert!(row.by_wharf());
         assert_eq!(row.reason.as_deref(), Some("ProgressDeadlineExceeded"));
         assert_eq!(row.status, AppStatus::Failed);
+    }
+
+    #[test]
+    fn a_workload_being_deleted_is_deleting_whatever_its_replicas_say() {
+        let s: StatefulSet = object(json!({
+            "metadata": {"name": "db", "generation": 1,
+                "deletionTimestamp": "2023-11-14T22:13:00Z",
+                "finalizers": ["foregroundDeletion"]},
+            "spec": {"replicas": 2, "serviceName": "db",
+                "selector": {"matchLabels": {"app": "db"}},
+                "template": {"spec": {"containers": [{"name": "c", "image": "busybox"}]}}},
+            "status": {"observedGeneration": 1, "replicas": 2, "readyReplicas": 2,
+                "updatedReplicas": 2, "currentReplicas": 2}
+        }));
+        let row = statefulset_workload(&s, NOW);
+        assert_eq!(row.status, AppStatus::Deleting);
+        assert_eq!((row.ready, row.desired), (2, 2));
+        assert_eq!(AppStatus::parse("Deleting"), Some(AppStatus::Deleting));
     }
 
     #[test]
