@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ARTIFACTS, eventually, hydrated, kubectl, launch, openPage, unique } from './helpers.mjs';
+import { ARTIFACTS, eventually, findSpace, hydrated, kubectl, launch, openPage, unique } from './helpers.mjs';
 
 const CLUSTERS = process.env.WHARF_CLUSTERS_URL ?? 'http://127.0.0.1:3103';
 const MULTI_CLUSTERS = process.env.WHARF_MULTI_CLUSTERS_URL ?? 'http://127.0.0.1:3104';
@@ -87,13 +87,15 @@ test('a space of cluster B is in B\'s tabs only; a Service page of B opens by UR
   await page.click('#cluster-switcher a[data-cluster="kube-a"]');
   await page.waitForURL(`${CLUSTERS}/clusters/kube-a/**`);
   await hydrated(page);
-  await page.waitForSelector(`.tabs [data-space="${onlyA}"]`);
+  // A has more spaces than tabs: its spaces are in the picker.
+  await (await findSpace(page, onlyA)).waitFor();
   assert.equal(await page.locator(`.tabs [data-space="${onlyB}"]`).count(), 0, 'B\'s space is not among A\'s');
+  assert.equal(await (await findSpace(page, onlyB)).count(), 0, 'B\'s space is not in A\'s picker');
   // After hydration, the page's calls go to A too: the live tabs follow A.
   kubectl('label', 'namespace', onlyA, 'seen=yes');
   const addedA = unique('e2e-added-a');
   kubectl('create', 'namespace', addedA);
-  await page.waitForSelector(`.tabs [data-space="${addedA}"]`, { timeout: 20_000 });
+  await (await findSpace(page, addedA)).waitFor({ timeout: 20_000 });
   kubectl('delete', 'namespace', addedA, '--wait=false');
   // The same Service URL on A: not there.
   await page.goto(`${CLUSTERS}/clusters/kube-a/spaces/${onlyB}/services/b-web`);

@@ -85,3 +85,11 @@ export function podsNewestFirst(ns) {
     .sort((a, b) => b.created - a.created || (a.name < b.name ? -1 : 1))
     .map((p) => p.name);
 }
+
+/// The space picker (全部容器空间), as a user works it: opens it if it is
+/// closed, types `name` into its filter, and returns that space's entry.
+export async function findSpace(page, name) {
+  if ((await page.getAttribute('#space-picker', 'aria-expanded')) !== 'true') await page.click('#space-picker');
+  await page.fill('#space-picker-filter', name);
+  return page.locator(`#space-picker-list li[data-space="${name}"]`);
+}

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  ARTIFACTS, BASE, RESTRICTED_BASE, eventually, hydrated, kubectl, launch, namespaceExists, openPage, unique,
+  ARTIFACTS, BASE, RESTRICTED_BASE, eventually, findSpace, hydrated, kubectl, launch, namespaceExists, openPage, unique,
 } from './helpers.mjs';
 
 let browser;
@@ -137,6 +137,66 @@ test('create a space: a bad name is refused at the field, a good one is created'
   assert.deepEqual(page.problems.filter((p) => !/status of 422 \(Unprocessable Entity\)/.test(p)), []);
   await page.context().close();
   kubectl('delete', 'namespace', name, '--wait=false');
+});
+
+test('more spaces than tabs: the picker finds one as you type, by keyboard; tabs keep the recent and the pinned', async () => {
+  // Nine more spaces, so the cluster has more than the eight the tab bar shows.
+  const base = unique('e2e-pick');
+  const names = Array.from({ length: 9 }, (_, i) => `${base}-${i}`);
+  for (const name of names) kubectl('create', 'namespace', name);
+  try {
+    const page = await openPage(browser);
+    await page.goto(`${BASE}/spaces/${names[0]}/apps`);
+    await hydrated(page);
+    const tab = (name) => page.locator(`.tabs a.tab[data-space="${name}"]`);
+    assert.equal(await tab(names[0]).getAttribute('aria-current'), 'page');
+    assert.equal(await tab(names[1]).count(), 0, 'another space is not a tab');
+    // The count is the cluster's, and follows it.
+    const total = () => kubectl('get', 'namespaces', '-o', 'name').trim().split('\n').length;
+    await eventually('the count of every space', async () => Number(await page.textContent('#space-count')) === total(), 20_000);
+
+    // Keyboard only: the button opens the picker with the focus in its filter.
+    await page.focus('#space-picker');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#space-picker-panel');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'space-picker-filter');
+    await page.keyboard.type(`${base}-3`);
+    assert.match(await page.textContent('#space-picker-count'), /^1 of \d+ spaces$/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/spaces/${names[3]}/apps`);
+    await page.waitForSelector('#space-picker-panel', { state: 'detached' });
+    assert.equal(await tab(names[3]).getAttribute('aria-current'), 'page');
+    assert.equal(await tab(names[0]).count(), 1, 'the space opened before stays a tab');
+
+    // Arrows walk the list; a pin keeps a space as a tab; Esc closes.
+    await page.click('#space-picker');
+    await page.keyboard.type(base);
+    assert.match(await page.textContent('#space-picker-count'), /^9 of \d+ spaces$/);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), names[1]);
+    await page.click(`button[data-pin="${names[5]}"]`);
+    assert.equal(await page.getAttribute(`button[data-pin="${names[5]}"]`, 'aria-pressed'), 'true');
+    await page.screenshot({ path: join(ARTIFACTS, 'space-picker.png') });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#space-picker-panel', { state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'space-picker');
+    await tab(names[5]).waitFor();
+    assert.equal(await tab(names[7]).count(), 0);
+
+    // The browser remembers them (per cluster) across loads.
+    await page.reload();
+    await hydrated(page);
+    for (const name of [names[0], names[3], names[5]]) await tab(name).waitFor();
+    assert.equal(await tab(names[7]).count(), 0);
+    // A space is found by part of its name, and a click opens the same section.
+    await (await findSpace(page, `${base}-7`)).locator('a').click();
+    await page.waitForURL(`**/spaces/${names[7]}/apps`);
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  } finally {
+    for (const name of names) kubectl('delete', 'namespace', name, '--wait=false');
+  }
 });
 
 test('delete a space through the type-the-name dialog', async () => {

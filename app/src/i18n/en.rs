@@ -6,6 +6,18 @@ pub(super) static TEXTS: Texts = Texts {
     app_tagline: "Container services on Kubernetes",
     spaces: "Spaces",
     new_space: "New space",
+    all_spaces: "All spaces",
+    find_space: "Find a space by name",
+    spaces_matching: |matching, all| {
+        if matching == all {
+            format!("{all} spaces")
+        } else {
+            format!("{matching} of {all} spaces")
+        }
+    },
+    more_spaces: |more| format!("and {more} more: type to narrow the list"),
+    pin_space: "Keep as a tab",
+    unpin_space: "Stop keeping as a tab",
     delete_space: "Delete space",
     space_name: "Space name",
     space_name_hint: "Lowercase letters, digits and '-', starting and ending with a letter or digit; at most 63 characters.",

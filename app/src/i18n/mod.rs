@@ -82,6 +82,15 @@ pub struct Texts {
     pub app_tagline: &'static str,
     pub spaces: &'static str,
     pub new_space: &'static str,
+    /// The space picker's button (followed by the count).
+    pub all_spaces: &'static str,
+    pub find_space: &'static str,
+    /// `(matching, all)`.
+    pub spaces_matching: fn(usize, usize) -> String,
+    /// Matches not listed (type to narrow).
+    pub more_spaces: fn(usize) -> String,
+    pub pin_space: &'static str,
+    pub unpin_space: &'static str,
     pub delete_space: &'static str,
     pub space_name: &'static str,
     pub space_name_hint: &'static str,

@@ -7,6 +7,18 @@ pub(super) static TEXTS: Texts = Texts {
     app_tagline: "Kubernetes 容器服务管理",
     spaces: "容器空间",
     new_space: "创建空间",
+    all_spaces: "全部容器空间",
+    find_space: "按名称查找容器空间",
+    spaces_matching: |matching, all| {
+        if matching == all {
+            format!("共 {all} 个容器空间")
+        } else {
+            format!("共 {all} 个容器空间，匹配 {matching} 个")
+        }
+    },
+    more_spaces: |more| format!("另有 {more} 个未列出：输入名称缩小范围"),
+    pin_space: "固定为标签",
+    unpin_space: "取消固定",
     delete_space: "删除空间",
     space_name: "空间名称",
     space_name_hint: "小写字母、数字和短横线（-），以字母或数字开头和结尾，最多 63 个字符。",

@@ -9,6 +9,7 @@ mod pods;
 mod service_form;
 mod services;
 mod sign_in;
+mod space_picker;
 mod space_pods;
 mod spaces;
 mod yaml;

@@ -7,6 +7,7 @@ use crate::components::live::follow;
 use crate::components::{
     AccessContext, ErrorNotice, FieldMessage, Loading, Modal, use_denied, use_texts,
 };
+use crate::pages::space_picker::{SpacePicker, use_space_tabs};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -106,35 +107,29 @@ pub fn SpaceLayout() -> impl IntoView {
         },
     );
 
+    let remembered = use_space_tabs(current);
+    let listed = Memo::new(move |_| live_spaces.with(Option::is_some));
+    let all_spaces = Signal::derive(move || {
+        let mut all = live_spaces.get().unwrap_or_default();
+        all.sort_by(tab_order);
+        all
+    });
     let tabs = move || {
         Suspend::new(async move {
             match spaces.await {
+                // No reactive value is made in here: a Transition keeps this
+                // view while the resource loads again, after its owner (and
+                // anything made in it) is gone.
                 Ok(rendered) => (move || {
-                    let mut list = live_spaces.get().unwrap_or_else(|| rendered.clone());
-                    list.sort_by(tab_order);
-                    list.into_iter()
-                        .map(|s| {
-                            let href = {
-                                let name = s.name.clone();
-                                move || format!("{}/spaces/{name}/{}", crate::paths::cluster_root(), section.get())
-                            };
-                            let name = s.name.clone();
-                            let is_current = move || current.get().as_deref() == Some(name.as_str());
-                            view! {
-                                <a
-                                    class="tab"
-                                    class:tab-terminating=s.terminating
-                                    href=href
-                                    title=s.description.clone().unwrap_or_default()
-                                    aria-current=move || is_current().then_some("page")
-                                    data-space=s.name.clone()
-                                >
-                                    {s.name.clone()}
-                                    {s.terminating.then(|| view! { <span class="badge badge-warn">{t.terminating}</span> })}
-                                </a>
-                            }
-                        })
-                        .collect_view()
+                    let mut all = live_spaces.get().unwrap_or_else(|| rendered.clone());
+                    all.sort_by(tab_order);
+                    let current_name = current.get();
+                    remembered.with(|r| {
+                        r.shown(&all, current_name.as_deref())
+                            .into_iter()
+                            .map(|s| view! { <SpaceTab space=s.clone() current section /> })
+                            .collect_view()
+                    })
                 })
                 .into_any(),
                 // A user who may not list namespaces still works in the one
@@ -159,9 +154,14 @@ pub fn SpaceLayout() -> impl IntoView {
     view! {
         <nav class="spacebar" aria-label=t.spaces>
             <span class="spacebar-label">{t.spaces}</span>
-            <div class="tabs" role="list">
+            <div class="tabs">
                 <Transition fallback=Loading>{tabs}</Transition>
             </div>
+            // Once the live list is there (a user who may not list spaces
+            // has the field to type one instead).
+            {move || listed.get().then(|| view! {
+                <SpacePicker spaces=all_spaces tabs=remembered section />
+            })}
             <button id="new-space" class="btn btn-tab-add" aria-label=t.new_space on:click=move |_| creating.set(true)
                 disabled=move || may_not_create.get().is_some()
                 title=move || may_not_create.get().unwrap_or_else(|| t.new_space.to_owned())>
@@ -202,6 +202,44 @@ pub fn SpaceLayout() -> impl IntoView {
         <Show when=move || deleting.get()>
             {move || current.get().map(|space| view! { <DeleteSpaceDialog space open=deleting /> })}
         </Show>
+    }
+}
+
+/// One space's tab: to the same section of that space.
+#[component]
+fn SpaceTab(
+    space: SpaceSummary,
+    current: Memo<Option<String>>,
+    section: Memo<&'static str>,
+) -> impl IntoView {
+    let t = use_texts();
+    let name = space.name.clone();
+    let href = {
+        let name = name.clone();
+        move || {
+            format!(
+                "{}/spaces/{name}/{}",
+                crate::paths::cluster_root(),
+                section.get()
+            )
+        }
+    };
+    let is_current = {
+        let name = name.clone();
+        move || current.get().as_deref() == Some(name.as_str())
+    };
+    view! {
+        <a
+            class="tab"
+            class:tab-terminating=space.terminating
+            href=href
+            title=space.description.clone().unwrap_or_default()
+            aria-current=move || is_current().then_some("page")
+            data-space=name.clone()
+        >
+            {name.clone()}
+            {space.terminating.then(|| view! { <span class="badge badge-warn">{t.terminating}</span> })}
+        </a>
     }
 }
 
