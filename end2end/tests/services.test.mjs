@@ -413,3 +413,19 @@ test('deleting a Service offers the workload Wharf made with it', async () => {
   assert.equal(kubectl('-n', ns, 'get', 'service', name, '--ignore-not-found', '-o', 'name').trim(), '');
   await page.context().close();
 });
+
+test('delete from the Service page: the same confirmation, then back to the list', async () => {
+  kubectl('-n', ns, 'create', 'service', 'clusterip', 'doomed-one', '--tcp=80:80');
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/${ns}/services/doomed-one`);
+  await hydrated(page);
+  await page.click('#delete-service');
+  assert.deepEqual(await page.locator('#delete-services-list li').allInnerTexts(), ['doomed-one']);
+  await page.click('#delete-services-submit');
+  await page.waitForURL(`**/spaces/${ns}/services`);
+  await page.locator('#services-table').waitFor();
+  assert.equal(await page.locator('tr[data-service="doomed-one"]').count(), 0);
+  assert.equal(kubectl('-n', ns, 'get', 'service', 'doomed-one', '--ignore-not-found', '-o', 'name').trim(), '');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});

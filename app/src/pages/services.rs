@@ -205,7 +205,7 @@ pub fn ServiceList() -> impl IntoView {
                 space=space.get_untracked()
                 names=selected.get_untracked().into_iter().collect()
                 open=confirming
-                on_done=move || selected.set(BTreeSet::new())
+                on_done=move |_| selected.set(BTreeSet::new())
             />
         </Show>
     }
@@ -217,7 +217,8 @@ fn DeleteServicesDialog(
     space: String,
     names: Vec<String>,
     open: RwSignal<bool>,
-    on_done: impl Fn() + Clone + Send + Sync + 'static,
+    /// Called once the deletes were sent: with whether every one was done.
+    on_done: impl Fn(bool) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let t = use_texts();
     let pending = RwSignal::new(false);
@@ -257,11 +258,11 @@ fn DeleteServicesDialog(
             match result {
                 Ok(failed) if failed.is_empty() => {
                     open.set(false);
-                    on_done();
+                    on_done(true);
                 }
                 Ok(failed) => {
                     failures.set(failed);
-                    on_done();
+                    on_done(false);
                 }
                 Err(AppError(e)) => failure.set(Some(e)),
             }
@@ -322,7 +323,24 @@ pub fn ServiceDetailPage() -> impl IntoView {
         |(s, n)| get_service(s, n),
     );
     let editing = RwSignal::new(false);
+    let deleting = RwSignal::new(false);
     let may_not_edit = use_denied(Action::EditService);
+    let may_not_delete = use_denied(Action::DeleteService);
+    let navigate = leptos_router::hooks::use_navigate();
+    // Deleted: back to the space's Services (this one's page would only
+    // say it is not found).
+    let on_deleted = move |all: bool| {
+        if all {
+            navigate(
+                &format!(
+                    "{}/spaces/{}/services",
+                    crate::paths::cluster_root(),
+                    space.get_untracked()
+                ),
+                Default::default(),
+            );
+        }
+    };
     // The Service's own watch reads the page again on every change; so
     // does its pods' (their readiness is the endpoints), a burst at once.
     // Not while its YAML is being edited: the edit carries the version it
@@ -371,6 +389,12 @@ pub fn ServiceDetailPage() -> impl IntoView {
                             <span class="kind">{t.service_kind(row.kind)}</span>
                             {row.alias.clone().map(|a| view! { <span class="muted">{a}</span> })}
                             <LiveBadge state=live />
+                            <span class="spacer"></span>
+                            <button type="button" class="btn btn-danger-ghost" id="delete-service"
+                                on:click=move |_| deleting.set(true)
+                                disabled=move || may_not_delete.get().is_some() title=move || may_not_delete.get()>
+                                {t.delete}
+                            </button>
                         </div>
                         {row.description.clone().map(|d| view! { <p class="muted">{d}</p> })}
                         <section class="card">
@@ -475,5 +499,13 @@ pub fn ServiceDetailPage() -> impl IntoView {
             <h2>{t.events}</h2>
             <ObjectEvents space kind=None name />
         </section>
+        <Show when=move || deleting.get()>
+            <DeleteServicesDialog
+                space=space.get_untracked()
+                names=vec![name.get_untracked()]
+                open=deleting
+                on_done=on_deleted.clone()
+            />
+        </Show>
     }
 }
