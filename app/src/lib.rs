@@ -13,6 +13,7 @@ pub mod paths;
 mod root;
 #[cfg(feature = "hydrate")]
 mod streams;
+pub mod theme;
 
 pub use root::{App, shell};
 

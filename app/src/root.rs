@@ -1,3 +1,4 @@
+use crate::components::title::page_title;
 use crate::components::use_texts;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::pages::{
@@ -20,7 +21,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     crate::backend::announce_script_nonce();
     view! {
         <!DOCTYPE html>
-        <html lang=lang.tag()>
+        <html lang=lang.tag() data-theme=crate::theme::chosen_theme().map(crate::theme::Theme::as_str)>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -95,8 +96,8 @@ pub fn App() -> impl IntoView {
     provide_context(lang);
     view! {
         <Stylesheet id="leptos" href="/pkg/wharf.css" />
-        <Title text="Wharf" />
         <Router>
+            <PageTitle />
             <Header />
             <Routes fallback=NotFound>
                 <Route path=path!("sign-in") view=SignInPage />
@@ -180,6 +181,15 @@ fn EmbedLayout() -> impl IntoView {
     }
 }
 
+/// The page's `<title>`, following the route (see `components::title`).
+#[component]
+fn PageTitle() -> impl IntoView {
+    let t = use_texts();
+    let location = leptos_router::hooks::use_location();
+    let text = move || location.pathname.with(|p| page_title(t, p));
+    view! { <Title text=text /> }
+}
+
 #[component]
 fn Header() -> impl IntoView {
     if use_location()
@@ -219,6 +229,7 @@ fn Header() -> impl IntoView {
             <ClusterSwitcher />
             <span class="spacer"></span>
             <UserBadge />
+            <crate::theme::ThemeSwitch />
             <button id="switch-language" class="btn btn-ghost" lang=lang.other().tag() on:click=switch_language>
                 {t.switch_language}
             </button>

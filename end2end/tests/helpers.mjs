@@ -21,8 +21,8 @@ export async function launch() {
 }
 
 /// A page that records console errors, failed requests and page errors.
-export async function openPage(browser, { locale = 'en-US', javaScriptEnabled = true } = {}) {
-  const context = await browser.newContext({ locale, javaScriptEnabled, viewport: { width: 1280, height: 720 } });
+export async function openPage(browser, { locale = 'en-US', javaScriptEnabled = true, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ locale, javaScriptEnabled, colorScheme, viewport: { width: 1280, height: 720 } });
   const page = await context.newPage();
   page.problems = [];
   // Not problems: a request the page itself cancelled (it navigated away),

@@ -272,6 +272,9 @@ test('embedding: an allowed origin frames the terminal and hears from it; anothe
       // The old embed path went to the default cluster, which the report names.
       assert.equal(await page.evaluate(() =>
         window.messages.find((m) => m.data?.event === 'ready').data.cluster), 'admin-local-kube');
+      // The report's title says which page, as the document's does.
+      assert.equal(await page.evaluate(() =>
+        window.messages.find((m) => m.data?.event === 'ready').data.title), `Terminal · box/box · ${ns} — Wharf`);
       await page.locator('#wharf').click();
       await page.keyboard.type('exit 7\n');
       await eventually('the exit code reported', () => page.evaluate(() =>

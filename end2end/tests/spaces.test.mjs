@@ -41,6 +41,7 @@ test('the list hydrates, follows kubectl live, and opens a detail page client-si
   const page = await openPage(browser);
   await page.goto(`${BASE}/spaces/${listSpace}/services`);
   await hydrated(page);
+  assert.equal(await page.title(), `Services · ${listSpace} — Wharf`);
   kubectl('-n', listSpace, 'create', 'service', 'clusterip', 'added-later', '--tcp=8080:80');
   // Live: the row appears without reload or refresh.
   await page.waitForSelector('tr[data-service="added-later"]', { timeout: 15_000 });
@@ -57,6 +58,8 @@ test('the list hydrates, follows kubectl live, and opens a detail page client-si
   assert.ok(page.url().endsWith(`/spaces/${listSpace}/services/web-np`));
   // Client-side routing: the URL changed without a document load.
   assert.equal(await page.evaluate(() => performance.getEntriesByType('navigation').length), 1);
+  // Each page its own title, after client-side routing too.
+  await page.waitForFunction((t) => document.title === t, `web-np · Services · ${listSpace} — Wharf`);
   assert.deepEqual(page.problems, []);
   await page.context().close();
 });
@@ -240,6 +243,34 @@ test('Chinese from Accept-Language, and the switch back to English', async () =>
   await page.waitForFunction(() => document.documentElement.lang === 'en');
   await hydrated(page);
   assert.equal(await page.locator('.toolbar h1').innerText(), 'Services');
+  await page.context().close();
+});
+
+test('dark mode follows the system; the switch picks one, and the server renders it from then on', async () => {
+  const page = await openPage(browser, { locale: 'zh-CN', colorScheme: 'dark' });
+  await page.goto(`${BASE}/spaces/${listSpace}/services`);
+  await hydrated(page);
+  const background = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  assert.equal(await background(), 'rgb(15, 20, 27)', 'dark, as the system asks');
+  await page.waitForSelector('#switch-theme[aria-pressed="true"]');
+  assert.equal(await page.getAttribute('#switch-theme', 'aria-label'), '深色模式');
+  await page.screenshot({ path: join(ARTIFACTS, 'services-dark-zh.png') });
+  // The switch: light now, and after a reload, rendered so by the server.
+  await page.click('#switch-theme');
+  assert.equal(await background(), 'rgb(245, 247, 250)');
+  assert.equal(await page.getAttribute('#switch-theme', 'aria-pressed'), 'false');
+  const html = await (await page.request.get(`${BASE}/spaces/${listSpace}/services`)).text();
+  assert.match(html, /<html lang="[^"]+" data-theme="light"/);
+  await page.reload();
+  await hydrated(page);
+  assert.equal(await background(), 'rgb(245, 247, 250)');
+  // And back to dark, on a system that asks for light.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.click('#switch-theme');
+  assert.equal(await background(), 'rgb(15, 20, 27)');
+  await page.goto(`${BASE}/spaces/${listSpace}/apps`);
+  await page.screenshot({ path: join(ARTIFACTS, 'apps-dark.png') });
+  assert.deepEqual(page.problems, []);
   await page.context().close();
 });
 

@@ -3,6 +3,7 @@
 pub mod form;
 pub mod live;
 mod modal;
+pub mod title;
 pub use modal::Modal;
 
 use crate::i18n::{Lang, Texts};

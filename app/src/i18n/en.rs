@@ -3,6 +3,7 @@ use super::Texts;
 pub(super) static TEXTS: Texts = Texts {
     language_name: "English",
     switch_language: "中文",
+    dark_mode: "Dark mode",
     app_tagline: "Container services on Kubernetes",
     spaces: "Spaces",
     new_space: "New space",

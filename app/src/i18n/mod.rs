@@ -79,6 +79,7 @@ impl Lang {
 pub struct Texts {
     pub language_name: &'static str,
     pub switch_language: &'static str,
+    pub dark_mode: &'static str,
     pub app_tagline: &'static str,
     pub spaces: &'static str,
     pub new_space: &'static str,

@@ -4,6 +4,7 @@ use super::Texts;
 pub(super) static TEXTS: Texts = Texts {
     language_name: "中文",
     switch_language: "English",
+    dark_mode: "深色模式",
     app_tagline: "Kubernetes 容器服务管理",
     spaces: "容器空间",
     new_space: "创建容器空间",

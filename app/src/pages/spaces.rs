@@ -151,7 +151,9 @@ pub fn SpaceLayout() -> impl IntoView {
         })
     };
 
-    view! {
+    // Its own view (type-erased): the layout's whole view type is otherwise
+    // deeper than the compiler's query limit.
+    let spacebar = view! {
         <nav class="spacebar" aria-label=t.spaces>
             <span class="spacebar-label">{t.spaces}</span>
             <div class="tabs">
@@ -179,6 +181,10 @@ pub fn SpaceLayout() -> impl IntoView {
                 </button>
             </Show>
         </nav>
+    }
+    .into_any();
+    view! {
+        {spacebar}
         <main class="page">
             {move || current.get().map(|space| {
                 let link = move |id: &'static str, which: &'static str, label: &'static str| view! {

@@ -41,9 +41,12 @@ pub fn report(event: &str, detail: serde_json::Value) {
 /// page's title, path and cluster.
 pub fn report_navigation() {
     let location = leptos_router::hooks::use_location();
+    let t = crate::components::use_texts();
     Effect::new(move |previous: Option<()>| {
         let path = location.pathname.get();
-        let title = document().title();
+        // From the path, not the document: the route's title may not be
+        // in the document yet when this runs.
+        let title = crate::components::title::page_title(t, &path);
         let event = if previous.is_none() {
             "ready"
         } else {
