@@ -52,8 +52,9 @@ install_tools() {
     # Not --locked: its lock names a webpki-roots the registry here lacks.
     cargo install wasm-bindgen-cli --version "$want" --quiet
   fi
-  if [ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/end2end/node_modules/playwright-core" ]; then
-    step "npm ci (playwright-core, binaryen)"
+  if [ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/end2end/node_modules/playwright-core" ] \
+    || [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
+    step "npm ci (playwright-core, binaryen, axe-core)"
     (cd "$ROOT/end2end" && npm ci --no-audit --no-fund --silent)
   fi
   if [ ! -x "$ROOT/app/js/node_modules/.bin/esbuild" ] || [ "$ROOT/app/js/package-lock.json" -nt "$ROOT/app/js/node_modules/.package-lock.json" ]; then
@@ -108,6 +109,7 @@ check_tools() {
     || missing "wasm-bindgen-cli $(wasm_bindgen_version)" "found '${wb:-none}' (cargo install wasm-bindgen-cli --version $(wasm_bindgen_version))"
   [ -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] || missing "wasm-opt (npm binaryen)" "cd end2end && npm ci"
   [ -d "$ROOT/end2end/node_modules/playwright-core" ] || missing playwright-core "cd end2end && npm ci"
+  [ -d "$ROOT/end2end/node_modules/axe-core" ] || missing axe-core "cd end2end && npm ci"
   [ -x "$ROOT/app/js/node_modules/.bin/esbuild" ] || missing esbuild "cd app/js && npm ci"
   local t
   for t in chromium node npm curl git musl-gcc; do

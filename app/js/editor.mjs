@@ -9,7 +9,8 @@
 import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, lineNumbers, highlightActiveLine, drawSelection } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { syntaxHighlighting, defaultHighlightStyle, indentOnInput, bracketMatching } from '@codemirror/language';
+import { syntaxHighlighting, defaultHighlightStyle, HighlightStyle, indentOnInput, bracketMatching } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { yaml } from '@codemirror/lang-yaml';
 import { linter, lintGutter } from '@codemirror/lint';
 import { parseAllDocuments } from 'yaml';
@@ -31,6 +32,23 @@ export function yamlDiagnostics(text) {
   return out;
 }
 
+/** YAML's token colours on a dark page (the default style is for light). */
+const darkHighlightStyle = HighlightStyle.define([
+  { tag: [tags.propertyName, tags.definition(tags.propertyName)], color: '#93c5fd' },
+  { tag: [tags.string, tags.special(tags.string)], color: '#86efac' },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: '#fcd34d' },
+  { tag: [tags.keyword, tags.typeName, tags.labelName], color: '#f0abfc' },
+  { tag: [tags.comment, tags.meta], color: '#9ca3af' },
+  { tag: [tags.punctuation, tags.separator, tags.bracket], color: '#cbd5e1' },
+  { tag: tags.invalid, color: '#fca5a5' },
+]);
+
+/** Whether the page is dark now: the switch's choice, else the system's. */
+function pageIsDark() {
+  const chosen = document.documentElement.dataset.theme;
+  return chosen ? chosen === 'dark' : window.matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
 const yamlLinter = linter((view) => yamlDiagnostics(view.state.doc.toString()), { delay: 250 });
 
 /** Puts an editor in place of `textarea`; returns its handle. */
@@ -47,12 +65,12 @@ export function mount(textarea) {
         highlightActiveLine(),
         indentOnInput(),
         bracketMatching(),
-        syntaxHighlighting(defaultHighlightStyle),
+        syntaxHighlighting(pageIsDark() ? darkHighlightStyle : defaultHighlightStyle),
         yaml(),
         lintGutter(),
         yamlLinter,
         keymap.of([indentWithTab, ...defaultKeymap, ...historyKeymap]),
-        EditorView.contentAttributes.of({ 'aria-label': textarea.getAttribute('aria-label') || 'YAML', spellcheck: 'false' }),
+        EditorView.contentAttributes.of({ 'aria-label': textarea.getAttribute('aria-label') || 'YAML', spellcheck: 'false', tabindex: '0' }),
         EditorView.updateListener.of((update) => {
           if (!update.docChanged) return;
           textarea.value = update.state.doc.toString();

@@ -163,6 +163,8 @@ pub fn cell_input<F: Send + Sync + 'static>(
 pub fn select_input<F: Send + Sync + 'static, T: Copy + PartialEq + Send + Sync + 'static>(
     s: FormState<F>,
     field: String,
+    // Its name for screen readers (in rows, selects have no visible label).
+    label: &'static str,
     options: Vec<(T, &'static str)>,
     get: impl Fn(&F) -> Option<T> + Send + Sync + Clone + 'static,
     set: impl Fn(&mut F, T) + Send + Sync + Clone + 'static,
@@ -172,6 +174,7 @@ pub fn select_input<F: Send + Sync + 'static, T: Copy + PartialEq + Send + Sync 
     view! {
         <select
             id=id
+            aria-label=label
             on:change=move |ev| {
                 let chosen: usize = event_target_value(&ev).parse().unwrap_or(0);
                 if let Some((v, _)) = values.get(chosen).copied() {

@@ -189,6 +189,11 @@ pub struct Texts {
     pub fix_errors: &'static str,
     pub delete_selected: &'static str,
     pub select_all: &'static str,
+    /// Table heads that show no text (read by screen readers).
+    pub col_select: &'static str,
+    pub col_actions: &'static str,
+    /// The navigation between a space's apps, Services, pods and events.
+    pub space_sections: &'static str,
     pub matching_pods: fn(usize) -> String,
     pub delete_services_title: fn(usize) -> String,
     pub download_yaml: &'static str,
@@ -388,6 +393,12 @@ pub struct Texts {
     pub period: &'static str,
     pub tolerations: &'static str,
     pub tolerations_hint: &'static str,
+    /// Names of selects that sit in a row without a visible label.
+    pub env_source: &'static str,
+    pub volume_source: &'static str,
+    pub access_mode: &'static str,
+    pub toleration_operator: &'static str,
+    pub toleration_effect: &'static str,
     pub any_effect: &'static str,
     pub before_upgrade: &'static str,
     pub after_upgrade: &'static str,

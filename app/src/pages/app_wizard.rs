@@ -198,7 +198,7 @@ fn container_card<F: Send + Sync + 'static>(
         };
         view! {
             <div class="row" data-row=j>
-                {select_input(s, format!("containers.{i}.ports.{j}.protocol"), protocols(),
+                {select_input(s, format!("containers.{i}.ports.{j}.protocol"), t.protocol, protocols(),
                     move |f| list.peek(f, i, |c| c.ports.get(j).map(|p| p.protocol)),
                     move |f, v| if let Some(p) = list.get_mut(f, i).and_then(|c| c.ports.get_mut(j)) { p.protocol = v })}
                 {cell("port", t.container_port)}
@@ -248,7 +248,7 @@ fn container_card<F: Send + Sync + 'static>(
             <div class="row" data-row=j>
                 {cell("name", t.env_name)}
                 <span class="eq">"="</span>
-                {select_input(s, format!("containers.{i}.env.{j}.source"),
+                {select_input(s, format!("containers.{i}.env.{j}.source"), t.env_source,
                     vec![(EnvSource::Value, t.env_value), (EnvSource::ConfigMapKey, t.env_config_map), (EnvSource::SecretKey, t.env_secret)],
                     move |f| list.peek(f, i, |c| c.env.get(j).map(|e| e.source)),
                     move |f, v| if let Some(e) = list.get_mut(f, i).and_then(|c| c.env.get_mut(j)) { e.source = v })}
@@ -278,7 +278,7 @@ fn container_card<F: Send + Sync + 'static>(
             </div>
             <div class="field">
                 <label>{t.pull_policy}</label>
-                {select_input(s, format!("containers.{i}.pull_policy"),
+                {select_input(s, format!("containers.{i}.pull_policy"), t.pull_policy,
                     vec![(PullPolicy::IfNotPresent, "IfNotPresent"), (PullPolicy::Always, "Always"), (PullPolicy::Never, "Never")],
                     move |f| list.peek(f, i, |c| Some(c.pull_policy)),
                     move |f, v| if let Some(c) = list.get_mut(f, i) { c.pull_policy = v })}
@@ -491,7 +491,8 @@ pub fn AppWizardPage() -> impl IntoView {
                 view! {
                     <li class="step" class:current=move || step.get() == i class:done=move || i < step.get()
                         class:invalid=move || tried.get()[i] && !step_ok(i)>
-                        <button type="button" id=format!("step-{}", i + 1) on:click=move |_| go(i)>
+                        <button type="button" id=format!("step-{}", i + 1) on:click=move |_| go(i)
+                            aria-current=move || (step.get() == i).then_some("step")>
                             <span class="step-number">{i + 1}</span>" "{*name}
                         </button>
                     </li>
@@ -580,7 +581,7 @@ pub fn AppWizardPage() -> impl IntoView {
             };
             view! {
                 <div class="row" data-row=i>
-                    {select_input(s, format!("service.ports.{i}.protocol"), protocols(),
+                    {select_input(s, format!("service.ports.{i}.protocol"), t.protocol, protocols(),
                         move |f: &AppForm| f.service_ports.get(i).map(|p| p.protocol),
                         move |f, v| if let Some(p) = f.service_ports.get_mut(i) { p.protocol = v })}
                     {cell("name", t.port_name)}
@@ -902,7 +903,7 @@ fn probe_editor<F: Send + Sync + 'static>(
     view! {
         <div class="row probe" data-probe=which.field()>
             <span class="probe-label">{label}</span>
-            {select_input(s, format!("{prefix}.kind"),
+            {select_input(s, format!("{prefix}.kind"), label,
                 vec![(ProbeKind::None, t.probe_none), (ProbeKind::Http, "HTTP GET"), (ProbeKind::Tcp, "TCP"), (ProbeKind::Command, t.probe_command)],
                 move |f| list.peek(f, i, |c| Some(which.of(c).kind)),
                 move |f, k| if let Some(c) = list.get_mut(f, i) { which.of_mut(c).kind = k })}
@@ -968,7 +969,7 @@ fn volume_rows(s: FormState<AppForm>) -> impl IntoView {
             <div class="row" data-row=i>
                 {cell("name", t.volume_name)}
                 <div class="cell">
-                    {select_input(s, format!("volumes.{i}.source"), sources,
+                    {select_input(s, format!("volumes.{i}.source"), t.volume_source, sources,
                         move |f: &AppForm| f.volumes.get(i).map(|v| v.source),
                         move |f, v| if let Some(vol) = f.volumes.get_mut(i) { vol.source = v })}
                     <p class="field-error" id=format!("f-volumes-{i}-source-error")>{s.message(format!("volumes.{i}.source"))}</p>
@@ -979,7 +980,7 @@ fn volume_rows(s: FormState<AppForm>) -> impl IntoView {
                     VolumeSource::ClaimTemplate => view! {
                         {cell("size", t.volume_size)}
                         {cell("storage_class", t.storage_class)}
-                        {select_input(s, format!("volumes.{i}.access_mode"),
+                        {select_input(s, format!("volumes.{i}.access_mode"), t.access_mode,
                             vec![(AccessMode::ReadWriteOnce, "ReadWriteOnce"), (AccessMode::ReadOnlyMany, "ReadOnlyMany"), (AccessMode::ReadWriteMany, "ReadWriteMany")],
                             move |f: &AppForm| f.volumes.get(i).map(|v| v.access_mode),
                             move |f, m| if let Some(v) = f.volumes.get_mut(i) { v.access_mode = m })}
@@ -1035,12 +1036,12 @@ fn toleration_rows(s: FormState<AppForm>) -> impl IntoView {
         view! {
             <div class="row" data-row=i>
                 {cell("key", t.key)}
-                {select_input(s, format!("tolerations.{i}.operator"),
+                {select_input(s, format!("tolerations.{i}.operator"), t.toleration_operator,
                     vec![(TolerationOperator::Equal, "="), (TolerationOperator::Exists, "exists")],
                     move |f: &AppForm| f.tolerations.get(i).map(|x| x.operator),
                     move |f, v| if let Some(x) = f.tolerations.get_mut(i) { x.operator = v })}
                 {cell("value", t.value)}
-                {select_input(s, format!("tolerations.{i}.effect"),
+                {select_input(s, format!("tolerations.{i}.effect"), t.toleration_effect,
                     vec![(TaintEffect::Any, t.any_effect), (TaintEffect::NoSchedule, "NoSchedule"),
                          (TaintEffect::PreferNoSchedule, "PreferNoSchedule"), (TaintEffect::NoExecute, "NoExecute")],
                     move |f: &AppForm| f.tolerations.get(i).map(|x| x.effect),

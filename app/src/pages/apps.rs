@@ -196,7 +196,7 @@ pub fn AppList() -> impl IntoView {
     let header = move || {
         view! {
             <tr>
-                <th class="select"></th>
+                <th class="select"><span class="sr-only">{t.col_select}</span></th>
                 <SortHeader column=SortColumn::Name label=t.col_name query />
                 <SortHeader column=SortColumn::Type label=t.col_kind query />
                 <th>{t.col_made_by}</th>
@@ -694,7 +694,7 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
         <section class="card">
             <h2>{t.revisions}</h2>
             <table class="table" id="revisions-table">
-                <thead><tr><th class="num">"#"</th><th>{t.col_image}</th><th class="num">{t.col_age}</th><th></th></tr></thead>
+                <thead><tr><th class="num">"#"</th><th>{t.col_image}</th><th class="num">{t.col_age}</th><th><span class="sr-only">{t.col_actions}</span></th></tr></thead>
                 <tbody>
                     <For each=move || revisions.get() key=|entry| entry.clone() children=revision_row />
                 </tbody>

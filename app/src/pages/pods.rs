@@ -182,14 +182,14 @@ fn PodView(detail: PodDetail, live: RwSignal<wharf_spec::live::LiveState>) -> im
             <table class="table" id="containers-table">
                 <thead><tr>
                     <th>{t.col_name}</th><th>{t.col_image}</th><th>{t.col_state}</th><th>{t.col_last_state}</th>
-                    <th class="num">{t.col_restarts}</th><th>{t.col_ports}</th><th>{t.col_mounts}</th><th>{t.col_env}</th><th></th>
+                    <th class="num">{t.col_restarts}</th><th>{t.col_ports}</th><th>{t.col_mounts}</th><th>{t.col_env}</th><th><span class="sr-only">{t.col_actions}</span></th>
                 </tr></thead>
                 <tbody>{containers}</tbody>
             </table>
         </section>
         <section class="card">
             <h2>{t.yaml}</h2>
-            <pre class="code" id="pod-yaml">{detail.yaml.clone()}</pre>
+            <pre class="code" id="pod-yaml" tabindex="0">{detail.yaml.clone()}</pre>
         </section>
     }
 }

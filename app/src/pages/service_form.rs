@@ -81,7 +81,7 @@ fn port_rows(s: FormState<ServiceForm>, node_ports: Memo<bool>) -> impl IntoView
                     <th>{t.service_port}</th>
                     <th>{t.target_port}</th>
                     <Show when=move || node_ports.get()><th>{t.node_port}</th></Show>
-                    <th></th>
+                    <th><span class="sr-only">{t.col_actions}</span></th>
                 </tr>
             </thead>
             <tbody>
@@ -95,6 +95,7 @@ fn port_rows(s: FormState<ServiceForm>, node_ports: Memo<bool>) -> impl IntoView
                                     <td>
                                         <select
                                             id=field_id(&protocol_field)
+                                            aria-label=t.protocol
                                             on:change=move |ev| {
                                                 let p = match event_target_value(&ev).as_str() {
                                                     "UDP" => Protocol::Udp,
@@ -485,7 +486,7 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                 <section class="card">
                     <div class="card-head">
                         <h2>{t.selector_title}</h2>
-                        <select id="use-workload" on:change=move |ev| {
+                        <select id="use-workload" aria-label=t.use_workload_labels on:change=move |ev| {
                             let choice = event_target_value(&ev);
                             if let Some(Ok(list)) = workloads.get()
                                 && let Some(w) = list.iter().find(|w| format!("{}/{}", w.kind, w.name) == choice)

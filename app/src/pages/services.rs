@@ -97,7 +97,7 @@ pub fn ServiceList() -> impl IntoView {
     let header = move || {
         view! {
             <tr>
-                <th class="select"></th>
+                <th class="select"><span class="sr-only">{t.col_select}</span></th>
                 <SortHeader column=SortColumn::Name label=t.col_name query />
                 <SortHeader column=SortColumn::Type label=t.col_type query />
                 <SortHeader column=SortColumn::Ip label=t.col_cluster_ip query />
@@ -480,7 +480,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
                                         />
                                     }.into_any()
                                 } else {
-                                    view! { <pre class="yaml" id="service-yaml"><code>{d.yaml.clone()}</code></pre> }.into_any()
+                                    view! { <pre class="yaml" id="service-yaml" tabindex="0"><code>{d.yaml.clone()}</code></pre> }.into_any()
                                 }
                             }
                         </section>

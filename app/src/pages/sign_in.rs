@@ -92,36 +92,38 @@ pub fn SignInPage() -> impl IntoView {
         let _ = ev;
     };
     view! {
-        <section class="sign-in card">
-            <h1>{t.sign_in_title}</h1>
-            <p class="muted">{t.sign_in_hint}</p>
-            {move || error().map(|code| view! {
-                <div class="notice notice-error" role="alert" id="sign-in-error" data-code=code.clone()>
-                    {refusal_text(t, &code)}
-                </div>
-            })}
-            <form method="post" action="/auth/sign-in" id="sign-in-form">
-                <input type="hidden" name="next" value=next />
-                <Suspense>{cluster_field}</Suspense>
-                <label class="field">
-                    <span>{t.bearer_token}</span>
-                    <textarea id="sign-in-token" name="token" class="input mono" rows="3" autocomplete="off" spellcheck="false"></textarea>
-                </label>
-                <label class="field">
-                    <span>{t.kubeconfig}</span>
-                    <textarea id="sign-in-kubeconfig" name="kubeconfig" class="input mono" rows="6" spellcheck="false"
-                        node_ref=kubeconfig></textarea>
-                </label>
-                <label class="field">
-                    <span>{t.kubeconfig_file}</span>
-                    <input id="sign-in-file" type="file" accept=".yaml,.yml,.conf,.config,text/*" on:change=on_file
-                        aria-describedby="sign-in-file-error" aria-invalid=move || too_big.get().then_some("true") />
-                </label>
-                <p class="field-error" id="sign-in-file-error" role="alert">
-                    {move || too_big.get().then(|| (t.sign_in_file_too_big)(MAX_KUBECONFIG_FILE / 1024))}
-                </p>
-                <button id="sign-in" class="btn btn-primary" type="submit">{t.sign_in}</button>
-            </form>
-        </section>
+        <main>
+            <section class="sign-in card">
+                <h1>{t.sign_in_title}</h1>
+                <p class="muted">{t.sign_in_hint}</p>
+                {move || error().map(|code| view! {
+                    <div class="notice notice-error" role="alert" id="sign-in-error" data-code=code.clone()>
+                        {refusal_text(t, &code)}
+                    </div>
+                })}
+                <form method="post" action="/auth/sign-in" id="sign-in-form">
+                    <input type="hidden" name="next" value=next />
+                    <Suspense>{cluster_field}</Suspense>
+                    <label class="field">
+                        <span>{t.bearer_token}</span>
+                        <textarea id="sign-in-token" name="token" class="input mono" rows="3" autocomplete="off" spellcheck="false"></textarea>
+                    </label>
+                    <label class="field">
+                        <span>{t.kubeconfig}</span>
+                        <textarea id="sign-in-kubeconfig" name="kubeconfig" class="input mono" rows="6" spellcheck="false"
+                            node_ref=kubeconfig></textarea>
+                    </label>
+                    <label class="field">
+                        <span>{t.kubeconfig_file}</span>
+                        <input id="sign-in-file" type="file" accept=".yaml,.yml,.conf,.config,text/*" on:change=on_file
+                            aria-describedby="sign-in-file-error" aria-invalid=move || too_big.get().then_some("true") />
+                    </label>
+                    <p class="field-error" id="sign-in-file-error" role="alert">
+                        {move || too_big.get().then(|| (t.sign_in_file_too_big)(MAX_KUBECONFIG_FILE / 1024))}
+                    </p>
+                    <button id="sign-in" class="btn btn-primary" type="submit">{t.sign_in}</button>
+                </form>
+            </section>
+        </main>
     }
 }

@@ -192,7 +192,7 @@ pub fn SpaceLayout() -> impl IntoView {
                         aria-current=move || (section.get() == which).then_some("page")>{label}</a>
                 };
                 view! {
-                    <nav class="section-tabs" aria-label=t.spaces>
+                    <nav class="section-tabs" aria-label=t.space_sections>
                         {link("section-apps", "apps", t.apps)}
                         {link("section-services", "services", t.services)}
                         {link("section-pods", "pods", t.pods_tab)}

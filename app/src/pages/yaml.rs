@@ -58,11 +58,11 @@ pub fn ConflictView(
             <div class="side-by-side">
                 <div>
                     <h3>{t.conflict_theirs}</h3>
-                    <pre class="yaml" id="conflict-theirs">{theirs}</pre>
+                    <pre class="yaml" id="conflict-theirs" tabindex="0">{theirs}</pre>
                 </div>
                 <div>
                     <h3>{t.conflict_mine}</h3>
-                    <pre class="yaml" id="conflict-mine">{mine}</pre>
+                    <pre class="yaml" id="conflict-mine" tabindex="0">{mine}</pre>
                 </div>
             </div>
             <DiffView id="conflict-diff" lines />
