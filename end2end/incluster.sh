@@ -44,7 +44,11 @@ strip -o "$BIN" "$ROOT/target/x86_64-unknown-linux-musl/debug/wharf-server"
 step "the image, from scratch: the server and the site ($SITE)"
 bash server/deploy/image.sh "$BIN" "$SITE" "$TAR" "$IMAGE"
 $CTR images import "$TAR" >/dev/null
-$CTR images ls -q | grep -qx "$IMAGE" || die "$IMAGE is not in the cluster's containerd after the import"
+# The list first, then grep: `ctr … | grep -q` under pipefail fails when
+# grep has its match and exits while ctr still writes (SIGPIPE), which once
+# failed CI with the image right there.
+images=$($CTR images ls -q)
+grep -qx "$IMAGE" <<<"$images" || die "$IMAGE is not in the cluster's containerd after the import (it has: ${images//$'\n'/, })"
 
 step "kubectl apply -k end2end/deploy (the base, two replicas, with a fresh session key)"
 kubectl create namespace wharf --dry-run=client -o yaml | kubectl apply -f - >/dev/null

@@ -94,15 +94,17 @@ wasm_bindgen_version() {
 
 # Every tool the build and the tests need, each named when it is absent.
 check_tools() {
-  local rustc_version wb
+  local rustc_version wb targets
   rustc_version=$(cd "$ROOT" && rustc --version 2>/dev/null | awk '{print $2}') || true
   [ "$rustc_version" = "$RUST_TOOLCHAIN" ] \
     || missing "rustc $RUST_TOOLCHAIN" "rustc in $ROOT is '${rustc_version:-none}' (rustup toolchain install $RUST_TOOLCHAIN)"
   (cd "$ROOT" && cargo clippy --version >/dev/null 2>&1) || missing clippy "rustup component add clippy --toolchain $RUST_TOOLCHAIN"
   (cd "$ROOT" && cargo fmt --version >/dev/null 2>&1) || missing rustfmt "rustup component add rustfmt --toolchain $RUST_TOOLCHAIN"
-  rustup +"$RUST_TOOLCHAIN" target list --installed | grep -qx wasm32-unknown-unknown \
+  # (The list first: `| grep -q` under pipefail can fail on SIGPIPE.)
+  targets=$(rustup +"$RUST_TOOLCHAIN" target list --installed 2>/dev/null) || true
+  grep -qx wasm32-unknown-unknown <<<"$targets" \
     || missing "the wasm32-unknown-unknown target" "rustup target add wasm32-unknown-unknown --toolchain $RUST_TOOLCHAIN"
-  rustup +"$RUST_TOOLCHAIN" target list --installed | grep -qx x86_64-unknown-linux-musl \
+  grep -qx x86_64-unknown-linux-musl <<<"$targets" \
     || missing "the x86_64-unknown-linux-musl target" "rustup target add x86_64-unknown-linux-musl --toolchain $RUST_TOOLCHAIN"
   wb=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}') || true
   [ "$wb" = "$(wasm_bindgen_version)" ] \
