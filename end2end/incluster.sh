@@ -45,8 +45,8 @@ step "the image, from scratch: the server and the site ($SITE)"
 bash server/deploy/image.sh "$BIN" "$SITE" "$TAR" "$IMAGE"
 $CTR images import "$TAR" >/dev/null
 # The list first, then grep: `ctr … | grep -q` under pipefail fails when
-# grep has its match and exits while ctr still writes (SIGPIPE), which once
-# failed CI with the image right there.
+# grep has its match and exits while ctr still writes (SIGPIPE): the likely
+# cause of one CI failure at this check.
 images=$($CTR images ls -q)
 grep -qx "$IMAGE" <<<"$images" || die "$IMAGE is not in the cluster's containerd after the import (it has: ${images//$'\n'/, })"
 
