@@ -10,7 +10,6 @@ const PRODUCT: &str = "Wharf";
 /// The title of the page at `path`. (Names in paths are DNS labels:
 /// nothing to decode.)
 pub fn page_title(t: &Texts, path: &str) -> String {
-    let path = path.strip_prefix("/embed").unwrap_or(path);
     let cluster = cluster_in_path(path);
     let rest: Vec<&str> = within_cluster(path)
         .trim_matches('/')

@@ -57,6 +57,16 @@ pub(super) struct Counts {
     pub(super) rolling: bool,
 }
 
+/// Whatever its replicas say, a workload being deleted is going: a
+/// foreground deletion keeps it until its pods have gone.
+pub(super) fn unless_deleting(meta: &ObjectMeta, status: AppStatus) -> AppStatus {
+    if meta.deletion_timestamp.is_some() {
+        AppStatus::Deleting
+    } else {
+        status
+    }
+}
+
 pub(super) fn status(counts: &Counts, failure: &Option<String>, upgraded: bool) -> AppStatus {
     if counts.desired == 0 {
         return AppStatus::Stopped;
@@ -93,11 +103,7 @@ fn row(
 ) -> AppRow {
     let failure = pod_failure(pods);
     let upgrade = annotation(meta, UPGRADED_FROM).and_then(|a| UpgradeMark::parse(&a));
-    let status = if meta.deletion_timestamp.is_some() {
-        AppStatus::Deleting
-    } else {
-        status(&counts, &failure, upgrade.is_some())
-    };
+    let status = unless_deleting(meta, status(&counts, &failure, upgrade.is_some()));
     AppRow {
         name: meta.name.clone().unwrap_or_default(),
         alias: annotation(meta, ALIAS),

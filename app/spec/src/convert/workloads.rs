@@ -2,7 +2,7 @@
 //! the workload object alone (a watch of each kind, no pods): its counts,
 //! its controller's conditions, and who made it.
 
-use super::apps::{Counts, deployment_counts, images, statefulset_counts, status};
+use super::apps::{Counts, deployment_counts, images, statefulset_counts, status, unless_deleting};
 use super::{age, annotation};
 use crate::annotations::{ALIAS, UPGRADED_FROM};
 use crate::labels_wharf::MANAGED_BY;
@@ -53,12 +53,7 @@ fn row(p: Parts, now_unix: i64) -> WorkloadRow {
         desired: p.counts.desired,
         ready: p.counts.ready,
         updated: p.counts.updated,
-        // Whatever its replicas say, a workload being deleted is going.
-        status: if p.meta.deletion_timestamp.is_some() {
-            AppStatus::Deleting
-        } else {
-            p.status
-        },
+        status: unless_deleting(p.meta, p.status),
         reason: p.reason,
         managed_by: p
             .meta
