@@ -10,6 +10,7 @@ pub mod components;
 pub mod i18n;
 pub mod pages;
 pub mod paths;
+pub mod preferences;
 mod root;
 #[cfg(feature = "hydrate")]
 mod streams;

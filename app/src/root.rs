@@ -206,13 +206,7 @@ fn Header() -> impl IntoView {
         // language), then a reload so every string is rendered anew.
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
-            let doc: web_sys::HtmlDocument = document().unchecked_into();
-            let cookie = format!(
-                "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-                lang.other().tag()
-            );
-            let _ = doc.set_cookie(&cookie);
+            crate::preferences::set_cookie(LANG_COOKIE, lang.other().tag());
             let _ = window().location().reload();
         }
         #[cfg(not(feature = "hydrate"))]

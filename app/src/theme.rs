@@ -32,12 +32,7 @@ impl Theme {
 
     /// The theme chosen in a `Cookie` header, if any.
     pub fn from_cookie_header(header: &str) -> Option<Theme> {
-        header.split(';').find_map(|pair| {
-            let (k, v) = pair.split_once('=')?;
-            (k.trim() == THEME_COOKIE)
-                .then(|| Theme::parse(v))
-                .flatten()
-        })
+        crate::preferences::cookie_value(header, THEME_COOKIE).and_then(Theme::parse)
     }
 }
 
@@ -98,15 +93,10 @@ pub fn ThemeSwitch() -> impl IntoView {
         dark.set(next == Theme::Dark);
         #[cfg(feature = "hydrate")]
         {
-            use wasm_bindgen::JsCast;
             if let Some(root) = document().document_element() {
                 let _ = root.set_attribute("data-theme", next.as_str());
             }
-            let doc: web_sys::HtmlDocument = document().unchecked_into();
-            let _ = doc.set_cookie(&format!(
-                "{THEME_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-                next.as_str()
-            ));
+            crate::preferences::set_cookie(THEME_COOKIE, next.as_str());
         }
     };
     view! {

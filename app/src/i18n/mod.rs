@@ -52,12 +52,7 @@ impl Lang {
 
     /// The value of the language cookie in a `Cookie` header, if set.
     pub fn from_cookie_header(header: &str) -> Option<Lang> {
-        header.split(';').find_map(|pair| {
-            let (k, v) = pair.split_once('=')?;
-            (k.trim() == LANG_COOKIE)
-                .then(|| Lang::from_tag(v))
-                .flatten()
-        })
+        crate::preferences::cookie_value(header, LANG_COOKIE).and_then(Lang::from_tag)
     }
 
     pub fn other(self) -> Lang {

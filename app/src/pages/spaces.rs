@@ -120,18 +120,22 @@ pub fn SpaceLayout() -> impl IntoView {
                 // No reactive value is made in here: a Transition keeps this
                 // view while the resource loads again, after its owner (and
                 // anything made in it) is gone.
-                Ok(rendered) => (move || {
-                    let mut all = live_spaces.get().unwrap_or_else(|| rendered.clone());
-                    all.sort_by(tab_order);
-                    let current_name = current.get();
-                    remembered.with(|r| {
-                        r.shown(&all, current_name.as_deref())
-                            .into_iter()
-                            .map(|s| view! { <SpaceTab space=s.clone() current section /> })
-                            .collect_view()
+                Ok(mut rendered) => {
+                    rendered.sort_by(tab_order);
+                    (move || {
+                        // The live list once it has come (sorted once, in
+                        // `all_spaces`), else the server's.
+                        let all = if listed.get() { all_spaces.get() } else { rendered.clone() };
+                        let current_name = current.get();
+                        remembered.with(|r| {
+                            r.shown(&all, current_name.as_deref())
+                                .into_iter()
+                                .map(|s| view! { <SpaceTab space=s.clone() current section /> })
+                                .collect_view()
+                        })
                     })
-                })
-                .into_any(),
+                    .into_any()
+                }
                 // A user who may not list namespaces still works in the one
                 // in the URL: show it as the only tab.
                 // (The home page offers the same field in its own place.)
