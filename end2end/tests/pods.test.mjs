@@ -211,6 +211,12 @@ test('a Service lists the pods it selects and shows their logs together', async 
   await hydrated(page);
   const running = await page.$$eval('#pods-table tr[data-pod] [data-pod-status=Running]', (l) => l.length);
   assert.ok(running >= 2, `${running} running pods listed`);
+  // A change of the Service is read again in place: the pods' live list
+  // is neither rebuilt nor blanked (it once went back to "loading").
+  await page.evaluate(() => { document.querySelector('#pods-table').dataset.marked = 'yes'; });
+  kubectl('-n', ns, 'label', 'service', 'chatty-svc', 'tier=web');
+  await page.waitForSelector('.props .chip:has-text("tier")', { timeout: 15_000 });
+  assert.equal(await page.getAttribute('#pods-table', 'data-marked'), 'yes', 'the pods table was made again');
   await page.click('#service-logs');
   await page.waitForSelector('#log-status[data-state=live]', { timeout: 20_000 });
   await eventually('two pods in the view', async () =>

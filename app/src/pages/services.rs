@@ -2,8 +2,8 @@
 
 use crate::api::{AppError, delete_services, get_service, service_companions};
 use crate::components::live::{
-    ListFilters, LiveBadge, LiveStatus, SortHeader, VirtualTable, empty_rows, use_list_query,
-    use_live_changes, use_live_list,
+    ListFilters, LiveBadge, LiveStatus, Rereads, SortHeader, VirtualTable, empty_rows,
+    use_list_query, use_live_changes, use_live_list,
 };
 use crate::components::{
     Breadcrumb, ErrorNotice, GuardedLink, Loading, Modal, use_denied, use_param, use_texts,
@@ -17,7 +17,9 @@ use std::collections::BTreeSet;
 use wharf_spec::ApiError;
 use wharf_spec::access::Action;
 use wharf_spec::live::{LiveKind, LiveRows, SortColumn, Source};
-use wharf_spec::view::{ExternalAddress, ServiceKind, ServiceRow, WorkloadRef, format_age};
+use wharf_spec::view::{
+    ExternalAddress, ServiceDetail, ServiceKind, ServiceRow, WorkloadRef, format_age,
+};
 
 fn external_text(t: &Texts, e: &ExternalAddress) -> String {
     match e {
@@ -322,6 +324,32 @@ pub fn ServiceDetailPage() -> impl IntoView {
         move || (space.get(), name.get()),
         |(s, n)| get_service(s, n),
     );
+    view! {
+        <Breadcrumb space current=name />
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(d) => view! { <ServiceDetailView first=d /> }.into_any(),
+                    Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <section class="card">
+            <h2>{t.events}</h2>
+            <ObjectEvents space kind=None name />
+        </section>
+    }
+}
+
+/// A Service's page, built once from its first read and kept current in
+/// place (as the app page is): every change of the Service or of the pods
+/// it selects (their readiness is its endpoints) reads it again. The pods'
+/// live list is made once per selector, so a change never blanks it.
+#[component]
+fn ServiceDetailView(first: ServiceDetail) -> impl IntoView {
+    let t = use_texts();
+    let space = use_param("space");
+    let name = first.row.name.clone();
     let editing = RwSignal::new(false);
     let deleting = RwSignal::new(false);
     let may_not_edit = use_denied(Action::EditService);
@@ -341,168 +369,183 @@ pub fn ServiceDetailPage() -> impl IntoView {
             );
         }
     };
-    // The Service's own watch reads the page again on every change; so
-    // does its pods' (their readiness is the endpoints), a burst at once.
+    let rereads = Rereads::new();
+    let read_again = {
+        let name = name.clone();
+        move || rereads.read(get_service(space.get_untracked(), name.clone()))
+    };
     // Not while its YAML is being edited: the edit carries the version it
     // started from, and a conflict is shown when it is applied.
-    let reread = move || {
-        if !editing.get_untracked() {
-            detail.refetch();
+    let reread = {
+        let read_again = read_again.clone();
+        move || {
+            if !editing.try_get_untracked().unwrap_or(true) {
+                read_again();
+            }
         }
     };
-    let followed =
-        Memo::new(move |_| Some(Source::named(LiveKind::Services, space.get(), &name.get())));
-    let live = use_live_changes(followed, reread);
-    let selector = Memo::new(move |_| {
-        detail
-            .get()
-            .and_then(Result::ok)
-            .map(|d| selector_labels(&d.row.selector))
-            .filter(|labels| !labels.is_empty())
-            .map(|labels| Source::selected(LiveKind::Pods, space.get(), labels))
-    });
-    use_live_changes(selector, reread);
-
-    let body = move || {
-        Suspend::new(async move {
-            match detail.await {
-                Ok(d) => {
-                    let row = d.row.clone();
-                    let affinity = if d.session_affinity {
-                        (t.affinity_client_ip)(d.session_affinity_timeout)
-                    } else {
-                        t.affinity_none.to_owned()
-                    };
-                    let pairs = |items: Vec<(String, String)>| {
-                        if items.is_empty() {
-                            return view! { <span class="muted">"—"</span> }.into_any();
-                        }
-                        items
-                            .into_iter()
-                            .map(|(k, v)| view! { <span class="chip"><span class="chip-key">{k}</span>"="{v}</span> })
-                            .collect_view()
-                            .into_any()
-                    };
-                    view! {
-                        <div class="detail-head">
-                            <h1 id="service-name">{row.name.clone()}</h1>
-                            <span class="kind">{t.service_kind(row.kind)}</span>
-                            {row.alias.clone().map(|a| view! { <span class="muted">{a}</span> })}
-                            <LiveBadge state=live />
-                            <span class="spacer"></span>
-                            <button type="button" class="btn btn-danger-ghost" id="delete-service"
-                                on:click=move |_| deleting.set(true)
-                                disabled=move || may_not_delete.get().is_some() title=move || may_not_delete.get()>
-                                {t.delete}
-                            </button>
-                        </div>
-                        {row.description.clone().map(|d| view! { <p class="muted">{d}</p> })}
-                        <section class="card">
-                            <h2>{t.overview}</h2>
-                            <dl class="props">
-                                <dt>{t.col_type}</dt><dd>{row.kind.api_type()}</dd>
-                                <dt>{t.col_cluster_ip}</dt><dd class="mono">{row.cluster_ip.clone().unwrap_or_else(|| "—".into())}</dd>
-                                <dt>{t.col_external}</dt><dd class="mono">{external_text(t, &row.external)}</dd>
-                                <dt>{t.col_ports}</dt><dd class="mono" id="service-ports">{ports_text(&row)}</dd>
-                                <dt>{t.col_selector}</dt><dd>{pairs(row.selector.clone())}</dd>
-                                <dt>{t.session_affinity}</dt><dd>{affinity}</dd>
-                                <dt>{t.traffic_policy}</dt><dd>{d.external_traffic_policy.clone().unwrap_or_else(|| "—".into())}</dd>
-                                <dt>{t.col_age}</dt><dd>{row.age_seconds.map(format_age).unwrap_or_default()}</dd>
-                                <dt>{t.labels}</dt><dd>{pairs(d.labels.clone())}</dd>
-                                <dt>{t.annotations}</dt><dd>{pairs(d.annotations.clone())}</dd>
-                            </dl>
-                        </section>
-                        <section class="card">
-                            <h2>{t.endpoints}</h2>
-                            {if d.endpoints.is_empty() {
-                                view! { <p class="muted" id="endpoints-empty">{t.no_endpoints}</p> }.into_any()
-                            } else {
-                                view! {
-                                    <table class="table" id="endpoints-table">
-                                        <thead><tr><th>"IP"</th><th>{t.pod}</th><th>{t.col_ports}</th><th>{t.ready}</th></tr></thead>
-                                        <tbody>
-                                            {d.endpoints.iter().map(|e| view! {
-                                                <tr>
-                                                    <td class="mono">{e.ip.clone()}</td>
-                                                    <td>{e.pod.clone().unwrap_or_else(|| "—".into())}</td>
-                                                    <td class="mono">{e.ports.join(", ")}</td>
-                                                    <td>{if e.ready { t.ready } else { t.not_ready }}</td>
-                                                </tr>
-                                            }).collect_view()}
-                                        </tbody>
-                                    </table>
-                                }.into_any()
-                            }}
-                        </section>
-                        {(!row.selector.is_empty()).then(|| view! {
-                            <section class="card">
-                                <div class="card-head">
-                                    <h2>{t.pods}</h2>
-                                    <span class="spacer"></span>
-                                    <GuardedLink action=Action::ReadLogs id="service-logs" class="btn btn-small"
-                                        href=Signal::stored(format!("{}/spaces/{}/services/{}/logs", crate::paths::cluster_root(), space.get_untracked(), row.name))>
-                                        {t.all_pods_logs}
-                                    </GuardedLink>
-                                </div>
-                                <SelectedPods space labels=selector_labels(&row.selector) id="pods-table" />
-                            </section>
-                        })}
-                        <section class="card">
-                            <div class="card-head">
-                                <h2>{t.yaml}</h2>
-                                <span class="spacer"></span>
-                                <a
-                                    class="btn btn-small"
-                                    id="download-yaml"
-                                    download=format!("{}.yaml", row.name)
-                                    href=format!("data:application/yaml;charset=utf-8,{}", percent_encode(&d.yaml))
-                                >
-                                    {t.download_yaml}
-                                </a>
-                                <GuardedLink action=Action::EditService id="edit-form" class="btn btn-small"
-                                    href=Signal::stored(format!("{}/spaces/{}/services/{}/edit", crate::paths::cluster_root(), space.get_untracked(), row.name))>
-                                    {t.edit}
-                                </GuardedLink>
-                                <button type="button" class="btn btn-small" id="edit-yaml" on:click=move |_| editing.set(true)
-                                    disabled=move || may_not_edit.get().is_some() title=move || may_not_edit.get()>
-                                    {t.edit_yaml}
-                                </button>
-                            </div>
-                            {
-                                let d = d.clone();
-                                move || if editing.get() {
-                                    view! {
-                                        <EditServiceYaml
-                                            space=space.get_untracked()
-                                            detail=d.clone()
-                                            editing
-                                            on_saved=move || detail.refetch()
-                                        />
-                                    }.into_any()
-                                } else {
-                                    view! { <pre class="yaml" id="service-yaml" tabindex="0"><code>{d.yaml.clone()}</code></pre> }.into_any()
-                                }
-                            }
-                        </section>
-                    }
-                    .into_any()
-                }
-                Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-            }
+    let followed = {
+        let name = name.clone();
+        Memo::new(move |_| Some(Source::named(LiveKind::Services, space.get(), &name)))
+    };
+    let live = use_live_changes(followed, reread.clone());
+    let detail = rereads.current(first);
+    let failure = rereads.failure();
+    let labels = Memo::new(move |_| detail.with(|d| selector_labels(&d.row.selector)));
+    let selected = Memo::new(move |_| {
+        labels.with(|l| {
+            (!l.is_empty()).then(|| Source::selected(LiveKind::Pods, space.get(), l.clone()))
         })
+    });
+    use_live_changes(selected, reread);
+
+    let pairs = |items: Vec<(String, String)>| {
+        if items.is_empty() {
+            return view! { <span class="muted">"—"</span> }.into_any();
+        }
+        items
+            .into_iter()
+            .map(|(k, v)| view! { <span class="chip"><span class="chip-key">{k}</span>"="{v}</span> })
+            .collect_view()
+            .into_any()
+    };
+    let overview = move || {
+        let d = detail.get();
+        let row = &d.row;
+        let affinity = if d.session_affinity {
+            (t.affinity_client_ip)(d.session_affinity_timeout)
+        } else {
+            t.affinity_none.to_owned()
+        };
+        view! {
+            {d.row.description.clone().map(|d| view! { <p class="muted">{d}</p> })}
+            <section class="card">
+                <h2>{t.overview}</h2>
+                <dl class="props">
+                    <dt>{t.col_type}</dt><dd>{row.kind.api_type()}</dd>
+                    <dt>{t.col_cluster_ip}</dt><dd class="mono">{row.cluster_ip.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{t.col_external}</dt><dd class="mono">{external_text(t, &row.external)}</dd>
+                    <dt>{t.col_ports}</dt><dd class="mono" id="service-ports">{ports_text(row)}</dd>
+                    <dt>{t.col_selector}</dt><dd>{pairs(row.selector.clone())}</dd>
+                    <dt>{t.session_affinity}</dt><dd>{affinity}</dd>
+                    <dt>{t.traffic_policy}</dt><dd>{d.external_traffic_policy.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{t.col_age}</dt><dd>{row.age_seconds.map(format_age).unwrap_or_default()}</dd>
+                    <dt>{t.labels}</dt><dd>{pairs(d.labels.clone())}</dd>
+                    <dt>{t.annotations}</dt><dd>{pairs(d.annotations.clone())}</dd>
+                </dl>
+            </section>
+            <section class="card">
+                <h2>{t.endpoints}</h2>
+                {if d.endpoints.is_empty() {
+                    view! { <p class="muted" id="endpoints-empty">{t.no_endpoints}</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="table" id="endpoints-table">
+                            <thead><tr><th>"IP"</th><th>{t.pod}</th><th>{t.col_ports}</th><th>{t.ready}</th></tr></thead>
+                            <tbody>
+                                {d.endpoints.iter().map(|e| view! {
+                                    <tr>
+                                        <td class="mono">{e.ip.clone()}</td>
+                                        <td>{e.pod.clone().unwrap_or_else(|| "—".into())}</td>
+                                        <td class="mono">{e.ports.join(", ")}</td>
+                                        <td>{if e.ready { t.ready } else { t.not_ready }}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+            </section>
+        }
+    };
+    // Made again only when the selector changes (a Memo): a reread of the
+    // Service keeps the list, its subscription and its scroll position.
+    let pods = {
+        let name = name.clone();
+        move || {
+            let labels = labels.get();
+            (!labels.is_empty()).then(|| view! {
+                <section class="card">
+                    <div class="card-head">
+                        <h2>{t.pods}</h2>
+                        <span class="spacer"></span>
+                        <GuardedLink action=Action::ReadLogs id="service-logs" class="btn btn-small"
+                            href=Signal::stored(format!("{}/spaces/{}/services/{}/logs", crate::paths::cluster_root(), space.get_untracked(), name))>
+                            {t.all_pods_logs}
+                        </GuardedLink>
+                    </div>
+                    <SelectedPods space labels id="pods-table" />
+                </section>
+            })
+        }
+    };
+    let yaml = {
+        let name = name.clone();
+        move || {
+            let d = detail.get();
+            view! {
+                <section class="card">
+                    <div class="card-head">
+                        <h2>{t.yaml}</h2>
+                        <span class="spacer"></span>
+                        <a
+                            class="btn btn-small"
+                            id="download-yaml"
+                            download=format!("{name}.yaml")
+                            href=format!("data:application/yaml;charset=utf-8,{}", percent_encode(&d.yaml))
+                        >
+                            {t.download_yaml}
+                        </a>
+                        <GuardedLink action=Action::EditService id="edit-form" class="btn btn-small"
+                            href=Signal::stored(format!("{}/spaces/{}/services/{}/edit", crate::paths::cluster_root(), space.get_untracked(), name))>
+                            {t.edit}
+                        </GuardedLink>
+                        <button type="button" class="btn btn-small" id="edit-yaml" on:click=move |_| editing.set(true)
+                            disabled=move || may_not_edit.get().is_some() title=move || may_not_edit.get()>
+                            {t.edit_yaml}
+                        </button>
+                    </div>
+                    {
+                        let read_again = read_again.clone();
+                        move || if editing.get() {
+                            view! {
+                                <EditServiceYaml
+                                    space=space.get_untracked()
+                                    detail=d.clone()
+                                    editing
+                                    on_saved=read_again.clone()
+                                />
+                            }.into_any()
+                        } else {
+                            view! { <pre class="yaml" id="service-yaml" tabindex="0"><code>{d.yaml.clone()}</code></pre> }.into_any()
+                        }
+                    }
+                </section>
+            }
+        }
     };
 
     view! {
-        <Breadcrumb space current=name />
-        <Transition fallback=Loading>{body}</Transition>
-        <section class="card">
-            <h2>{t.events}</h2>
-            <ObjectEvents space kind=None name />
-        </section>
+        <div class="detail-head">
+            <h1 id="service-name">{name.clone()}</h1>
+            <span class="kind">{move || t.service_kind(detail.with(|d| d.row.kind))}</span>
+            {move || detail.with(|d| d.row.alias.clone()).map(|a| view! { <span class="muted">{a}</span> })}
+            <LiveBadge state=live />
+            <span class="spacer"></span>
+            <button type="button" class="btn btn-danger-ghost" id="delete-service"
+                on:click=move |_| deleting.set(true)
+                disabled=move || may_not_delete.get().is_some() title=move || may_not_delete.get()>
+                {t.delete}
+            </button>
+        </div>
+        {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
+        {overview}
+        {pods}
+        {yaml}
         <Show when=move || deleting.get()>
             <DeleteServicesDialog
                 space=space.get_untracked()
-                names=vec![name.get_untracked()]
+                names=vec![name.clone()]
                 open=deleting
                 on_done=on_deleted.clone()
             />
