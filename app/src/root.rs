@@ -8,7 +8,7 @@ use crate::pages::{
     SpacePods, TerminalPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{SsrMode, path};
@@ -27,6 +27,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <link rel="icon" href="data:," />
                 <AutoReload options=options.clone() />
+                // The built files' versioned folder (the server's assets.rs):
+                // the page always goes with the code it was rendered for.
+                <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
                 <HydrationScripts options />
                 <meta name="wharf-embed-origins" content=embed_origins() />
                 <meta name="wharf-node-ports" content=crate::components::node_port_range().to_string() />
@@ -95,7 +98,6 @@ pub fn App() -> impl IntoView {
     let lang = use_context::<Lang>().unwrap_or_else(document_lang);
     provide_context(lang);
     view! {
-        <Stylesheet id="leptos" href="/pkg/wharf.css" />
         <Router>
             <PageTitle />
             <Header />

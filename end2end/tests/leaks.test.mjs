@@ -27,6 +27,8 @@ const MARKER = `leakmarker${Date.now().toString(36)}`;
 /// The first cluster's one node (the nodes pages are tried with it).
 const NODE = process.env.KUBE_LOCAL_NODE_NAME ?? 'local-kube';
 let pod;
+// The site's version (server/src/assets.rs), as the pages name it.
+let pkgVersion;
 let secrets;
 let before_;
 let browser;
@@ -42,6 +44,7 @@ function snapshot() {
 }
 
 before(async () => {
+  pkgVersion = (await (await fetch(`${BASE}/`)).text()).match(/\/pkg\/([0-9a-f]{16})\//)[1];
   kubectl('create', 'namespace', space);
   const labels = { app: 'probe', secret: MARKER };
   const annotations = { 'wharf.io/description': MARKER };
@@ -409,7 +412,8 @@ function foreignHostRequests(own) {
       headers: { origin: own, upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
     })),
     downloads: [{ path: `/download/logs?space=${space}&pod=${pod}&container=busybox&tail=all` }],
-    'static files': [`/pkg/${pkg}.css`, `/pkg/${pkg}.js`, `/pkg/${pkg}.wasm`, '/favicon.ico'].map((path) => ({ path })),
+    'static files': [`/pkg/${pkg}.css`, `/pkg/${pkg}.js`, `/pkg/${pkg}.wasm`, `/pkg/${pkgVersion}/${pkg}.wasm`,
+      `/pkg/${pkgVersion}/editor.js`, '/favicon.ico'].map((path) => ({ path })),
     'other methods, unknown paths': [
       { method: 'HEAD', path: '/' },
       { method: 'OPTIONS', path: '/api/list_spaces', headers: { origin: own } },

@@ -1,6 +1,7 @@
 //! Wharf's server: configuration, the axum router (SSR + server functions +
 //! static files), and [`k8s`], the one module that calls the Kubernetes API.
 
+pub mod assets;
 pub mod auth;
 pub mod clusters;
 pub mod config;

@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 /// Largest request body accepted (YAML uploads are capped at 1 MiB of text;
 /// JSON escaping can add to that). Larger bodies get 413 before any handler.
 pub const MAX_BODY_BYTES: usize = 2 << 20;
+use crate::assets::Assets;
 use crate::clusters::ClusterSet;
 use crate::k8s::StreamSessions;
 use crate::origins::{ClientAddress, PublicOrigins, TrustedProxies, request_hosts};
@@ -170,7 +171,19 @@ async fn security_policy(
     response
 }
 
-pub fn app_router(options: LeptosOptions, clusters: Arc<ClusterSet>, settings: Settings) -> Router {
+pub fn app_router(
+    mut options: LeptosOptions,
+    clusters: Arc<ClusterSet>,
+    settings: Settings,
+) -> Router {
+    let assets = Assets::read(std::path::Path::new(&*options.site_root)).unwrap_or_else(|error| {
+        tracing::warn!(%error, "could not read the site's files; serving them unversioned");
+        Assets::unversioned(std::path::Path::new(&*options.site_root))
+    });
+    // Pages name the built files under their version (HydrationScripts and
+    // the shell's stylesheet read `site_pkg_dir`).
+    options.site_pkg_dir = assets.pkg_path().into();
+    let assets = Arc::new(assets);
     let routes = generate_route_list(App);
     let context = SessionsContext(clusters.clone() as Arc<dyn Sessions>);
     let directory = DirectoryContext(clusters.clone() as Arc<dyn ClusterDirectory>);
@@ -194,6 +207,12 @@ pub fn app_router(options: LeptosOptions, clusters: Arc<ClusterSet>, settings: S
         )
         .fallback(leptos_axum::file_and_error_handler(shell))
         .with_state(options)
+        .merge(
+            Router::new()
+                .route("/pkg/{file}", get(crate::assets::serve_pkg_file))
+                .route("/pkg/{first}/{*rest}", get(crate::assets::serve_pkg))
+                .with_state(assets),
+        )
         .merge(crate::sockets::routes(sessions.clone()))
         .merge(crate::live_socket::routes(sessions.clone()))
         // The process serves (a kubelet's liveness probe, by pod IP).
@@ -228,6 +247,13 @@ pub fn app_router(options: LeptosOptions, clusters: Arc<ClusterSet>, settings: S
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
+        ))
+        // Pages, calls and unversioned files are asked for again each time:
+        // a page names the build it goes with. Only versioned files (which
+        // set their own) are kept.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(crate::assets::REVALIDATE),
         ));
     let settings = Arc::new(settings);
     guarded(app, settings.clone())

@@ -188,7 +188,9 @@ mod editor {
     #[wasm_bindgen(inline_js = "
         let loading;
         export async function mount_editor(textarea) {
-            loading ??= import('/pkg/editor.js');
+            // Beside the wasm's own files, in the same (versioned) folder:
+            // this snippet is pkg/<version>/snippets/<crate>/inline<n>.js.
+            loading ??= import(new URL('../../editor.js', import.meta.url));
             return (await loading).mount(textarea);
         }
         export function set_editor_value(handle, text) { handle.setValue(text); }

@@ -21,7 +21,9 @@ use wharf_spec::stream::{
 #[wasm_bindgen(inline_js = "
     let loading;
     export async function mount_terminal(element, onData, onResize) {
-        loading ??= import('/pkg/terminal.js');
+        // Beside the wasm's own files, in the same (versioned) folder:
+        // this snippet is pkg/<version>/snippets/<crate>/inline<n>.js.
+        loading ??= import(new URL('../../terminal.js', import.meta.url));
         const handle = (await loading).mount(element, onData, onResize);
         window.wharfTerminal = handle; // for tests and the embedding page's scripts
         return handle;

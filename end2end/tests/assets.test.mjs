@@ -1,0 +1,87 @@
+// The site's built files: named by their version, kept by the browser for a
+// year, and a second visit that fetches only the HTML (server/src/assets.rs).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, hydrated, launch, openPage } from './helpers.mjs';
+
+// A dev build (WHARF_PROFILE=dev) has no brotli copies.
+const BROTLI = process.env.WHARF_PROFILE !== 'dev';
+let browser;
+
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function versionedFiles() {
+  const response = await fetch(`${BASE}/clusters`);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('cache-control'), 'no-cache', 'the HTML is asked for again each time');
+  const html = await response.text();
+  const files = [...new Set(html.match(/\/pkg\/[0-9a-f]{16}\/wharf\.(js|wasm|css)/g))];
+  assert.equal(files.length, 3, `the page names wharf.js, .wasm and .css under a version: ${files}`);
+  return files;
+}
+
+test('the built files are named by version and kept; an unknown version is not found', async () => {
+  const files = await versionedFiles();
+  const version = files[0].split('/')[2];
+  for (const file of files) {
+    const response = await fetch(BASE + file, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(response.status, 200, file);
+    assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable', file);
+    if (file.endsWith('.wasm')) assert.equal(response.headers.get('content-encoding'), 'gzip');
+  }
+  // The editor and the terminal, and wasm-bindgen's snippets, beside them.
+  for (const file of ['editor.js', 'terminal.js']) {
+    const response = await fetch(`${BASE}/pkg/${version}/${file}`);
+    assert.equal(response.status, 200, file);
+    assert.match(response.headers.get('cache-control'), /immutable/);
+  }
+  // A version this server does not have: not today's bytes under its name.
+  const other = version.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+  assert.equal((await fetch(`${BASE}/pkg/${other}/wharf.js`)).status, 404);
+  // The plain names still answer, asked for again each time.
+  const plain = await fetch(`${BASE}/pkg/wharf.css`);
+  assert.equal(plain.status, 200);
+  assert.equal(plain.headers.get('cache-control'), 'no-cache');
+  if (BROTLI) {
+    const wasm = files.find((f) => f.endsWith('.wasm'));
+    const br = await fetch(BASE + wasm, { headers: { 'accept-encoding': 'br, gzip' } });
+    assert.equal(br.headers.get('content-encoding'), 'br');
+    const brBytes = (await br.arrayBuffer()).byteLength;
+    const gz = await fetch(BASE + wasm, { headers: { 'accept-encoding': 'gzip' } });
+    assert.ok(Number(br.headers.get('content-length') ?? brBytes) < Number(gz.headers.get('content-length')),
+      'brotli is smaller than gzip');
+  }
+});
+
+test('a second visit fetches only the HTML; the editor loads from the versioned folder', async () => {
+  const first = await openPage(browser);
+  await first.goto(`${BASE}/clusters`);
+  await hydrated(first);
+  // The same browser (its cache), another page of Wharf.
+  const page = await first.context().newPage();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const fetched = [];
+  const cached = new Set();
+  cdp.on('Network.responseReceived', ({ response }) => {
+    if (!new URL(response.url).pathname.startsWith('/pkg/')) return;
+    if (response.fromDiskCache || response.fromMemoryCache) cached.add(response.url);
+    else fetched.push(`${response.status} ${response.url}`);
+  });
+  await page.goto(`${BASE}/spaces/default/services`);
+  await hydrated(page);
+  assert.deepEqual(fetched, [], 'files fetched again on the second visit');
+  // The wasm, its JavaScript and the stylesheet were used, from the cache.
+  assert.ok(['.wasm', '.js', '.css'].every((ext) => [...cached].some((u) => u.endsWith(`/wharf${ext}`))),
+    `from the cache: ${[...cached]}`);
+  // A page with the YAML editor: its bundle comes from the same folder.
+  const editor = page.waitForResponse((r) => /\/pkg\/[0-9a-f]{16}\/editor\.js$/.test(r.url()));
+  await page.goto(`${BASE}/spaces/default/new/yaml`);
+  await hydrated(page);
+  assert.equal((await editor).status(), 200);
+  await page.waitForSelector('[data-editor-for="yaml-input"] .cm-content', { timeout: 15_000 });
+  await page.close();
+  assert.deepEqual(first.problems, []);
+  await first.context().close();
+});
