@@ -41,7 +41,14 @@ export async function openPage(browser, { locale = 'en-US', javaScriptEnabled = 
 }
 
 export async function hydrated(page) {
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  try {
+    await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  } catch (error) {
+    // Say why: a panic in the wasm (a hydration mismatch) or a file that
+    // did not load shows in the page's problems.
+    const problems = (page.problems ?? []).map((p) => p.slice(0, 400)).join('\n  ');
+    throw new Error(`${page.url()} did not hydrate in 30 s; the page's problems:\n  ${problems || 'none'}`, { cause: error });
+  }
 }
 
 export function kubectl(...args) {
