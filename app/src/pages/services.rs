@@ -357,8 +357,12 @@ fn ServiceDetailView(first: ServiceDetail) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     // Deleted: back to the space's Services (this one's page would only
     // say it is not found).
+    // Deleted from here: its watch's news of that is no reason to read it
+    // again (the read would only be refused, 404, before the page leaves).
+    let removed = StoredValue::new(false);
     let on_deleted = move |all: bool| {
         if all {
+            removed.set_value(true);
             navigate(
                 &format!(
                     "{}/spaces/{}/services",
@@ -375,11 +379,15 @@ fn ServiceDetailView(first: ServiceDetail) -> impl IntoView {
         move || rereads.read(get_service(space.get_untracked(), name.clone()))
     };
     // Not while its YAML is being edited: the edit carries the version it
-    // started from, and a conflict is shown when it is applied.
+    // started from, and a conflict is shown when it is applied. Not while
+    // it is being deleted from this page, nor after.
     let reread = {
         let read_again = read_again.clone();
         move || {
-            if !editing.try_get_untracked().unwrap_or(true) {
+            let busy = editing.try_get_untracked().unwrap_or(true)
+                || deleting.try_get_untracked().unwrap_or(true)
+                || removed.try_get_value().unwrap_or(true);
+            if !busy {
                 read_again();
             }
         }
