@@ -124,14 +124,24 @@ test('a dropped socket says so, reconnects, and shows exactly what kubectl shows
   const page = await openPage(browser);
   // The page's socket goes through Playwright, which can cut it (as a
   // proxy or a restarted Wharf would) and refuse reconnections for a while.
+  // The first socket holds back the pods list's windows: the cut then
+  // comes while the page shows only its server-rendered rows, which said
+  // "live" when rendered (the order CI once met by chance, and the page
+  // went on saying "live").
   let refusing = false;
+  let holdingPods = true;
   const open = [];
   let windows = 0;
+  let held = 0;
   await page.routeWebSocket(/\/ws\/watch/, (ws) => {
     if (refusing) { ws.close(); return; }
     const server = ws.connectToServer();
     server.onMessage((message) => {
-      if (String(message).includes('"type":"rows"')) windows += 1;
+      const text = String(message);
+      if (text.includes('"type":"rows"')) {
+        windows += 1;
+        if (holdingPods && text.includes('"kind":"pods"')) { held += 1; return; }
+      }
       ws.send(message);
     });
     open.push(ws);
@@ -139,13 +149,10 @@ test('a dropped socket says so, reconnects, and shows exactly what kubectl shows
   await page.goto(`${BASE}/spaces/${space}/pods?sort=age`);
   await hydrated(page);
   await page.waitForSelector('.live-status[data-live-state="live"]', { timeout: 30_000 });
-  // The server's render can already say "live" (its list was running): cut
-  // the socket only once it is open and has brought a window.
-  await eventually('a window over the socket', () => open.length > 0 && windows > 0, 15_000);
+  await eventually('the pods window held back', () => open.length > 0 && held > 0, 15_000);
   refusing = true;
+  holdingPods = false;
   for (const ws of open.splice(0)) await ws.close();
-  // (Generous: once, on a busy CI machine, the page had not heard of the
-  // close after 10 s; it does at once here, and the state is in the error.)
   await page.waitForSelector('.live-status[data-live-state="reconnecting"]', { timeout: 30_000 }).catch(async (e) => {
     const state = await page.locator('.live-status').first().getAttribute('data-live-state');
     throw new Error(`still "${state}" 30 s after the socket was cut (windows seen: ${windows})`, { cause: e });

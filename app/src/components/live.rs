@@ -211,12 +211,14 @@ fn subscribe(source: Memo<Source>, list: LiveList) {
 pub fn LiveStatus(list: LiveList, first: Window) -> impl IntoView {
     let t = use_texts();
     let first = StoredValue::new(first);
-    let state = move || {
-        if list.window.with(Option::is_none) {
-            // Server-rendered rows: current as of the render.
-            return first.with_value(|f| f.state);
-        }
-        list.state.get()
+    let state = move || match list.state.get() {
+        // A lost socket is said at once, even over server-rendered rows
+        // (the list's own first window may not have come yet while other
+        // lists of the tab had theirs).
+        LiveState::Reconnecting => LiveState::Reconnecting,
+        // Server-rendered rows: current as of the render.
+        _ if list.window.with(Option::is_none) => first.with_value(|f| f.state),
+        state => state,
     };
     view! {
         <div class="live-status" role="status" aria-live="polite" data-live-state=move || format!("{:?}", state()).to_lowercase()>
