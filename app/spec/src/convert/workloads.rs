@@ -128,12 +128,18 @@ pub fn daemonset_workload(d: &DaemonSet, now_unix: i64) -> WorkloadRow {
         available: st.number_available.unwrap_or(0),
         rolling: st.observed_generation < d.metadata.generation || updated < desired,
     };
-    // No node to run on is not "stopped": nothing was asked to stop.
-    let status = if desired == 0 {
+    let observed = st.observed_generation >= d.metadata.generation && d.status.is_some();
+    // No node to run on is not "stopped": nothing was asked to stop. But a
+    // DaemonSet its controller has not seen yet also says 0 of 0: that one
+    // is still being set up.
+    let status = if !observed {
+        AppStatus::Updating
+    } else if desired == 0 {
         AppStatus::Running
     } else {
         status(&counts, &None, false)
     };
+
     row(
         Parts {
             meta: &d.metadata,
@@ -276,6 +282,28 @@ mod tests {
         assert_eq!((row.ready, row.desired), (1, 3));
         assert_eq!(row.status, AppStatus::Updating);
         assert_eq!(row.selector, "name=agent,tier in (a,b),!legacy");
+    }
+
+    #[test]
+    fn a_daemonset_its_controller_has_not_seen_is_not_running_yet() {
+        let daemonset = |status: serde_json::Value| -> DaemonSet {
+            object(json!({
+                "metadata": {"name": "agent", "generation": 1},
+                "spec": {"selector": {"matchLabels": {"name": "agent"}},
+                    "template": {"spec": {"containers": [{"name": "c", "image": "agent:1"}]}}},
+                "status": status
+            }))
+        };
+        // Just created: the apiserver's zero status, no observedGeneration.
+        let unseen = daemonset(
+            json!({"desiredNumberScheduled": 0, "currentNumberScheduled": 0,
+            "numberReady": 0, "numberMisscheduled": 0}),
+        );
+        assert_eq!(daemonset_workload(&unseen, NOW).status, AppStatus::Updating);
+        // Seen, and no node matches: nothing to run, nothing stopped.
+        let no_node = daemonset(json!({"observedGeneration": 1, "desiredNumberScheduled": 0,
+            "currentNumberScheduled": 0, "numberReady": 0, "numberMisscheduled": 0}));
+        assert_eq!(daemonset_workload(&no_node, NOW).status, AppStatus::Running);
     }
 
     #[test]
