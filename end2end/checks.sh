@@ -27,3 +27,17 @@ offenders=$(grep -rlE '(^|[^_[:alnum:]])kube::|use kube\b|kube = ' app server --
   | grep -v -e '^server/src/k8s/' -e '^server/Cargo.toml$' || true)
 [ -z "$offenders" ] || die "kube used outside server/src/k8s/: $offenders"
 echo "ok"
+
+step "invariant: no user-visible words in the UI's code outside app/src/i18n/"
+# Text between tags in view! (`>"words"<`), and the attributes a person
+# reads or hears. Allowed: names that are the same in every language.
+allowed='^"(Wharf|IP|YAML|bash / sh)"$'
+words=$(grep -rnoP '(>|\})\s*"(?![),;])[^"{}<>]*[A-Za-z\p{Han}][^"{}<>]*"\s*(<|\{)|(aria-label|title|placeholder|alt)="[^"]*[A-Za-z\p{Han}][^"]*"' \
+    app/src --include='*.rs' | grep -v '^app/src/i18n/' \
+  | while IFS= read -r hit; do
+      literal=$(grep -oP '"[^"]*"' <<<"${hit#*:*:}" | head -1)
+      grep -qP "$allowed" <<<"$literal" || echo "$hit"
+    done)
+[ -z "$words" ] || die "words outside app/src/i18n/ (add them to i18n/en.rs and zh_cn.rs):
+$words"
+echo "ok"
