@@ -655,6 +655,7 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
     .into_any();
     let overview = view! {
         <section class="card">
+            <h2 class="sr-only">{t.overview}</h2>
             <div class="grid-3">
                 <div><h3>{t.col_image}</h3><p class="mono" id="app-images">{move || row.with(|r| r.images.join(", "))}</p></div>
                 <div><h3>{t.col_external}</h3><p>{move || row.with(|r| reach_view(t, r))}</p></div>

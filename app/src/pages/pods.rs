@@ -255,6 +255,8 @@ pub fn TerminalPage() -> impl IntoView {
     });
     view! {
         <div class="terminal-page" class:embedded=embedded>
+            // The page's heading, for screen readers (the breadcrumb shows it).
+            <h1 class="sr-only">{t.terminal}": "{move || pod.get()}" / "{move || container.get()}</h1>
             {toolbar}
             <div id="terminal-status" class="terminal-status" data-state=state_name data-exit-code=exit_code role="status">
                 {status}
