@@ -10,7 +10,7 @@ use crate::components::live::{
     use_list_query, use_live_changes, use_live_list,
 };
 use crate::components::{
-    ErrorNotice, GuardedLink, Loading, Modal, use_denied, use_param, use_texts,
+    ErrorNotice, GuardedLink, Loading, Modal, first_read, use_denied, use_param, use_texts,
 };
 use crate::i18n::Texts;
 use crate::pages::app_wizard::{Containers, containers_editor};
@@ -434,19 +434,11 @@ pub fn AppDetailPage() -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
     let name = use_param("name");
-    let detail = Resource::new(move || (space.get(), name.get()), |(s, n)| get_app(s, n));
     view! {
         <nav class="breadcrumb">
             <a href=move || format!("{}/spaces/{}/apps", crate::paths::cluster_root(), space.get())>{t.apps}</a>" / "<span>{move || name.get()}</span>
         </nav>
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <AppDetailView first=d /> }.into_any(),
-                    Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        {first_read(get_app, |first| view! { <AppDetailView first /> }.into_any())}
         <section class="card">
             <h2>{t.events}</h2>
             <ObjectEvents space kind=None name />

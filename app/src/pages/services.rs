@@ -6,7 +6,8 @@ use crate::components::live::{
     use_list_query, use_live_changes, use_live_list,
 };
 use crate::components::{
-    Breadcrumb, ErrorNotice, GuardedLink, Loading, Modal, use_denied, use_param, use_texts,
+    Breadcrumb, ErrorNotice, GuardedLink, Loading, Modal, first_read, use_denied, use_param,
+    use_texts,
 };
 use crate::i18n::Texts;
 use crate::pages::yaml::{EditServiceYaml, percent_encode};
@@ -320,20 +321,9 @@ pub fn ServiceDetailPage() -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
     let name = use_param("name");
-    let detail = Resource::new(
-        move || (space.get(), name.get()),
-        |(s, n)| get_service(s, n),
-    );
     view! {
         <Breadcrumb space current=name />
-        <Transition fallback=Loading>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <ServiceDetailView first=d /> }.into_any(),
-                    Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
-                }
-            })}
-        </Transition>
+        {first_read(get_service, |first| view! { <ServiceDetailView first /> }.into_any())}
         <section class="card">
             <h2>{t.events}</h2>
             <ObjectEvents space kind=None name />
