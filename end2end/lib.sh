@@ -135,15 +135,29 @@ build_wharf() {
   # the same crates, and must not invalidate each other's cache.
   cargo build -p wharf-app --lib --features hydrate --target wasm32-unknown-unknown \
     --profile "$wprof" --target-dir target/front
+  step "split the wasm at its lazy pages (app/wasm-split)"
+  # Needed in every profile: the linked wasm imports its lazy parts from a
+  # placeholder module that only the split resolves.
+  cargo build -p wharf-wasm-split --quiet
+  local linked=target/front/wasm32-unknown-unknown/$wdir/wharf_app.wasm
+  local main=target/front/wasm32-unknown-unknown/$wdir/wharf_app_main.wasm
   mkdir -p "$SITE/pkg"
-  wasm-bindgen --target web --out-dir "$SITE/pkg" --out-name $NAME \
-    target/front/wasm32-unknown-unknown/$wdir/wharf_app.wasm
+  # Parts of an older build would be hashed into the version, and served.
+  rm -f "$SITE"/pkg/split_*.wasm* "$SITE"/pkg/chunk_*.wasm* "$SITE"/pkg/__wasm_split*
+  "$ROOT/target/debug/wharf-wasm-split" "$linked" "$SITE/pkg" "$main" "$NAME"
+  wasm-bindgen --target web --keep-lld-exports --no-demangle --out-dir "$SITE/pkg" --out-name $NAME "$main"
   mv "$SITE/pkg/${NAME}_bg.wasm" "$SITE/pkg/$NAME.wasm"
+  local parts=("$SITE/pkg/$NAME.wasm")
+  local part
+  for part in "$SITE"/pkg/split_*.wasm "$SITE"/pkg/chunk_*.wasm; do
+    [ -f "$part" ] && parts+=("$part")
+  done
   if [ "$profile" = release ]; then
-    step "wasm-opt (npm binaryen)"
-    "$ROOT/end2end/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-      --enable-reference-types --enable-multivalue --enable-sign-ext \
-      "$SITE/pkg/$NAME.wasm" -o "$SITE/pkg/$NAME.wasm"
+    step "wasm-opt (npm binaryen): the main part and $((${#parts[@]} - 1)) lazy parts"
+    for part in "${parts[@]}"; do
+      "$ROOT/end2end/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+        --enable-reference-types --enable-multivalue --enable-sign-ext "$part" -o "$part"
+    done
   fi
   step "bundle the YAML editor and the terminal (esbuild)"
   (cd "$ROOT/app/js" && ./node_modules/.bin/esbuild editor.mjs terminal.mjs --bundle --format=esm --minify \
@@ -151,7 +165,8 @@ build_wharf() {
   cp style/main.css "$SITE/pkg/$NAME.css"
   cp -r public/. "$SITE/" 2>/dev/null || true
   # Served precompressed (ServeDir picks .gz when the browser accepts it).
-  local big=("$SITE/pkg/$NAME.wasm" "$SITE/pkg/$NAME.js" "$SITE/pkg/$NAME.css" "$SITE/pkg/editor.js" "$SITE/pkg/terminal.js")
+  local big=("${parts[@]}" "$SITE/pkg/$NAME.js" "$SITE/pkg/$NAME.css" "$SITE/pkg/editor.js" "$SITE/pkg/terminal.js")
+  for part in "$SITE"/pkg/__wasm_split*.js; do [ -f "$part" ] && big+=("$part"); done
   for f in "${big[@]}"; do gzip -9 -k -f "$f"; done
   # And brotli (quality 11, with node's zlib) for a release: about a fifth
   # smaller than gzip for the wasm. A stale .br of another build must not

@@ -41,6 +41,33 @@ pub fn announce_script_nonce() {
     }
 }
 
+/// Tells Leptos which parts of the wasm each lazy page needs, so that a
+/// page rendered with one says `<link rel=preload>` for them and the browser
+/// fetches them beside the main wasm, not after it. (Leptos looks for the
+/// split's manifest under `site_pkg_dir`, which is our versioned URL folder
+/// and not a folder on disk; `WasmSplitManifest` is its own hidden context.)
+pub fn provide_split_manifest(options: &leptos::prelude::LeptosOptions) {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    type Preloads = HashMap<String, Vec<String>>;
+    static MANIFEST: OnceLock<Option<Preloads>> = OnceLock::new();
+    let manifest = MANIFEST.get_or_init(|| {
+        let path = std::path::Path::new(options.site_root.as_ref())
+            .join("pkg")
+            .join("__wasm_split_manifest.json");
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+    });
+    if let Some(preloads) = manifest {
+        leptos::prelude::provide_context(leptos::WasmSplitManifest(
+            leptos::prelude::ArcStoredValue::new((
+                format!("/{}", options.site_pkg_dir),
+                preloads.clone(),
+                "__wasm_split.______________________.js".to_owned(),
+            )),
+        ));
+    }
+}
+
 /// The origins allowed to embed Wharf (`--embed-origin`): the page reports
 /// its state to these with `postMessage` (and to no one else).
 #[derive(Clone, Debug, Default)]

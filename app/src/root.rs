@@ -1,24 +1,29 @@
 use crate::components::title::page_title;
 use crate::components::use_texts;
 use crate::i18n::{LANG_COOKIE, Lang};
+use crate::pages::lazy::{
+    AppUpgradeRoute, AppWizardRoute, CreateFromYamlRoute, LogsRoute, ServiceCreateRoute,
+    ServiceEditRoute, TerminalRoute,
+};
 use crate::pages::{
-    AppDetailPage, AppList, AppUpgradePage, AppWizardPage, ClusterList, ClusterSwitcher,
-    CreateFromYamlPage, Home, LogsPage, NodeList, NodePage, NotFound, PodPage, ServiceCreatePage,
-    ServiceDetailPage, ServiceEditPage, ServiceList, SignInPage, SpaceEvents, SpaceLayout,
-    SpacePods, TerminalPage,
+    AppDetailPage, AppList, ClusterList, ClusterSwitcher, Home, NodeList, NodePage, NotFound,
+    PodPage, ServiceDetailPage, ServiceList, SignInPage, SpaceEvents, SpaceLayout, SpacePods,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 /// The HTML document around the app (server only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
     provide_context(lang);
     #[cfg(feature = "ssr")]
-    crate::backend::announce_script_nonce();
+    {
+        crate::backend::announce_script_nonce();
+        crate::backend::provide_split_manifest(&options);
+    }
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag() data-theme=crate::theme::chosen_theme().map(crate::theme::Theme::as_str)>
@@ -112,14 +117,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("nodes/:node") view=NodePage ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/apps") view=AppList ssr=SsrMode::Async />
-                    <Route path=path!("spaces/:space/new/app") view=AppWizardPage ssr=SsrMode::Async />
-                    <Route path=path!("spaces/:space/apps/:name/upgrade") view=AppUpgradePage ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/new/app") view={Lazy::<AppWizardRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/apps/:name/upgrade") view={Lazy::<AppUpgradeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/apps/:name") view=AppDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("spaces/:space/new/service") view=ServiceCreatePage ssr=SsrMode::Async />
-                    <Route path=path!("spaces/:space/new/yaml") view=CreateFromYamlPage ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/new/service") view={Lazy::<ServiceCreateRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/new/yaml") view={Lazy::<CreateFromYamlRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=path!("spaces/:space/services/:name/edit")
-                        view=ServiceEditPage
+                        view={Lazy::<ServiceEditRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
@@ -130,17 +135,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("spaces/:space/pods") view=SpacePods ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/events") view=SpaceEvents ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/pods/:pod") view=PodPage ssr=SsrMode::Async />
-                    <Route path=path!("spaces/:space/pods/:pod/terminal/:container") view=TerminalPage />
-                    <Route path=path!("spaces/:space/pods/:pod/logs/:container") view=LogsPage />
-                    <Route path=path!("spaces/:space/apps/:name/logs") view=LogsPage />
-                    <Route path=path!("spaces/:space/services/:name/logs") view=LogsPage />
+                    <Route path=path!("spaces/:space/pods/:pod/terminal/:container") view={Lazy::<TerminalRoute>::new()} />
+                    <Route path=path!("spaces/:space/pods/:pod/logs/:container") view={Lazy::<LogsRoute>::new()} />
+                    <Route path=path!("spaces/:space/apps/:name/logs") view={Lazy::<LogsRoute>::new()} />
+                    <Route path=path!("spaces/:space/services/:name/logs") view={Lazy::<LogsRoute>::new()} />
                 </ParentRoute>
                 // One thing each, without header and tabs, for iframes.
                 <ParentRoute path=path!("embed/clusters/:cluster") view=EmbedLayout ssr=SsrMode::Async>
-                    <Route path=path!("spaces/:space/pods/:pod/terminal/:container") view=TerminalPage />
-                    <Route path=path!("spaces/:space/pods/:pod/logs/:container") view=LogsPage />
-                    <Route path=path!("spaces/:space/apps/:name/logs") view=LogsPage />
-                    <Route path=path!("spaces/:space/services/:name/logs") view=LogsPage />
+                    <Route path=path!("spaces/:space/pods/:pod/terminal/:container") view={Lazy::<TerminalRoute>::new()} />
+                    <Route path=path!("spaces/:space/pods/:pod/logs/:container") view={Lazy::<LogsRoute>::new()} />
+                    <Route path=path!("spaces/:space/apps/:name/logs") view={Lazy::<LogsRoute>::new()} />
+                    <Route path=path!("spaces/:space/services/:name/logs") view={Lazy::<LogsRoute>::new()} />
                     <Route path=path!("spaces/:space/apps/:name") view=AppDetailPage ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
                 </ParentRoute>

@@ -85,3 +85,71 @@ test('a second visit fetches only the HTML; the editor loads from the versioned 
   assert.deepEqual(first.problems, []);
   await first.context().close();
 });
+
+// The pages of pages/lazy.rs: their code is in parts of the wasm of their
+// own, fetched when such a page is first opened.
+const LAZY_PAGES = [
+  ['/spaces/default/new/app', 'split___app_wizard_route'],
+  ['/spaces/default/new/service', 'split___service_create_route'],
+  ['/spaces/default/new/yaml', 'split___create_from_yaml_route'],
+  ['/spaces/default/services/kubernetes/edit', 'split___service_edit_route'],
+];
+
+test('a lazy page is server-rendered, preloads its parts, and hydrates; other pages do not fetch them', async () => {
+  for (const [path, part] of LAZY_PAGES) {
+    const plain = await openPage(browser, { javaScriptEnabled: false });
+    await plain.goto(BASE + path);
+    const heading = await plain.locator('main h1, h1').first().innerText();
+    assert.ok(heading.length > 0, `${path}: a heading without JavaScript`);
+    const html = await plain.content();
+    assert.match(html, new RegExp(`<link[^>]+href="/pkg/[0-9a-f]{16}/${part}_\\d+\\.wasm"[^>]*>`),
+      `${path}: the HTML preloads its part`);
+    await plain.context().close();
+    const page = await openPage(browser);
+    const parts = [];
+    page.on('response', (r) => { if (/\/split___/.test(r.url())) parts.push(r.url()); });
+    await page.goto(BASE + path);
+    await hydrated(page);
+    assert.equal(await page.locator('h1').first().innerText(), heading, `${path}: the same heading hydrated`);
+    assert.ok(parts.some((u) => u.includes(part)), `${path}: fetched ${parts}`);
+    assert.deepEqual(page.problems, [], path);
+    await page.context().close();
+  }
+  // A list: none of the lazy parts.
+  const page = await openPage(browser);
+  const parts = [];
+  page.on('request', (r) => { if (/\/(split|chunk)_/.test(r.url())) parts.push(r.url()); });
+  await page.goto(`${BASE}/spaces/default/services`);
+  await hydrated(page);
+  assert.deepEqual(parts, [], 'a list page fetches no lazy part');
+  // Into a lazy page by a link: its part comes then, and the form works.
+  await page.click('a[href$="/spaces/default/new/service"]');
+  await page.waitForSelector('#f-name', { timeout: 15_000 });
+  assert.ok(parts.some((u) => u.includes('split___service_create_route')), `fetched ${parts}`);
+  await page.fill('#f-name', 'Bad_Name');
+  await page.locator('#f-name').blur();
+  await page.waitForSelector('#f-name-error', { timeout: 10_000 });
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
+test('a part that cannot be loaded says so in words, and Reload brings the page back', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/default/services`);
+  await hydrated(page);
+  // As after an update, when this tab's version of the part is gone.
+  await page.route(/\/pkg\/[0-9a-f]{16}\/(split|chunk)_[^/]+\.wasm$/, (route) => route.fulfill({ status: 404 }));
+  await page.click('a[href$="/spaces/default/new/service"]');
+  const notice = page.locator('#page-broken[role="alert"]');
+  await notice.waitFor({ timeout: 15_000 });
+  assert.match(await notice.innerText(), /could not be loaded/);
+  const reload = notice.locator('button');
+  assert.equal(await reload.evaluate((b) => b === document.activeElement), true, 'the Reload button has the focus');
+  await page.unroute(/\/pkg\//);
+  await reload.click();
+  await page.waitForURL(/\/new\/service$/);
+  await hydrated(page);
+  await page.waitForSelector('#f-name');
+  assert.equal(await page.locator('#page-broken').count(), 0);
+  await page.context().close();
+});

@@ -470,6 +470,8 @@ pub(super) static TEXTS: Texts = Texts {
     all_statuses: "All",
     live_now: "Live",
     live_reconnecting: "Connection lost: reconnecting. The rows shown may be out of date.",
+    page_broken: "This page stopped working: a part of it could not be loaded (Wharf may have been updated), or an error occurred. Reload to go on; what you typed here is lost.",
+    reload_page: "Reload",
     live_syncing: |n| format!("Loading the list… {n} so far"),
     rows_count: |matched, total| {
         if matched == total {

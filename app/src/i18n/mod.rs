@@ -500,6 +500,10 @@ pub struct Texts {
     pub all_statuses: &'static str,
     pub live_now: &'static str,
     pub live_reconnecting: &'static str,
+    /// The page stopped working (a part of it failed to load, or a bug):
+    /// said over the page, with a button that reloads it.
+    pub page_broken: &'static str,
+    pub reload_page: &'static str,
     pub live_syncing: fn(u32) -> String,
     pub rows_count: fn(u32, u32) -> String,
     pub go_to_space: &'static str,

@@ -449,6 +449,8 @@ pub(super) static TEXTS: Texts = Texts {
     all_statuses: "全部",
     live_now: "实时",
     live_reconnecting: "连接已断开，正在重新连接。显示的内容可能不是最新的。",
+    page_broken: "页面已停止工作：部分内容未能加载（Wharf 可能已更新），或发生了错误。请重新加载后继续；此页中已输入的内容将会丢失。",
+    reload_page: "重新加载",
     live_syncing: |n| format!("正在加载列表…已载入 {n} 项"),
     rows_count: |matched, total| {
         if matched == total {

@@ -4,6 +4,7 @@ mod app_wizard;
 mod apps;
 mod clusters;
 mod events;
+pub mod lazy;
 mod nodes;
 mod pods;
 mod service_form;
