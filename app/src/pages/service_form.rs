@@ -496,7 +496,10 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                             }
                         }>
                             <option value="">{t.use_workload_labels}</option>
-                            {move || workloads.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|w| {
+                            // Browser only: a local resource read in the server's
+                            // render makes the edit page's Suspense give up and
+                            // send "Loading…" (the list comes after hydration).
+                            {move || cfg!(feature = "hydrate").then(|| workloads.get()).flatten().and_then(Result::ok).unwrap_or_default().into_iter().map(|w| {
                                 let value = format!("{}/{}", w.kind, w.name);
                                 view! { <option value=value.clone()>{value.clone()}</option> }
                             }).collect_view()}
