@@ -41,31 +41,33 @@ pub fn announce_script_nonce() {
     }
 }
 
-/// Tells Leptos which parts of the wasm each lazy page needs, so that a
-/// page rendered with one says `<link rel=preload>` for them and the browser
-/// fetches them beside the main wasm, not after it. (Leptos looks for the
-/// split's manifest under `site_pkg_dir`, which is our versioned URL folder
-/// and not a folder on disk; `WasmSplitManifest` is its own hidden context.)
-pub fn provide_split_manifest(options: &leptos::prelude::LeptosOptions) {
+/// The files of the wasm parts a lazily loaded page needs (`lazy`: its
+/// route's part name, `pages::lazy::lazy_route_of`), from the split's
+/// manifest read once: the shell names them as `<link rel=preload>`, so
+/// that the browser fetches them beside the main wasm, not after it.
+/// (Leptos has its own preloads for this, but they are missing in about
+/// half of the renders of Leptos 0.8.23, and it looks for the manifest in
+/// our URL folder, not on disk.)
+pub fn lazy_parts(options: &leptos::prelude::LeptosOptions, lazy: &str) -> Vec<String> {
     use std::collections::HashMap;
     use std::sync::OnceLock;
-    type Preloads = HashMap<String, Vec<String>>;
-    static MANIFEST: OnceLock<Option<Preloads>> = OnceLock::new();
+    static MANIFEST: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
     let manifest = MANIFEST.get_or_init(|| {
         let path = std::path::Path::new(options.site_root.as_ref())
             .join("pkg")
             .join("__wasm_split_manifest.json");
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+        std::fs::read_to_string(path)
+            .ok()
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
     });
-    if let Some(preloads) = manifest {
-        leptos::prelude::provide_context(leptos::WasmSplitManifest(
-            leptos::prelude::ArcStoredValue::new((
-                format!("/{}", options.site_pkg_dir),
-                preloads.clone(),
-                "__wasm_split.______________________.js".to_owned(),
-            )),
-        ));
-    }
+    // Keys are `__<name>_view_<hash of the crate>`.
+    let prefix = format!("__{lazy}_view_");
+    manifest
+        .iter()
+        .find(|(key, _)| key.starts_with(&prefix))
+        .map(|(_, parts)| parts.iter().map(|part| format!("{part}.wasm")).collect())
+        .unwrap_or_default()
 }
 
 /// The origins allowed to embed Wharf (`--embed-origin`): the page reports

@@ -22,8 +22,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         crate::backend::announce_script_nonce();
-        crate::backend::provide_split_manifest(&options);
     }
+    let preloads = lazy_preloads(&options);
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag() data-theme=crate::theme::chosen_theme().map(crate::theme::Theme::as_str)>
@@ -36,6 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // the page always goes with the code it was rendered for.
                 <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
                 <HydrationScripts options />
+                {preloads}
                 <meta name="wharf-embed-origins" content=embed_origins() />
                 <meta name="wharf-node-ports" content=crate::components::node_port_range().to_string() />
                 <meta name="wharf-clusters" content=serde_json::to_string(&crate::components::cluster_choices()).unwrap_or_default() />
@@ -45,6 +46,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// `<link rel=preload>` for the wasm parts of the lazy page the request
+/// asks for, if it does (server only).
+fn lazy_preloads(options: &LeptosOptions) -> impl IntoView + use<> {
+    #[cfg(feature = "ssr")]
+    {
+        let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned());
+        let parts = path
+            .as_deref()
+            .and_then(crate::pages::lazy::lazy_route_of)
+            .map(|lazy| crate::backend::lazy_parts(options, lazy))
+            .unwrap_or_default();
+        let folder = format!("/{}", options.site_pkg_dir);
+        parts
+            .into_iter()
+            .map(|part| {
+                let href = format!("{folder}/{part}");
+                view! { <link rel="preload" href=href r#as="fetch" type="application/wasm" crossorigin="anonymous" /> }
+            })
+            .collect_view()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = options;
     }
 }
 

@@ -61,3 +61,52 @@ lazy_page!(
     /// Live logs of a pod, an app or a Service.
     LogsRoute => LogsPage
 );
+
+/// The lazy route a path shows, by the name `#[lazy_route]` gives its part
+/// (the route type in snake case); the shell preloads that part's files.
+/// Must follow `root.rs`' routes (assets.test.mjs checks every lazy page's
+/// HTML for its preload).
+pub fn lazy_route_of(path: &str) -> Option<&'static str> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    match segments.as_slice() {
+        [.., "new", "app"] => Some("app_wizard_route"),
+        [.., "apps", _, "upgrade"] => Some("app_upgrade_route"),
+        [.., "new", "service"] => Some("service_create_route"),
+        [.., "services", _, "edit"] => Some("service_edit_route"),
+        [.., "new", "yaml"] => Some("create_from_yaml_route"),
+        [.., "pods", _, "terminal", _] => Some("terminal_route"),
+        [.., "pods", _, "logs", _] | [.., "apps" | "services", _, "logs"] => Some("logs_route"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lazy_route_of;
+
+    #[test]
+    fn paths_name_their_lazy_route() {
+        let root = "/clusters/kube-a/spaces/dev";
+        for (path, route) in [
+            ("/new/app", Some("app_wizard_route")),
+            ("/apps/web/upgrade", Some("app_upgrade_route")),
+            ("/new/service", Some("service_create_route")),
+            ("/services/web/edit", Some("service_edit_route")),
+            ("/new/yaml", Some("create_from_yaml_route")),
+            ("/pods/web-1/terminal/main", Some("terminal_route")),
+            ("/pods/web-1/logs/main", Some("logs_route")),
+            ("/apps/web/logs", Some("logs_route")),
+            ("/services/web/logs", Some("logs_route")),
+            ("/services/web", None),
+            ("/apps/new", None),
+            ("/pods", None),
+        ] {
+            assert_eq!(lazy_route_of(&format!("{root}{path}")), route, "{path}");
+            assert_eq!(
+                lazy_route_of(&format!("/embed{root}{path}")),
+                route,
+                "/embed {path}"
+            );
+        }
+    }
+}
