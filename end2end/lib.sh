@@ -146,8 +146,9 @@ build_wharf() {
   rm -f "$SITE"/pkg/split_*.wasm* "$SITE"/pkg/chunk_*.wasm* "$SITE"/pkg/__wasm_split*
   "$ROOT/target/debug/wharf-wasm-split" "$linked" "$SITE/pkg" "$main" "$NAME"
   # The loader fetches each part once, and Leptos 0.8 panics when one fails:
-  # a network error (a dropped connection, a changed network) is tried
-  # again, three times. (An HTTP error, such as an old version's 404, is not.)
+  # a network error (a dropped connection, a changed network), before or
+  # during the download, is tried again, three times. (An HTTP error, such
+  # as an old version's 404, is not.)
   node -e '
     const fs = require("fs"), file = process.argv[1];
     const loader = fs.readFileSync(file, "utf8");
@@ -155,10 +156,15 @@ build_wharf() {
     if (fetches === 0) { console.error(file + ": no fetch(new URL( to make retrying (a new wasm-split?)"); process.exit(1); }
     const again = "async function fetchAgain(url) {\n" +
       "    for (let attempt = 1; ; attempt++) {\n" +
-      "        try { return await fetch(url); }\n" +
-      "        catch (e) { if (attempt > 3) throw e; await new Promise((r) => setTimeout(r, 250 * attempt)); }\n" +
+      "        try {\n" +
+      "            const response = await fetch(url);\n" +
+      "            const body = await response.arrayBuffer();\n" +
+      "            return new Response(body, { status: response.status, headers: response.headers });\n" +
+      "        } catch (e) { if (attempt > 3) throw e; await new Promise((r) => setTimeout(r, 250 * attempt)); }\n" +
       "    }\n}\n";
-    fs.writeFileSync(file, loader.replace(/^(import [^\n]*\n)/, "$1" + again).split("= fetch(new URL(").join("= fetchAgain(new URL("));
+    const patched = loader.replace(/^(import [^\n]*\n)/, "$1" + again).split("= fetch(new URL(").join("= fetchAgain(new URL(");
+    if (!patched.includes("async function fetchAgain(")) { console.error(file + ": fetchAgain not inserted"); process.exit(1); }
+    fs.writeFileSync(file, patched);
   ' "$SITE/pkg/__wasm_split.______________________.js"
   wasm-bindgen --target web --keep-lld-exports --no-demangle --out-dir "$SITE/pkg" --out-name $NAME "$main"
   mv "$SITE/pkg/${NAME}_bg.wasm" "$SITE/pkg/$NAME.wasm"

@@ -64,8 +64,8 @@ lazy_page!(
 
 /// The lazy route a path shows, by the name `#[lazy_route]` gives its part
 /// (the route type in snake case); the shell preloads that part's files.
-/// Must follow `root.rs`' routes (assets.test.mjs checks every lazy page's
-/// HTML for its preload).
+/// Must follow `root.rs`' routes (the unit test below names every lazy
+/// path; assets.test.mjs checks four lazy pages' HTML for their preloads).
 pub fn lazy_route_of(path: &str) -> Option<&'static str> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     match segments.as_slice() {
