@@ -45,9 +45,10 @@ pub fn announce_script_nonce() {
 /// route's part name, `pages::lazy::lazy_route_of`), from the split's
 /// manifest read once: the shell names them as `<link rel=preload>`, so
 /// that the browser fetches them beside the main wasm, not after it.
-/// (Leptos has its own preloads for this, but they are missing in about
-/// half of the renders of Leptos 0.8.23, and it looks for the manifest in
-/// our URL folder, not on disk.)
+/// (Leptos has its own preloads for this, but it looks for the manifest
+/// under `site_pkg_dir`, our versioned URL folder, which is not on disk;
+/// given the manifest by context, its preloads were missing in about half
+/// of the renders of Leptos 0.8.23.)
 pub fn lazy_parts(options: &leptos::prelude::LeptosOptions, lazy: &str) -> Vec<String> {
     use std::collections::HashMap;
     use std::sync::OnceLock;
@@ -61,7 +62,7 @@ pub fn lazy_parts(options: &leptos::prelude::LeptosOptions, lazy: &str) -> Vec<S
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default()
     });
-    // Keys are `__<name>_view_<hash of the crate>`.
+    // Keys are `__<name>_view_<hash of the #[lazy] call site>`.
     let prefix = format!("__{lazy}_view_");
     manifest
         .iter()

@@ -146,5 +146,6 @@ try {
   }
 } finally {
   await browser.close();
-  try { kubectl('delete', 'namespace', NS, '--wait=false'); } catch { /* already gone */ }
+  // Waited for, so that the next run can make it again.
+  try { kubectl('delete', 'namespace', NS, '--timeout=180s'); } catch { /* already gone */ }
 }
