@@ -27,6 +27,10 @@ pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Everything else: ask each time (an unchanged file answers 304).
 pub const REVALIDATE: &str = "no-cache";
 
+/// A version is this many bytes of the files' SHA-256, written in hex
+/// (twice as many digits): the width `serve_pkg` knows an old one by.
+const VERSION_BYTES: usize = 8;
+
 /// The built files and their version.
 #[derive(Clone, Debug)]
 pub struct Assets {
@@ -55,7 +59,7 @@ impl Assets {
         let version = if files.is_empty() {
             String::new()
         } else {
-            hash.finalize()[..8]
+            hash.finalize()[..VERSION_BYTES]
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect()
@@ -110,7 +114,7 @@ pub async fn serve_pkg(
 ) -> Response {
     let (path, cache) = if !assets.version.is_empty() && first == assets.version {
         (format!("/{rest}"), IMMUTABLE)
-    } else if first.len() == 16 && first.bytes().all(|b| b.is_ascii_hexdigit()) {
+    } else if first.len() == 2 * VERSION_BYTES && first.bytes().all(|b| b.is_ascii_hexdigit()) {
         return StatusCode::NOT_FOUND.into_response();
     } else {
         (format!("/{first}/{rest}"), REVALIDATE)
