@@ -20,9 +20,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = request_lang();
     provide_context(lang);
     #[cfg(feature = "ssr")]
-    {
-        crate::backend::announce_script_nonce();
-    }
+    crate::backend::announce_script_nonce();
     let preloads = lazy_preloads(&options);
     view! {
         <!DOCTYPE html>

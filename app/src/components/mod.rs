@@ -124,11 +124,14 @@ pub fn FieldMessage(
     }
 }
 
-/// A detail page's first read of the object the URL names (`:space`,
-/// `:name`), then the page `view` builds from it, or the error in words.
+/// A detail page's first read of the object the URL names (the page's
+/// `:space` and `:name`), then the page `view` builds from it, or the error
+/// in words.
 /// Later changes are the built page's business (`Rereads`): a reread that
 /// went through this `Transition` would build the page again.
 pub fn first_read<T, Fut>(
+    space: Memo<String>,
+    name: Memo<String>,
     read: impl Fn(String, String) -> Fut + Copy + Send + Sync + 'static,
     view: impl Fn(T) -> AnyView + Copy + Send + Sync + 'static,
 ) -> impl IntoView
@@ -136,8 +139,6 @@ where
     T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<T, crate::api::AppError>> + Send + 'static,
 {
-    let space = use_param("space");
-    let name = use_param("name");
     let first = Resource::new(move || (space.get(), name.get()), move |(s, n)| read(s, n));
     view! {
         <Transition fallback=Loading>
@@ -150,6 +151,7 @@ where
         </Transition>
     }
 }
+
 /// A route parameter (`space`, `name`) as a memo.
 pub fn use_param(name: &'static str) -> Memo<String> {
     let params = use_params_map();

@@ -438,7 +438,7 @@ pub fn AppDetailPage() -> impl IntoView {
         <nav class="breadcrumb">
             <a href=move || format!("{}/spaces/{}/apps", crate::paths::cluster_root(), space.get())>{t.apps}</a>" / "<span>{move || name.get()}</span>
         </nav>
-        {first_read(get_app, |first| view! { <AppDetailView first /> }.into_any())}
+        {first_read(space, name, get_app, |first| view! { <AppDetailView first /> }.into_any())}
         <section class="card">
             <h2>{t.events}</h2>
             <ObjectEvents space kind=None name />

@@ -323,7 +323,7 @@ pub fn ServiceDetailPage() -> impl IntoView {
     let name = use_param("name");
     view! {
         <Breadcrumb space current=name />
-        {first_read(get_service, |first| view! { <ServiceDetailView first /> }.into_any())}
+        {first_read(space, name, get_service, |first| view! { <ServiceDetailView first /> }.into_any())}
         <section class="card">
             <h2>{t.events}</h2>
             <ObjectEvents space kind=None name />
