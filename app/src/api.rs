@@ -268,7 +268,7 @@ pub async fn update_service(
         async {
             if form.name != name {
                 return Err(FieldErrors::single(
-                    wharf_spec::service::fields::NAME,
+                    wharf_spec::service::ServiceField::Name,
                     wharf_spec::Problem::NameCannotChange,
                 )
                 .into());

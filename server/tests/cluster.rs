@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use wharf_app::backend::Cluster;
 use wharf_server::k8s::{ConnectionSource, KubeCluster, connect};
-use wharf_spec::space::{NewSpace, fields};
+use wharf_spec::space::NewSpace;
 use wharf_spec::{ApiError, Problem};
 
 const NEEDS_CLUSTER: &str = "needs the local cluster: bash end2end/test.sh";
@@ -109,7 +109,7 @@ async fn apiserver_rejections_land_on_the_form_fields() {
     let err = cluster.create_space(&bad).await.unwrap_err();
     assert_eq!(err.http_status(), 422, "{err:?}");
     assert!(
-        matches!(err.field_errors().get(fields::NAME), Some(Problem::Server(m)) if m.contains("RFC 1123")),
+        matches!(err.field_errors().get("name"), Some(Problem::Server(m)) if m.contains("RFC 1123")),
         "{err:?}"
     );
 
@@ -120,7 +120,7 @@ async fn apiserver_rejections_land_on_the_form_fields() {
     };
     let err = cluster.create_space(&taken).await.unwrap_err();
     assert_eq!(
-        err.field_errors().get(fields::NAME),
+        err.field_errors().get("name"),
         Some(&Problem::AlreadyExists)
     );
 }
@@ -1155,7 +1155,7 @@ mod apps {
         let first = unique("it-np").chars().take(30).collect::<String>();
         let mut a = httpd(&first);
         a.replicas = "0".into();
-        a.service_ports = vec![PortForm {
+        a.service.ports = vec![PortForm {
             port: "80".into(),
             target_port: "8080".into(),
             node_port: "31888".into(),

@@ -4,17 +4,18 @@
 //!
 //! Like the Service form, fields hold the text as typed and every rule lives
 //! here, run by the browser on each keystroke and by the server again.
-//! Field names: `name`, `containers.0.image`, `containers.0.env.1.name`,
-//! `service.ports.0.node_port` (the Service part reuses [`ServiceForm`]).
+//! Fields are named by typed paths ([`AppField`]): `name`, `containers.0.image`,
+//! `containers.0.env.1.name`, `service.ports.0.node_port` (the Service part
+//! is a [`ServiceForm`], checked by its own rules).
 //! The forms take omitted fields as their defaults (`#[serde(default)]`),
 //! so a script may send only what it sets; validation is the same.
 
 use crate::error::{FieldErrors, Problem};
+use crate::field::{KeyValueField, Row};
 use crate::labels::{check_dns1123_subdomain, check_iana_svc_name, check_qualified_name};
 use crate::names::{check_dns1035_label, check_dns1123_label};
 use crate::service::{
-    KeyValue, LoadBalancerKind, NodePortRange, PortForm, Protocol, ServiceForm, TrafficPolicy,
-    check_chars, parse_int,
+    KeyValue, NodePortRange, PortForm, Protocol, ServiceField, ServiceForm, check_chars, parse_int,
 };
 use crate::view::ServiceKind;
 use serde::{Deserialize, Serialize};
@@ -156,14 +157,12 @@ pub struct AppForm {
     pub containers: Vec<ContainerForm>,
     pub replicas: String,
     pub access: Access,
-    /// The Service's ports; rows left blank default to the containers' ports.
-    pub service_ports: Vec<PortForm>,
-    pub session_affinity: bool,
-    pub affinity_timeout: String,
-    pub traffic_policy: TrafficPolicy,
-    pub lb_kind: LoadBalancerKind,
-    pub lb_pool: String,
-    pub lb_address: String,
+    /// The Service in front of the workload: what the user sets of it
+    /// (ports, session affinity, traffic policy, load balancer). The app
+    /// sets its name, alias, description, type, selector and labels
+    /// ([`AppForm::service_form`]); port rows left blank default to the
+    /// containers' ports.
+    pub service: ServiceForm,
     /// The pods' volumes (and a stateful app's claim templates).
     pub volumes: Vec<VolumeForm>,
     pub node_selector: Vec<KeyValue>,
@@ -183,13 +182,10 @@ impl Default for AppForm {
             containers: vec![ContainerForm::default()],
             replicas: "1".into(),
             access: Access::None,
-            service_ports: vec![],
-            session_affinity: false,
-            affinity_timeout: String::new(),
-            traffic_policy: TrafficPolicy::Cluster,
-            lb_kind: LoadBalancerKind::MetalLb,
-            lb_pool: String::new(),
-            lb_address: String::new(),
+            service: ServiceForm {
+                ports: vec![],
+                ..ServiceForm::default()
+            },
             volumes: vec![],
             node_selector: vec![],
             tolerations: vec![],
@@ -425,10 +421,6 @@ fn check_env_name(name: &str) -> Result<(), Problem> {
     }
 }
 
-fn row(list: &str, index: usize, part: &str) -> String {
-    format!("{list}.{index}.{part}")
-}
-
 impl AppForm {
     fn service_kind(&self) -> ServiceKind {
         match (self.kind, self.access) {
@@ -459,10 +451,10 @@ impl AppForm {
     /// The Service part of the app as a Service form: the app's name,
     /// selector on `app.kubernetes.io/name`, Wharf's labels.
     pub fn service_form(&self) -> ServiceForm {
-        let ports = if self.service_ports.iter().all(PortForm::is_blank) {
+        let ports = if self.service.ports.iter().all(PortForm::is_blank) {
             self.default_service_ports()
         } else {
-            self.service_ports.clone()
+            self.service.ports.clone()
         };
         // Port names are required by Kubernetes once there are several.
         let several = ports.len() > 1;
@@ -484,14 +476,9 @@ impl AppForm {
             selector: vec![KeyValue::new(crate::labels_wharf::NAME, self.name.trim())],
             ports,
             external_name: String::new(),
-            session_affinity: self.session_affinity,
-            affinity_timeout: self.affinity_timeout.clone(),
-            traffic_policy: self.traffic_policy,
-            lb_kind: self.lb_kind,
-            lb_pool: self.lb_pool.clone(),
-            lb_address: self.lb_address.clone(),
             labels: self.wharf_labels(),
             annotations: vec![],
+            ..self.service.clone()
         }
     }
 
@@ -515,23 +502,23 @@ impl AppForm {
     /// Every rule of the wizard.
     pub fn validate(&self, node_ports: NodePortRange) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::default();
-        errors.check("name", check_dns1035_label(self.name.trim()));
+        errors.check(AppField::Name, check_dns1035_label(self.name.trim()));
         errors.check(
-            "alias",
+            AppField::Alias,
             check_chars(&self.alias, crate::service::ALIAS_MAX_CHARS),
         );
         errors.check(
-            "description",
+            AppField::Description,
             check_chars(&self.description, crate::service::DESCRIPTION_MAX_CHARS),
         );
-        errors.check("version", check_version(self.version.trim()));
+        errors.check(AppField::Version, check_version(self.version.trim()));
         errors.check(
-            "replicas",
+            AppField::Replicas,
             parse_int(&self.replicas, 0, MAX_REPLICAS).map(|_| ()),
         );
 
         if self.containers.is_empty() {
-            errors.push("containers", Problem::AtLeastOne);
+            errors.push(AppField::Containers(Row::All), Problem::AtLeastOne);
         }
         pod::check_volumes(&mut errors, &self.volumes, self.kind == AppKind::Stateful);
         pod::check_tolerations(&mut errors, &self.tolerations);
@@ -542,22 +529,31 @@ impl AppForm {
             .collect();
         let mut names = HashSet::new();
         for (i, c) in self.containers.iter().enumerate() {
-            check_container(&mut errors, i, c, &mut names, &volumes);
+            check_container(
+                &mut errors,
+                &|f| AppField::container(i, f),
+                c,
+                &mut names,
+                &volumes,
+            );
         }
 
         for (list, rows) in [
-            ("node_selector", &self.node_selector),
-            ("labels", &self.labels),
+            (AppField::NodeSelector as fn(_) -> _, &self.node_selector),
+            (AppField::Labels, &self.labels),
         ] {
             for (i, r) in rows.iter().enumerate().filter(|(_, r)| !r.is_blank()) {
-                errors.check(&row(list, i, "key"), check_qualified_name(r.key.trim()));
+                let key = list(Row::At(i, KeyValueField::Key));
+                errors.check(key, check_qualified_name(r.key.trim()));
                 // Wharf sets the app.kubernetes.io/ labels itself (name,
                 // version, managed-by): said here, not silently dropped.
-                if list == "labels" && r.key.trim().starts_with("app.kubernetes.io/") {
-                    errors.check(&row(list, i, "key"), Err(Problem::ReservedLabel));
+                if key == AppField::Labels(Row::At(i, KeyValueField::Key))
+                    && r.key.trim().starts_with("app.kubernetes.io/")
+                {
+                    errors.push(key, Problem::ReservedLabel);
                 }
                 errors.check(
-                    &row(list, i, "value"),
+                    list(Row::At(i, KeyValueField::Value)),
                     crate::labels::check_label_value(r.value.trim()),
                 );
             }
@@ -569,74 +565,93 @@ impl AppForm {
             .filter(|(_, r)| !r.is_blank())
         {
             errors.check(
-                &row("annotations", i, "key"),
+                AppField::Annotations(Row::At(i, KeyValueField::Key)),
                 check_qualified_name(r.key.trim()),
             );
         }
 
-        // The Service: its own rules, reported under `service.`; a rule on
-        // the name or selector is the app's (checked above).
-        let service = self.service_form();
-        if service.ports.iter().all(PortForm::is_blank) && self.kind == AppKind::Stateless {
-            errors.push("service.ports", Problem::AtLeastOne);
-        }
-        if let Err(service_errors) = service.validate(node_ports) {
+        // The Service: its own rules, reported under `service.`; the name,
+        // selector and labels are the app's (checked above), and a stateful
+        // app's headless Service needs no port.
+        if let Err(service_errors) = self.service_form().validate(node_ports) {
             for e in service_errors.0 {
-                if e.field == "name" || e.field.starts_with("selector") || e.field == "labels" {
-                    continue;
+                match e.path::<ServiceField>() {
+                    Some(
+                        ServiceField::Name | ServiceField::Selector(_) | ServiceField::Labels(_),
+                    ) => {}
+                    Some(ServiceField::Ports(Row::All)) if self.kind == AppKind::Stateful => {}
+                    Some(field) => errors.push(AppField::Service(field), e.problem),
+                    None => errors.push(e.field, e.problem),
                 }
-                if e.field == "ports" && self.kind == AppKind::Stateful {
-                    continue;
-                }
-                errors.push(&format!("service.{}", e.field), e.problem);
             }
         }
         errors.into_result()
     }
 }
 
-/// The rules of one container (`containers.{i}.*`); `names` collects the
-/// containers' names to find duplicates; mounts may name `volumes`.
-fn check_container<'a>(
+impl AppField {
+    /// Container `i`'s `field`.
+    pub fn container(i: usize, field: ContainerField) -> AppField {
+        AppField::Containers(Row::At(i, field))
+    }
+}
+
+/// The rules of one container; `f` is where its fields are in the form
+/// (the wizard's or the upgrade's), `names` collects the containers' names
+/// to find duplicates, and mounts may name `volumes`.
+fn check_container<'a, F: std::fmt::Display>(
     errors: &mut FieldErrors,
-    i: usize,
+    f: &dyn Fn(ContainerField) -> F,
     c: &'a ContainerForm,
     names: &mut HashSet<&'a str>,
     volumes: &HashSet<String>,
 ) {
-    pod::check_mounts(errors, i, &c.mounts, volumes);
-    pod::check_probe(errors, i, "readiness", &c.readiness);
-    pod::check_probe(errors, i, "liveness", &c.liveness);
-    let f = |part: &str| row("containers", i, part);
+    pod::check_mounts(
+        errors,
+        &|m| f(ContainerField::Mounts(m)),
+        &c.mounts,
+        volumes,
+    );
+    pod::check_probe(errors, &|p| f(ContainerField::Readiness(p)), &c.readiness);
+    pod::check_probe(errors, &|p| f(ContainerField::Liveness(p)), &c.liveness);
     match check_dns1123_label(c.name.trim()) {
-        Err(p) => errors.push(&f("name"), p),
-        Ok(()) if !names.insert(c.name.trim()) => errors.push(&f("name"), Problem::Duplicate),
+        Err(p) => errors.push(f(ContainerField::Name), p),
+        Ok(()) if !names.insert(c.name.trim()) => {
+            errors.push(f(ContainerField::Name), Problem::Duplicate)
+        }
         Ok(()) => {}
     }
-    errors.check(&f("image"), check_image(c.image.trim()));
+    errors.check(f(ContainerField::Image), check_image(c.image.trim()));
     if !c.tag.trim().is_empty() {
-        errors.check(&f("tag"), check_tag(c.tag.trim()));
+        errors.check(f(ContainerField::Tag), check_tag(c.tag.trim()));
     }
-    errors.check(&f("command"), split_command(&c.command).map(|_| ()));
-    errors.check(&f("args"), split_command(&c.args).map(|_| ()));
+    errors.check(
+        f(ContainerField::Command),
+        split_command(&c.command).map(|_| ()),
+    );
+    errors.check(f(ContainerField::Args), split_command(&c.args).map(|_| ()));
 
     let mut port_names = HashSet::new();
     let mut ports = HashSet::new();
     for (j, p) in c.ports.iter().enumerate() {
-        let pf = |part: &str| format!("containers.{i}.ports.{j}.{part}");
+        let pf = |cell| f(ContainerField::Ports(Row::At(j, cell)));
         if p.name.trim().is_empty() && p.port.trim().is_empty() {
             continue;
         }
         match parse_int(&p.port, 1, 65_535) {
-            Err(e) => errors.push(&pf("port"), e),
-            Ok(n) if !ports.insert((n, p.protocol)) => errors.push(&pf("port"), Problem::Duplicate),
+            Err(e) => errors.push(pf(ContainerPortField::Port), e),
+            Ok(n) if !ports.insert((n, p.protocol)) => {
+                errors.push(pf(ContainerPortField::Port), Problem::Duplicate)
+            }
             Ok(_) => {}
         }
         let name = p.name.trim();
         if !name.is_empty() {
             match check_iana_svc_name(name) {
-                Err(e) => errors.push(&pf("name"), e),
-                Ok(()) if !port_names.insert(name) => errors.push(&pf("name"), Problem::Duplicate),
+                Err(e) => errors.push(pf(ContainerPortField::Name), e),
+                Ok(()) if !port_names.insert(name) => {
+                    errors.push(pf(ContainerPortField::Name), Problem::Duplicate)
+                }
                 Ok(()) => {}
             }
         }
@@ -644,15 +659,20 @@ fn check_container<'a>(
 
     let mut env_names = HashSet::new();
     for (j, e) in c.env.iter().enumerate().filter(|(_, e)| !e.is_blank()) {
-        let ef = |part: &str| format!("containers.{i}.env.{j}.{part}");
+        let ef = |cell| f(ContainerField::Env(Row::At(j, cell)));
         let name = e.name.trim();
         match check_env_name(name) {
-            Err(p) => errors.push(&ef("name"), p),
-            Ok(()) if !env_names.insert(name) => errors.push(&ef("name"), Problem::Duplicate),
+            Err(p) => errors.push(ef(EnvField::Name), p),
+            Ok(()) if !env_names.insert(name) => {
+                errors.push(ef(EnvField::Name), Problem::Duplicate)
+            }
             Ok(()) => {}
         }
         if e.source != EnvSource::Value {
-            errors.check(&ef("ref_name"), check_dns1123_subdomain(e.ref_name.trim()));
+            errors.check(
+                ef(EnvField::RefName),
+                check_dns1123_subdomain(e.ref_name.trim()),
+            );
             let key = e.ref_key.trim();
             let key_ok = !key.is_empty()
                 && key.len() <= 253
@@ -660,34 +680,39 @@ fn check_container<'a>(
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
             if key.is_empty() {
-                errors.push(&ef("ref_key"), Problem::Required);
+                errors.push(ef(EnvField::RefKey), Problem::Required);
             } else if !key_ok {
-                errors.push(&ef("ref_key"), Problem::InvalidEnvName);
+                errors.push(ef(EnvField::RefKey), Problem::InvalidEnvName);
             }
         }
     }
 
     for (request, limit, rf, lf) in [
-        (&c.cpu_request, &c.cpu_limit, "cpu_request", "cpu_limit"),
+        (
+            &c.cpu_request,
+            &c.cpu_limit,
+            ContainerField::CpuRequest,
+            ContainerField::CpuLimit,
+        ),
         (
             &c.memory_request,
             &c.memory_limit,
-            "memory_request",
-            "memory_limit",
+            ContainerField::MemoryRequest,
+            ContainerField::MemoryLimit,
         ),
     ] {
         let parse = |t: &str| (!t.trim().is_empty()).then(|| parse_quantity(t));
         let (r, l) = (parse(request), parse(limit));
         if let Some(Err(p)) = &r {
-            errors.push(&f(rf), p.clone());
+            errors.push(f(rf), p.clone());
         }
         if let Some(Err(p)) = &l {
-            errors.push(&f(lf), p.clone());
+            errors.push(f(lf), p.clone());
         }
         if let (Some(Ok(r)), Some(Ok(l))) = (r, l)
             && r > l
         {
-            errors.push(&f(rf), Problem::RequestAboveLimit);
+            errors.push(f(rf), Problem::RequestAboveLimit);
         }
     }
 }
@@ -695,26 +720,30 @@ fn check_container<'a>(
 impl AppForm {
     /// Where an apiserver cause on the workload lands on this form:
     /// `spec.template.spec.containers[0].image` → `containers.0.image`.
-    pub fn form_field(api_path: &str) -> Option<String> {
-        if api_path == "metadata.name" {
-            return Some("name".into());
-        }
-        if api_path == "spec.replicas" {
-            return Some("replicas".into());
+    pub fn form_field(api_path: &str) -> Option<AppField> {
+        match api_path {
+            "metadata.name" => return Some(AppField::Name),
+            "spec.replicas" => return Some(AppField::Replicas),
+            _ => {}
         }
         let rest = api_path.strip_prefix("spec.template.spec.containers[")?;
         let (index, part) = rest.split_once("].")?;
         let index: usize = index.parse().ok()?;
-        let part = match part {
-            "image" => "image",
-            "name" => "name",
-            p if p.starts_with("resources.requests[cpu]") => "cpu_request",
-            p if p.starts_with("resources.limits[cpu]") => "cpu_limit",
-            p if p.starts_with("resources.requests[memory]") => "memory_request",
-            p if p.starts_with("resources.limits[memory]") => "memory_limit",
+        let field = match part {
+            "image" => ContainerField::Image,
+            "name" => ContainerField::Name,
+            p if p.starts_with("resources.requests[cpu]") => ContainerField::CpuRequest,
+            p if p.starts_with("resources.limits[cpu]") => ContainerField::CpuLimit,
+            p if p.starts_with("resources.requests[memory]") => ContainerField::MemoryRequest,
+            p if p.starts_with("resources.limits[memory]") => ContainerField::MemoryLimit,
             _ => return None,
         };
-        Some(row("containers", index, part))
+        Some(AppField::container(index, field))
+    }
+
+    /// Where an apiserver cause on the app's Service lands on this form.
+    pub fn service_field(api_path: &str) -> Option<AppField> {
+        ServiceForm::form_field(api_path).map(AppField::Service)
     }
 }
 
@@ -743,12 +772,17 @@ pub fn check_version(version: &str) -> Result<(), Problem> {
 mod build;
 #[cfg(feature = "k8s")]
 mod edit;
+mod fields;
 mod pod;
 mod upgrade;
 #[cfg(feature = "k8s")]
 pub use build::Workload;
 #[cfg(feature = "k8s")]
 pub use edit::{WorkloadObject, split_image};
+pub use fields::{
+    AppField, ContainerField, ContainerPaths, ContainerPortField, EnvField, MountField, ProbeField,
+    TolerationField, UpgradeField, VolumeField, WizardStep,
+};
 pub use pod::{
     AccessMode, MountForm, ProbeForm, ProbeKind, TaintEffect, TolerationForm, TolerationOperator,
     VolumeForm, VolumeSource,

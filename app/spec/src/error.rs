@@ -85,8 +85,9 @@ pub enum Problem {
     Server(String),
 }
 
-/// A problem located at a field. `field` is the form's field name; for
-/// causes coming from the apiserver it is the API's path (`metadata.name`).
+/// A problem located at a field. `field` is the text of the form's path
+/// (`containers.0.image`, see [`crate::field`]); for an apiserver cause no
+/// form field matches, it is the API's path (`spec.template.spec.hostname`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,
@@ -97,22 +98,31 @@ pub struct FieldError {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldErrors(pub Vec<FieldError>);
 
+impl FieldError {
+    /// The form's path this problem is at, if it is one of the form's.
+    pub fn path<F: std::str::FromStr>(&self) -> Option<F> {
+        self.field.parse().ok()
+    }
+}
+
 impl FieldErrors {
-    pub fn single(field: &str, problem: Problem) -> Self {
+    pub fn single(field: impl fmt::Display, problem: Problem) -> Self {
         let mut errors = Self::default();
         errors.push(field, problem);
         errors
     }
 
-    pub fn push(&mut self, field: &str, problem: Problem) {
+    /// Records `problem` at `field`: a form's path (`AppField`, …), or an
+    /// API path for an apiserver cause no form field matches.
+    pub fn push(&mut self, field: impl fmt::Display, problem: Problem) {
         self.0.push(FieldError {
-            field: field.to_owned(),
+            field: field.to_string(),
             problem,
         });
     }
 
     /// Records `result`'s problem, if any, at `field`.
-    pub fn check(&mut self, field: &str, result: Result<(), Problem>) {
+    pub fn check(&mut self, field: impl fmt::Display, result: Result<(), Problem>) {
         if let Err(problem) = result {
             self.push(field, problem);
         }
@@ -177,14 +187,14 @@ impl ApiError {
     /// Moves causes from API paths (`metadata.name`) onto the form's fields;
     /// causes the form has no field for stay where they are (shown with the
     /// message).
-    pub fn relocate(self, form_field: impl Fn(&str) -> Option<String>) -> ApiError {
+    pub fn relocate<F: fmt::Display>(self, form_field: impl Fn(&str) -> Option<F>) -> ApiError {
         match self {
             ApiError::Invalid { message, causes } => ApiError::Invalid {
                 message,
                 causes: causes
                     .into_iter()
                     .map(|c| FieldError {
-                        field: form_field(&c.field).unwrap_or(c.field),
+                        field: form_field(&c.field).map_or(c.field, |f| f.to_string()),
                         problem: c.problem,
                     })
                     .collect(),
@@ -272,7 +282,7 @@ mod tests {
         let other = ApiError::Forbidden {
             message: "no".into(),
         };
-        assert_eq!(other.clone().relocate(|_| Some("name".into())), other);
+        assert_eq!(other.clone().relocate(|_| Some("name")), other);
     }
 
     #[test]

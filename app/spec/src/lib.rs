@@ -12,6 +12,7 @@ pub mod app;
 pub mod cluster;
 pub mod diff;
 pub mod error;
+pub mod field;
 pub mod labels;
 pub mod live;
 pub mod names;

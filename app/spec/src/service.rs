@@ -3,6 +3,7 @@
 //! number is reported as such rather than lost in parsing.
 
 use crate::error::{FieldErrors, Problem};
+use crate::field::{KeyValueField, Row, field_path, form_texts};
 use crate::labels::{
     check_dns1123_subdomain, check_iana_svc_name, check_label_value, check_qualified_name,
 };
@@ -21,25 +22,70 @@ pub const DESCRIPTION_MAX_CHARS: usize = 256;
 pub const METALLB_POOL: &str = "metallb.universe.tf/address-pool";
 pub const METALLB_IPS: &str = "metallb.universe.tf/loadBalancerIPs";
 
-/// Form field names; rows are `ports.0.node_port`, `selector.1.key`, ….
-pub mod fields {
-    pub const NAME: &str = "name";
-    pub const ALIAS: &str = "alias";
-    pub const DESCRIPTION: &str = "description";
-    pub const SELECTOR: &str = "selector";
-    pub const PORTS: &str = "ports";
-    pub const EXTERNAL_NAME: &str = "external_name";
-    pub const AFFINITY_TIMEOUT: &str = "affinity_timeout";
-    pub const LB_POOL: &str = "lb_pool";
-    pub const LB_ADDRESS: &str = "lb_address";
-    pub const LABELS: &str = "labels";
-    pub const ANNOTATIONS: &str = "annotations";
-
-    /// The field of one cell of a row: `row("ports", 0, "port")` is `ports.0.port`.
-    pub fn row(list: &str, index: usize, part: &str) -> String {
-        format!("{list}.{index}.{part}")
+field_path! {
+    /// The Service form's inputs: `name`, `ports.0.node_port`, `selector.1.key`, ….
+    pub enum ServiceField {
+        unit {
+            Name = "name",
+            Alias = "alias",
+            Description = "description",
+            Kind = "kind",
+            ExternalName = "external_name",
+            SessionAffinity = "session_affinity",
+            AffinityTimeout = "affinity_timeout",
+            TrafficPolicy = "traffic_policy",
+            LbKind = "lb_kind",
+            LbPool = "lb_pool",
+            LbAddress = "lb_address",
+        }
+        rows {
+            Selector(KeyValueField) = "selector",
+            Ports(PortField) = "ports",
+            Labels(KeyValueField) = "labels",
+            Annotations(KeyValueField) = "annotations",
+        }
     }
 }
+
+field_path! {
+    /// A cell of a Service's port row.
+    pub enum PortField {
+        unit {
+            Protocol = "protocol",
+            Name = "name",
+            Port = "port",
+            TargetPort = "target_port",
+            NodePort = "node_port",
+        }
+    }
+}
+
+form_texts!(ServiceForm, ServiceField {
+    text {
+        Name => name,
+        Alias => alias,
+        Description => description,
+        ExternalName => external_name,
+        AffinityTimeout => affinity_timeout,
+        LbPool => lb_pool,
+        LbAddress => lb_address,
+    }
+    rows {
+        Selector => selector,
+        Ports => ports,
+        Labels => labels,
+        Annotations => annotations,
+    }
+});
+
+form_texts!(PortForm, PortField {
+    text {
+        Name => name,
+        Port => port,
+        TargetPort => target_port,
+        NodePort => node_port,
+    }
+});
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -310,29 +356,32 @@ impl ServiceForm {
     /// server again before anything is sent to Kubernetes.
     pub fn validate(&self, node_ports: NodePortRange) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::default();
-        errors.check(fields::NAME, check_dns1035_label(&self.name));
-        errors.check(fields::ALIAS, check_chars(&self.alias, ALIAS_MAX_CHARS));
+        errors.check(ServiceField::Name, check_dns1035_label(&self.name));
         errors.check(
-            fields::DESCRIPTION,
+            ServiceField::Alias,
+            check_chars(&self.alias, ALIAS_MAX_CHARS),
+        );
+        errors.check(
+            ServiceField::Description,
             check_chars(&self.description, DESCRIPTION_MAX_CHARS),
         );
 
         if self.kind == ServiceKind::ExternalName {
             errors.check(
-                fields::EXTERNAL_NAME,
+                ServiceField::ExternalName,
                 check_dns1123_subdomain(self.external_name.trim()),
             );
         } else {
-            self.check_key_values(&mut errors, fields::SELECTOR, &self.selector, true);
+            check_key_values(&mut errors, ServiceField::Selector, &self.selector, true);
             if self.selector.iter().all(KeyValue::is_blank) {
-                errors.push(fields::SELECTOR, Problem::AtLeastOne);
+                errors.push(ServiceField::Selector(Row::All), Problem::AtLeastOne);
             }
             self.check_ports(&mut errors, node_ports);
         }
 
         if self.session_affinity && !self.affinity_timeout.trim().is_empty() {
             errors.check(
-                fields::AFFINITY_TIMEOUT,
+                ServiceField::AffinityTimeout,
                 parse_int(&self.affinity_timeout, 1, MAX_AFFINITY_TIMEOUT as i64).map(|_| ()),
             );
         }
@@ -340,51 +389,31 @@ impl ServiceForm {
         if self.kind == ServiceKind::LoadBalancer {
             if self.lb_kind == LoadBalancerKind::MetalLb {
                 errors.check(
-                    fields::LB_POOL,
+                    ServiceField::LbPool,
                     check_dns1123_subdomain(self.lb_pool.trim()),
                 );
             }
             let address = self.lb_address.trim();
             if !address.is_empty() && address.parse::<IpAddr>().is_err() {
-                errors.push(fields::LB_ADDRESS, Problem::NotAnIpAddress);
+                errors.push(ServiceField::LbAddress, Problem::NotAnIpAddress);
             }
         }
 
-        self.check_key_values(&mut errors, fields::LABELS, &self.labels, true);
-        self.check_key_values(&mut errors, fields::ANNOTATIONS, &self.annotations, false);
+        check_key_values(&mut errors, ServiceField::Labels, &self.labels, true);
+        check_key_values(
+            &mut errors,
+            ServiceField::Annotations,
+            &self.annotations,
+            false,
+        );
         errors.into_result()
-    }
-
-    fn check_key_values(
-        &self,
-        errors: &mut FieldErrors,
-        list: &str,
-        rows: &[KeyValue],
-        label_values: bool,
-    ) {
-        let mut seen = HashSet::new();
-        for (i, row) in rows.iter().enumerate().filter(|(_, r)| !r.is_blank()) {
-            let key = row.key.trim();
-            let key_field = fields::row(list, i, "key");
-            match check_qualified_name(key) {
-                Err(p) => errors.push(&key_field, p),
-                Ok(()) if !seen.insert(key) => errors.push(&key_field, Problem::Duplicate),
-                Ok(()) => {}
-            }
-            if label_values {
-                errors.check(
-                    &fields::row(list, i, "value"),
-                    check_label_value(row.value.trim()),
-                );
-            }
-        }
     }
 
     fn check_ports(&self, errors: &mut FieldErrors, range: NodePortRange) {
         let used: Vec<(usize, &PortForm)> = self.used_ports().collect();
         if used.is_empty() {
             if self.kind != ServiceKind::Headless {
-                errors.push(fields::PORTS, Problem::AtLeastOne);
+                errors.push(ServiceField::Ports(Row::All), Problem::AtLeastOne);
             }
             return;
         }
@@ -397,7 +426,7 @@ impl ServiceForm {
             for (i, p) in used.iter().skip(1) {
                 if p.protocol != first {
                     errors.push(
-                        &fields::row(fields::PORTS, *i, "protocol"),
+                        ServiceField::Ports(Row::At(*i, PortField::Protocol)),
                         Problem::MixedProtocols,
                     );
                 }
@@ -407,16 +436,16 @@ impl ServiceForm {
         let mut port_protocols = HashSet::new();
         let mut node_ports = HashSet::new();
         for (i, p) in used {
-            let f = |part| fields::row(fields::PORTS, i, part);
+            let f = |cell| ServiceField::Ports(Row::At(i, cell));
             let name = p.name.trim();
             if name.is_empty() {
                 if several {
-                    errors.push(&f("name"), Problem::RequiredWithSeveralPorts);
+                    errors.push(f(PortField::Name), Problem::RequiredWithSeveralPorts);
                 }
             } else if let Err(e) = check_dns1123_label(name) {
-                errors.push(&f("name"), e);
+                errors.push(f(PortField::Name), e);
             } else if !names.insert(name) {
-                errors.push(&f("name"), Problem::Duplicate);
+                errors.push(f(PortField::Name), Problem::Duplicate);
             }
 
             let target = p.target_port.trim();
@@ -426,23 +455,23 @@ impl ServiceForm {
                 } else {
                     check_iana_svc_name(target)
                 };
-                errors.check(&f("target_port"), checked);
+                errors.check(f(PortField::TargetPort), checked);
             }
             match self.service_port(p) {
                 Ok(port) => {
                     if !port_protocols.insert((port, p.protocol)) {
-                        errors.push(&f("port"), Problem::Duplicate);
+                        errors.push(f(PortField::Port), Problem::Duplicate);
                     }
                 }
-                Err(e) => errors.push(&f("port"), e),
+                Err(e) => errors.push(f(PortField::Port), e),
             }
 
             let node_port = p.node_port.trim();
             if !node_port.is_empty() && self.exposes_node_ports() {
                 match parse_int(node_port, range.min as i64, range.max as i64) {
-                    Err(e) => errors.push(&f("node_port"), e),
+                    Err(e) => errors.push(f(PortField::NodePort), e),
                     Ok(n) if !node_ports.insert(n) => {
-                        errors.push(&f("node_port"), Problem::Duplicate)
+                        errors.push(f(PortField::NodePort), Problem::Duplicate)
                     }
                     Ok(_) => {}
                 }
@@ -462,33 +491,59 @@ impl ServiceForm {
 
     /// Where an apiserver cause lands on this form: `spec.ports[1].nodePort`
     /// → `ports.1.node_port`, `metadata.name` → `name`.
-    pub fn form_field(api_path: &str) -> Option<String> {
+    pub fn form_field(api_path: &str) -> Option<ServiceField> {
         let simple = match api_path {
-            "metadata.name" => Some(fields::NAME),
-            "spec.selector" => Some(fields::SELECTOR),
-            "spec.externalName" => Some(fields::EXTERNAL_NAME),
-            "spec.loadBalancerIP" => Some(fields::LB_ADDRESS),
-            "spec.ports" => Some(fields::PORTS),
-            p if p.starts_with("spec.sessionAffinityConfig") => Some(fields::AFFINITY_TIMEOUT),
-            p if p.starts_with("metadata.labels") => Some(fields::LABELS),
-            p if p.starts_with("metadata.annotations") => Some(fields::ANNOTATIONS),
+            "metadata.name" => Some(ServiceField::Name),
+            "spec.selector" => Some(ServiceField::Selector(Row::All)),
+            "spec.externalName" => Some(ServiceField::ExternalName),
+            "spec.loadBalancerIP" => Some(ServiceField::LbAddress),
+            "spec.ports" => Some(ServiceField::Ports(Row::All)),
+            p if p.starts_with("spec.sessionAffinityConfig") => Some(ServiceField::AffinityTimeout),
+            p if p.starts_with("metadata.labels") => Some(ServiceField::Labels(Row::All)),
+            p if p.starts_with("metadata.annotations") => Some(ServiceField::Annotations(Row::All)),
             _ => None,
         };
-        if let Some(f) = simple {
-            return Some(f.to_owned());
+        if simple.is_some() {
+            return simple;
         }
         let rest = api_path.strip_prefix("spec.ports[")?;
         let (index, part) = rest.split_once("].")?;
         let index: usize = index.parse().ok()?;
-        let part = match part {
-            "name" => "name",
-            "port" => "port",
-            "targetPort" => "target_port",
-            "nodePort" => "node_port",
-            "protocol" => "protocol",
+        let cell = match part {
+            "name" => PortField::Name,
+            "port" => PortField::Port,
+            "targetPort" => PortField::TargetPort,
+            "nodePort" => PortField::NodePort,
+            "protocol" => PortField::Protocol,
             _ => return None,
         };
-        Some(fields::row(fields::PORTS, index, part))
+        Some(ServiceField::Ports(Row::At(index, cell)))
+    }
+}
+
+/// The rules of key/value rows: qualified keys, once each; label values
+/// where `label_values`.
+fn check_key_values(
+    errors: &mut FieldErrors,
+    list: fn(Row<KeyValueField>) -> ServiceField,
+    rows: &[KeyValue],
+    label_values: bool,
+) {
+    let mut seen = HashSet::new();
+    for (i, row) in rows.iter().enumerate().filter(|(_, r)| !r.is_blank()) {
+        let key = row.key.trim();
+        let key_field = list(Row::At(i, KeyValueField::Key));
+        match check_qualified_name(key) {
+            Err(p) => errors.push(key_field, p),
+            Ok(()) if !seen.insert(key) => errors.push(key_field, Problem::Duplicate),
+            Ok(()) => {}
+        }
+        if label_values {
+            errors.check(
+                list(Row::At(i, KeyValueField::Value)),
+                check_label_value(row.value.trim()),
+            );
+        }
     }
 }
 

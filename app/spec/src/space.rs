@@ -1,6 +1,7 @@
 //! Spaces (空间) are Kubernetes namespaces with a description.
 
 use crate::error::{FieldErrors, Problem};
+use crate::field::{field_path, form_texts};
 use crate::names::check_dns1123_label;
 use crate::view::SpaceSummary;
 use serde::{Deserialize, Serialize};
@@ -9,13 +10,23 @@ use serde::{Deserialize, Serialize};
 /// description is a line of text, and the tabs and lists show it whole.
 pub const DESCRIPTION_MAX_CHARS: usize = 256;
 
-/// Field names of the create-space form (shared so the server's causes land
-/// on the same inputs).
-pub mod fields {
-    pub const NAME: &str = "name";
-    pub const DESCRIPTION: &str = "description";
-    pub const CONFIRM: &str = "confirm";
+field_path! {
+    /// The create-space form's inputs, and the delete confirmation's.
+    pub enum SpaceField {
+        unit {
+            Name = "name",
+            Description = "description",
+            Confirm = "confirm",
+        }
+    }
 }
+
+form_texts!(NewSpace, SpaceField {
+    text {
+        Name => name,
+        Description => description,
+    }
+});
 
 /// The create-space form.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,11 +40,11 @@ impl NewSpace {
     /// server again before creating anything.
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::default();
-        errors.check(fields::NAME, check_dns1123_label(&self.name));
+        errors.check(SpaceField::Name, check_dns1123_label(&self.name));
         let chars = self.description.chars().count();
         if chars > DESCRIPTION_MAX_CHARS {
             errors.push(
-                fields::DESCRIPTION,
+                SpaceField::Description,
                 Problem::TooLong {
                     max: DESCRIPTION_MAX_CHARS,
                     actual: chars,
@@ -51,13 +62,12 @@ impl NewSpace {
 }
 
 /// Where an apiserver cause about a namespace belongs on the form.
-pub fn form_field(api_path: &str) -> Option<String> {
-    let field = match api_path {
-        "metadata.name" | "name" => Some(fields::NAME),
-        p if p.starts_with("metadata.annotations") => Some(fields::DESCRIPTION),
+pub fn form_field(api_path: &str) -> Option<SpaceField> {
+    match api_path {
+        "metadata.name" | "name" => Some(SpaceField::Name),
+        p if p.starts_with("metadata.annotations") => Some(SpaceField::Description),
         _ => None,
-    };
-    field.map(str::to_owned)
+    }
 }
 
 #[cfg(feature = "k8s")]
@@ -84,7 +94,7 @@ impl NewSpace {
 pub fn check_delete_confirmation(name: &str, typed: &str) -> Result<(), FieldErrors> {
     let mut errors = FieldErrors::default();
     if typed != name {
-        errors.push(fields::CONFIRM, Problem::ConfirmationMismatch);
+        errors.push(SpaceField::Confirm, Problem::ConfirmationMismatch);
     }
     errors.into_result()
 }
@@ -249,9 +259,9 @@ mod tests {
     #[test]
     fn name_and_description_errors_are_both_reported() {
         let errs = space("Team_A", &"x".repeat(257)).validate().unwrap_err();
-        assert_eq!(errs.get(fields::NAME), Some(&Problem::Uppercase));
+        assert_eq!(errs.get("name"), Some(&Problem::Uppercase));
         assert_eq!(
-            errs.get(fields::DESCRIPTION),
+            errs.get("description"),
             Some(&Problem::TooLong {
                 max: 256,
                 actual: 257
@@ -275,10 +285,10 @@ mod tests {
 
     #[test]
     fn api_paths_map_to_form_fields() {
-        assert_eq!(form_field("metadata.name").as_deref(), Some(fields::NAME));
+        assert_eq!(form_field("metadata.name"), Some(SpaceField::Name));
         assert_eq!(
-            form_field("metadata.annotations").as_deref(),
-            Some(fields::DESCRIPTION)
+            form_field("metadata.annotations"),
+            Some(SpaceField::Description)
         );
         assert_eq!(form_field("spec.finalizers"), None);
     }
@@ -301,10 +311,7 @@ mod tests {
         assert!(check_delete_confirmation("dev", "dev").is_ok());
         for typed in ["", "de", "Dev", "dev ", " dev"] {
             let errs = check_delete_confirmation("dev", typed).unwrap_err();
-            assert_eq!(
-                errs.get(fields::CONFIRM),
-                Some(&Problem::ConfirmationMismatch)
-            );
+            assert_eq!(errs.get("confirm"), Some(&Problem::ConfirmationMismatch));
         }
     }
 }

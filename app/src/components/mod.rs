@@ -3,7 +3,9 @@
 pub mod form;
 pub mod live;
 mod modal;
+pub mod ports;
 pub mod title;
+pub mod workload;
 pub use modal::Modal;
 
 use crate::i18n::{Lang, Texts};

@@ -232,6 +232,8 @@ pub(super) static TEXTS: Texts = Texts {
     add_container: "Add container",
     remove_container: "Remove container",
     container_title: |n| format!("Container {n}"),
+    row_n: |n| format!("row {n}"),
+    probe_path: "HTTP path",
     container_name: "Container name",
     image: "Image",
     image_tag: "Tag",

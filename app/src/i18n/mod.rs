@@ -8,6 +8,12 @@
 mod en;
 mod zh_cn;
 
+use wharf_spec::app::{
+    AppField, ContainerField, ContainerPortField, EnvField, MountField, ProbeField,
+    TolerationField, VolumeField,
+};
+use wharf_spec::field::{KeyValueField, Row};
+use wharf_spec::service::{PortField, ServiceField};
 use wharf_spec::view::ServiceKind;
 use wharf_spec::{ApiError, Problem};
 
@@ -296,6 +302,9 @@ pub struct Texts {
     pub add_container: &'static str,
     pub remove_container: &'static str,
     pub container_title: fn(usize) -> String,
+    /// A list's row, 1-based, as a problem's place names it.
+    pub row_n: fn(usize) -> String,
+    pub probe_path: &'static str,
     pub container_name: &'static str,
     pub image: &'static str,
     pub image_tag: &'static str,
@@ -631,6 +640,141 @@ impl Texts {
         format!("{words} ({reason})")
     }
 
+    /// Where a wizard field is, in words, as a step's list of problems
+    /// names it: `Container 1 · Environment variables · row 2 · Name`.
+    pub fn app_field(&self, field: &AppField) -> String {
+        let key_value = |c: &KeyValueField| match c {
+            KeyValueField::Key => self.key,
+            KeyValueField::Value => self.value,
+        };
+        match field {
+            AppField::Kind => self.app_kind.into(),
+            AppField::Name => self.app_name.into(),
+            AppField::Alias => self.alias.into(),
+            AppField::Description => self.description.into(),
+            AppField::Version => self.version.into(),
+            AppField::Replicas => self.replicas.into(),
+            AppField::Access => self.external_access.into(),
+            AppField::Containers(Row::All) => self.step_containers.into(),
+            AppField::Containers(Row::At(i, c)) => {
+                format!(
+                    "{} · {}",
+                    (self.container_title)(i + 1),
+                    self.container_field(c)
+                )
+            }
+            AppField::Volumes(row) => self.in_row(self.volumes, row, |c| {
+                match c {
+                    VolumeField::Name => self.volume_name,
+                    VolumeField::Source => self.volume_source,
+                    VolumeField::Reference => self.object_name,
+                    VolumeField::Size => self.volume_size,
+                    VolumeField::StorageClass => self.storage_class,
+                    VolumeField::AccessMode => self.access_mode,
+                }
+                .into()
+            }),
+            AppField::NodeSelector(row) => {
+                self.in_row(self.node_selector, row, |c| key_value(c).into())
+            }
+            AppField::Tolerations(row) => self.in_row(self.tolerations, row, |c| {
+                match c {
+                    TolerationField::Key => self.key,
+                    TolerationField::Operator => self.toleration_operator,
+                    TolerationField::Value => self.value,
+                    TolerationField::Effect => self.toleration_effect,
+                }
+                .into()
+            }),
+            AppField::Labels(row) => self.in_row(self.labels, row, |c| key_value(c).into()),
+            AppField::Annotations(row) => {
+                self.in_row(self.annotations, row, |c| key_value(c).into())
+            }
+            AppField::Service(field) => match field {
+                ServiceField::Ports(row) => self.in_row(self.ports_title, row, |c| {
+                    match c {
+                        PortField::Protocol => self.protocol,
+                        PortField::Name => self.port_name,
+                        PortField::Port => self.service_port,
+                        PortField::TargetPort => self.target_port,
+                        PortField::NodePort => self.node_port,
+                    }
+                    .into()
+                }),
+                ServiceField::LbPool => self.lb_pool.into(),
+                ServiceField::LbAddress => self.lb_address.into(),
+                ServiceField::AffinityTimeout => self.affinity_timeout.into(),
+                ServiceField::SessionAffinity => self.session_affinity.into(),
+                ServiceField::TrafficPolicy => self.traffic_policy.into(),
+                ServiceField::LbKind => self.lb_kind.into(),
+                // The app sets the rest itself; a problem there is the app's.
+                other => format!("{} · {other}", self.step_service),
+            },
+        }
+    }
+
+    /// `list · row n · cell`, or the list alone.
+    fn in_row<C>(&self, list: &str, row: &Row<C>, cell: impl Fn(&C) -> String) -> String {
+        match row {
+            Row::All => list.into(),
+            Row::At(i, c) => format!("{list} · {} · {}", (self.row_n)(i + 1), cell(c)),
+        }
+    }
+
+    fn container_field(&self, field: &ContainerField) -> String {
+        match field {
+            ContainerField::Name => self.container_name.into(),
+            ContainerField::Image => self.image.into(),
+            ContainerField::Tag => self.image_tag.into(),
+            ContainerField::PullPolicy => self.pull_policy.into(),
+            ContainerField::Command => self.command.into(),
+            ContainerField::Args => self.args.into(),
+            ContainerField::CpuRequest => self.cpu_request.into(),
+            ContainerField::CpuLimit => self.cpu_limit.into(),
+            ContainerField::MemoryRequest => self.memory_request.into(),
+            ContainerField::MemoryLimit => self.memory_limit.into(),
+            ContainerField::Ports(row) => self.in_row(self.container_ports, row, |c| {
+                match c {
+                    ContainerPortField::Protocol => self.protocol,
+                    ContainerPortField::Port => self.container_port,
+                    ContainerPortField::Name => self.port_name,
+                }
+                .into()
+            }),
+            ContainerField::Env(row) => self.in_row(self.env, row, |c| {
+                match c {
+                    EnvField::Name => self.env_name,
+                    EnvField::Source => self.env_source,
+                    EnvField::Value => self.value,
+                    EnvField::RefName => self.env_ref_name,
+                    EnvField::RefKey => self.env_ref_key,
+                }
+                .into()
+            }),
+            ContainerField::Mounts(row) => self.in_row(self.mounts, row, |c| {
+                match c {
+                    MountField::Volume => self.volume_name,
+                    MountField::Path => self.mount_path,
+                    MountField::ReadOnly => self.read_only,
+                }
+                .into()
+            }),
+            ContainerField::Readiness(p) => format!("{} · {}", self.readiness, self.probe_field(p)),
+            ContainerField::Liveness(p) => format!("{} · {}", self.liveness, self.probe_field(p)),
+        }
+    }
+
+    fn probe_field(&self, field: &ProbeField) -> &'static str {
+        match field {
+            ProbeField::Kind => self.health_checks,
+            ProbeField::Path => self.probe_path,
+            ProbeField::Port => self.probe_port,
+            ProbeField::Command => self.command,
+            ProbeField::InitialDelay => self.initial_delay,
+            ProbeField::Period => self.period,
+        }
+    }
+
     /// A field problem in words.
     pub fn problem(&self, p: &Problem) -> String {
         match p {
@@ -708,6 +852,35 @@ impl Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_wizard_field_is_named_in_words() {
+        let env = AppField::container(0, ContainerField::Env(Row::At(1, EnvField::Name)));
+        assert_eq!(
+            Lang::En.texts().app_field(&env),
+            "Container 1 · Environment variables · row 2 · Name"
+        );
+        assert_eq!(
+            Lang::ZhCn.texts().app_field(&env),
+            "容器 1 · 环境变量 · 第 2 行 · 变量名"
+        );
+        let ports = AppField::Service(ServiceField::Ports(Row::All));
+        assert_eq!(
+            Lang::En.texts().app_field(&ports),
+            Lang::En.texts().ports_title
+        );
+        // No path reads as its raw text.
+        for field in [
+            env,
+            ports,
+            AppField::Name,
+            AppField::Labels(Row::At(0, KeyValueField::Key)),
+        ] {
+            for lang in [Lang::En, Lang::ZhCn] {
+                assert_ne!(lang.texts().app_field(&field), field.to_string());
+            }
+        }
+    }
 
     #[test]
     fn accept_language_picks_the_first_supported() {

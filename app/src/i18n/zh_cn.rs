@@ -231,6 +231,8 @@ pub(super) static TEXTS: Texts = Texts {
     add_container: "添加容器",
     remove_container: "删除容器",
     container_title: |n| format!("容器 {n}"),
+    row_n: |n| format!("第 {n} 行"),
+    probe_path: "HTTP 路径",
     container_name: "容器名称",
     image: "镜像",
     image_tag: "镜像版本",

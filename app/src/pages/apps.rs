@@ -9,18 +9,18 @@ use crate::components::live::{
     ListFilters, LiveBadge, LiveStatus, Rereads, SortHeader, VirtualTable, empty_rows,
     use_list_query, use_live_changes, use_live_list,
 };
+use crate::components::workload::ContainersEditor;
 use crate::components::{
     ErrorNotice, GuardedLink, Loading, Modal, first_read, use_denied, use_param, use_texts,
 };
 use crate::i18n::Texts;
-use crate::pages::app_wizard::{Containers, containers_editor};
 use crate::pages::{ObjectEvents, SelectedPods};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use std::collections::BTreeSet;
 use wharf_spec::access::Action;
-use wharf_spec::app::{AppKind, UpgradeForm};
+use wharf_spec::app::{AppKind, UpgradeField, UpgradeForm};
 use wharf_spec::live::{LiveKind, LiveRows, SortColumn, Source};
 use wharf_spec::view::{
     AppDetail, AppRef, AppRow, AppStatus, Reach, WorkloadId, WorkloadKind, WorkloadRow, format_age,
@@ -711,11 +711,6 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
     }
 }
 
-const UPGRADE_CONTAINERS: Containers<UpgradeForm> = Containers {
-    read: |f| &f.containers,
-    write: |f| &mut f.containers,
-};
-
 /// `/spaces/:space/apps/:name/upgrade`: 升级服务.
 #[component]
 pub fn AppUpgradePage() -> impl IntoView {
@@ -750,7 +745,6 @@ fn UpgradeEditor(detail: AppDetail) -> impl IntoView {
     let s = FormState::new(detail.form.clone(), |f: &UpgradeForm| {
         f.validate().err().unwrap_or_default()
     });
-    let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiError>);
     let detail_href = format!(
         "{}/spaces/{}/apps/{}",
@@ -758,46 +752,41 @@ fn UpgradeEditor(detail: AppDetail) -> impl IntoView {
         space.get_untracked(),
         app.name
     );
-    let submit = {
-        let detail_href = detail_href.clone();
-        move |_| {
-            s.attempted.set(true);
-            failure.set(None);
-            if !s.is_valid() {
-                return;
-            }
-            let (app, navigate, href) = (app.clone(), navigate.clone(), detail_href.clone());
-            pending.set(true);
-            spawn_local(async move {
-                match upgrade_app(
-                    space.get_untracked(),
-                    app,
-                    s.form.get_untracked(),
-                    generation,
-                )
-                .await
-                {
-                    Ok(()) => navigate(&href, Default::default()),
-                    Err(AppError(e)) => {
-                        let located = e.field_errors();
-                        if located.is_empty() {
-                            failure.set(Some(e));
-                        } else {
-                            s.server.set(located);
-                        }
-                    }
+    let upgrade = leptos::prelude::Action::new(move |form: &UpgradeForm| {
+        let (app, form) = (app.clone(), form.clone());
+        async move { upgrade_app(space.get_untracked(), app, form, generation).await }
+    });
+    let pending = upgrade.pending();
+    // The answer, in the browser (effects do not run on the server).
+    Effect::new({
+        let href = detail_href.clone();
+        move |_| match upgrade.value().get() {
+            None => {}
+            Some(Ok(())) => navigate(&href, Default::default()),
+            Some(Err(AppError(e))) => {
+                let located = e.field_errors();
+                if located.is_empty() {
+                    failure.set(Some(e));
+                } else {
+                    s.server.set(located);
                 }
-                pending.set(false);
-            });
+            }
+        }
+    });
+    let submit = move |_| {
+        s.attempted.set(true);
+        failure.set(None);
+        if s.is_valid() {
+            upgrade.dispatch(s.form.get_untracked());
         }
     };
     view! {
         <div class="toolbar"><h1>{(t.upgrade_title)(&detail.row.name)}</h1></div>
         <p class="muted">{t.upgrade_hint}</p>
         <form class="service-form" id="upgrade-form" novalidate on:submit=|ev| ev.prevent_default()>
-            {containers_editor(s, UPGRADE_CONTAINERS, true)}
+            <ContainersEditor s mounts_here=true />
             <section class="card">
-                {text_field(s, "replicas".into(), t.replicas, Some(t.replicas_hint), |f: &UpgradeForm| f.replicas.clone(), |f, v| f.replicas = v)}
+                {text_field(s, UpgradeField::Replicas, t.replicas, Some(t.replicas_hint))}
             </section>
             <div id="form-failure">{move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}</div>
             <Show when=move || s.attempted.get() && !s.is_valid()>

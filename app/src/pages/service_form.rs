@@ -12,9 +12,8 @@ use crate::api::{
     AppError, create_service, draft_from_yaml, get_service_draft, list_workload_labels,
     matching_pods, preview_service, update_service,
 };
-use crate::components::form::{
-    FormState, editable_text_field, field_id, key_value_rows, radio, text_field,
-};
+use crate::components::form::{FormState, editable_text_field, key_value_rows, radio, text_field};
+use crate::components::ports::{PortList, port_rows};
 use crate::components::{Breadcrumb, CodeEditor, ErrorNotice, Loading, use_param, use_texts};
 use crate::pages::yaml::{ConflictView, DiffView};
 use leptos::ev::SubmitEvent;
@@ -22,118 +21,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use wharf_spec::diff::{diff_lines, has_changes};
+use wharf_spec::field::Row;
 use wharf_spec::service::{
-    KeyValue, LoadBalancerKind, PortForm, Protocol, ServiceDraft, ServiceForm, TrafficPolicy,
-    fields,
+    KeyValue, LoadBalancerKind, ServiceDraft, ServiceField, ServiceForm, TrafficPolicy,
 };
 use wharf_spec::view::ServiceKind;
 use wharf_spec::{ApiError, FieldErrors};
-
-fn port_rows(s: FormState<ServiceForm>, node_ports: Memo<bool>) -> impl IntoView {
-    let t = use_texts();
-    let count = Memo::new(move |_| s.form.with(|f| f.ports.len()));
-    let node_port_hint = StoredValue::new(
-        crate::components::node_port_range()
-            .to_string()
-            .replace('-', "–"),
-    );
-    let cell = move |i: usize, part: &'static str, placeholder: String| {
-        let field = fields::row(fields::PORTS, i, part);
-        let message = s.message(field.clone());
-        let get = move |p: &PortForm| match part {
-            "name" => p.name.clone(),
-            "port" => p.port.clone(),
-            "target_port" => p.target_port.clone(),
-            _ => p.node_port.clone(),
-        };
-        let error_id = format!("{}-error", field_id(&field));
-        view! {
-            <td>
-                <input
-                    id=field_id(&field)
-                    autocomplete="off"
-                    placeholder=placeholder
-                    prop:value=move || s.form.with(|f| f.ports.get(i).map(get).unwrap_or_default())
-                    on:input=move |ev| {
-                        let v = event_target_value(&ev);
-                        s.edit(&field, |f| {
-                            if let Some(p) = f.ports.get_mut(i) {
-                                match part {
-                                    "name" => p.name = v,
-                                    "port" => p.port = v,
-                                    "target_port" => p.target_port = v,
-                                    _ => p.node_port = v,
-                                }
-                            }
-                        });
-                    }
-                />
-                <p class="field-error" id=error_id>{message}</p>
-            </td>
-        }
-    };
-    view! {
-        <table class="form-table" id="ports-table">
-            <thead>
-                <tr>
-                    <th>{t.protocol}</th>
-                    <th>{t.port_name}</th>
-                    <th>{t.service_port}</th>
-                    <th>{t.target_port}</th>
-                    <Show when=move || node_ports.get()><th>{t.node_port}</th></Show>
-                    <th><span class="sr-only">{t.col_actions}</span></th>
-                </tr>
-            </thead>
-            <tbody>
-                {move || {
-                    (0..count.get())
-                        .map(|i| {
-                            let protocol_field = fields::row(fields::PORTS, i, "protocol");
-                            let protocol_message_field = protocol_field.clone();
-                            view! {
-                                <tr data-row=i>
-                                    <td>
-                                        <select
-                                            id=field_id(&protocol_field)
-                                            aria-label=t.protocol
-                                            on:change=move |ev| {
-                                                let p = match event_target_value(&ev).as_str() {
-                                                    "UDP" => Protocol::Udp,
-                                                    "SCTP" => Protocol::Sctp,
-                                                    _ => Protocol::Tcp,
-                                                };
-                                                s.edit(&protocol_field, |f| if let Some(port) = f.ports.get_mut(i) { port.protocol = p });
-                                            }
-                                        >
-                                            {[Protocol::Tcp, Protocol::Udp, Protocol::Sctp].map(|p| view! {
-                                                <option value=p.api() selected=move || s.form.with(|f| f.ports.get(i).map(|x| x.protocol) == Some(p))>{p.api()}</option>
-                                            })}
-                                        </select>
-                                        <p class="field-error" id=format!("{}-error", field_id(&protocol_message_field))>
-                                            {s.message(protocol_message_field.clone())}
-                                        </p>
-                                    </td>
-                                    {cell(i, "name", "http".into())}
-                                    {cell(i, "port", "80".into())}
-                                    {cell(i, "target_port", "8080".into())}
-                                    <Show when=move || node_ports.get()>{cell(i, "node_port", node_port_hint.get_value())}</Show>
-                                    <td>
-                                        <button type="button" class="btn btn-icon" title=t.remove on:click=move |_| s.edit(fields::PORTS, |f| { f.ports.remove(i); })>"×"</button>
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </tbody>
-        </table>
-        <button type="button" class="btn btn-small" id="add-port" on:click=move |_| s.edit(fields::PORTS, |f| f.ports.push(PortForm::default()))>
-            {t.add_row}
-        </button>
-        <p class="field-hint">{t.service_port_hint}" "<Show when=move || node_ports.get()>{t.node_port_hint}</Show></p>
-        <p class="field-error" id="ports-error">{s.message(fields::PORTS.to_owned())}</p>
-    }
-}
 
 /// Which face of the form is shown.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -283,10 +176,7 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
 
     let on_error = move |e: ApiError| {
         let located = e.field_errors();
-        let known = located
-            .0
-            .iter()
-            .any(|c| !c.field.contains("spec") && !c.field.contains("metadata"));
+        let known = located.0.iter().any(|c| c.path::<ServiceField>().is_some());
         s.server.set(located);
         if !known {
             failure.set(Some(e));
@@ -437,7 +327,7 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                     value=k.api_type()
                     data-kind=format!("{k:?}")
                     prop:checked=move || kind.get() == k
-                    on:change=move |_| s.edit("kind", |f| f.kind = k)
+                    on:change=move |_| s.edit(ServiceField::Kind, |f| f.kind = k)
                 />
                 <span class="kind-title">{t.service_kind(k)}</span>
                 <span class="kind-hint">{hint}</span>
@@ -466,18 +356,17 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
             <section class="card">
                 <h2>{t.basics}</h2>
                 <div class="grid-2">
-                    {editable_text_field(s, fields::NAME.into(), t.service_name,
-                        Some(if is_edit { t.name_cannot_change } else { t.service_name_hint }), is_edit,
-                        |f| f.name.clone(), |f, v| f.name = v)}
-                    {text_field(s, fields::ALIAS.into(), t.alias, None, |f| f.alias.clone(), |f, v| f.alias = v)}
+                    {editable_text_field(s, ServiceField::Name, t.service_name,
+                        Some(if is_edit { t.name_cannot_change } else { t.service_name_hint }), Signal::stored(is_edit))}
+                    {text_field(s, ServiceField::Alias, t.alias, None)}
                 </div>
-                {text_field(s, fields::DESCRIPTION.into(), t.description, None, |f| f.description.clone(), |f, v| f.description = v)}
+                {text_field(s, ServiceField::Description, t.description, None)}
             </section>
         }.into_any()}
         {view! {
             <Show when=move || kind.get() == ServiceKind::ExternalName>
                 <section class="card">
-                    {text_field(s, fields::EXTERNAL_NAME.into(), t.external_name, None, |f| f.external_name.clone(), |f, v| f.external_name = v)}
+                    {text_field(s, ServiceField::ExternalName, t.external_name, None)}
                 </section>
             </Show>
         }.into_any()}
@@ -492,7 +381,7 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                                 && let Some(w) = list.iter().find(|w| format!("{}/{}", w.kind, w.name) == choice)
                             {
                                 let rows = w.labels.iter().map(|(k, v)| KeyValue::new(k, v)).collect();
-                                s.edit(fields::SELECTOR, |f| f.selector = rows);
+                                s.edit(ServiceField::Selector(Row::All), |f| f.selector = rows);
                             }
                         }>
                             <option value="">{t.use_workload_labels}</option>
@@ -505,7 +394,7 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                             }).collect_view()}
                         </select>
                     </div>
-                    {key_value_rows(s, fields::SELECTOR, |f| &mut f.selector, |f| &f.selector)}
+                    {key_value_rows(s, ServiceField::Selector, |f| &mut f.selector, |f| &f.selector)}
                     <div class="preview" id="selector-preview">
                         <Suspense fallback=|| ()>
                             {move || Suspend::new(async move {
@@ -527,7 +416,11 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                 </section>
                 <section class="card">
                     <h2>{t.ports_title}</h2>
-                    {port_rows(s, node_ports)}
+                    {port_rows(s, PortList {
+                        at: ServiceField::Ports,
+                        read: |f: &ServiceForm| &f.ports,
+                        write: |f: &mut ServiceForm| &mut f.ports,
+                    }, node_ports.into(), "add-port")}
                 </section>
                 <section class="card">
                     <h2>{t.session_affinity}</h2>
@@ -538,13 +431,13 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                             prop:checked=move || form.with(|f| f.session_affinity)
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
-                                s.edit("session_affinity", |f| f.session_affinity = on);
+                                s.edit(ServiceField::SessionAffinity, |f| f.session_affinity = on);
                             }
                         />
                         {move || (t.affinity_client_ip)(None)}
                     </label>
                     <Show when=move || form.with(|f| f.session_affinity)>
-                        {text_field(s, fields::AFFINITY_TIMEOUT.into(), t.affinity_timeout, Some(t.affinity_timeout_hint), |f| f.affinity_timeout.clone(), |f, v| f.affinity_timeout = v)}
+                        {text_field(s, ServiceField::AffinityTimeout, t.affinity_timeout, Some(t.affinity_timeout_hint))}
                     </Show>
                 </section>
             </Show>
@@ -553,8 +446,8 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
             <Show when=move || node_ports.get()>
                 <section class="card">
                     <h2>{t.traffic_policy}</h2>
-                    {radio(s, "traffic", "traffic-cluster", TrafficPolicy::Cluster, t.traffic_cluster, |f| f.traffic_policy, |f, v| f.traffic_policy = v)}
-                    {radio(s, "traffic", "traffic-local", TrafficPolicy::Local, t.traffic_local, |f| f.traffic_policy, |f, v| f.traffic_policy = v)}
+                    {radio(s, ServiceField::TrafficPolicy, "traffic", "traffic-cluster", TrafficPolicy::Cluster, t.traffic_cluster, |f| f.traffic_policy, |f, v| f.traffic_policy = v)}
+                    {radio(s, ServiceField::TrafficPolicy, "traffic", "traffic-local", TrafficPolicy::Local, t.traffic_local, |f| f.traffic_policy, |f, v| f.traffic_policy = v)}
                 </section>
             </Show>
         }.into_any()}
@@ -562,13 +455,13 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
             <Show when=move || kind.get() == ServiceKind::LoadBalancer>
                 <section class="card">
                     <h2>{t.lb_kind}</h2>
-                    {radio(s, "lb-kind", "lb-metallb", LoadBalancerKind::MetalLb, "MetalLB", |f| f.lb_kind, |f, v| f.lb_kind = v)}
-                    {radio(s, "lb-kind", "lb-other", LoadBalancerKind::Other, t.lb_other, |f| f.lb_kind, |f, v| f.lb_kind = v)}
+                    {radio(s, ServiceField::LbKind, "lb-kind", "lb-metallb", LoadBalancerKind::MetalLb, "MetalLB", |f| f.lb_kind, |f, v| f.lb_kind = v)}
+                    {radio(s, ServiceField::LbKind, "lb-kind", "lb-other", LoadBalancerKind::Other, t.lb_other, |f| f.lb_kind, |f, v| f.lb_kind = v)}
                     <div class="grid-2">
                         <Show when=move || form.with(|f| f.lb_kind == LoadBalancerKind::MetalLb)>
-                            {text_field(s, fields::LB_POOL.into(), t.lb_pool, None, |f| f.lb_pool.clone(), |f, v| f.lb_pool = v)}
+                            {text_field(s, ServiceField::LbPool, t.lb_pool, None)}
                         </Show>
-                        {text_field(s, fields::LB_ADDRESS.into(), t.lb_address, Some(t.lb_address_hint), |f| f.lb_address.clone(), |f, v| f.lb_address = v)}
+                        {text_field(s, ServiceField::LbAddress, t.lb_address, Some(t.lb_address_hint))}
                     </div>
                 </section>
             </Show>
@@ -576,9 +469,9 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
         {view! {
             <section class="card">
                 <h2>{t.labels}</h2>
-                {key_value_rows(s, fields::LABELS, |f| &mut f.labels, |f| &f.labels)}
+                {key_value_rows(s, ServiceField::Labels, |f| &mut f.labels, |f| &f.labels)}
                 <h2>{t.annotations}</h2>
-                {key_value_rows(s, fields::ANNOTATIONS, |f| &mut f.annotations, |f| &f.annotations)}
+                {key_value_rows(s, ServiceField::Annotations, |f| &mut f.annotations, |f| &f.annotations)}
             </section>
         }.into_any()}
     }

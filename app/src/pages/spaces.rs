@@ -3,6 +3,7 @@
 use crate::api::{
     AppError, create_space, delete_space, get_access, get_space_contents, list_spaces,
 };
+use crate::components::form::FormState;
 use crate::components::live::follow;
 use crate::components::{
     AccessContext, ErrorNotice, FieldMessage, Loading, Modal, use_denied, use_texts,
@@ -13,12 +14,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_navigate};
+use wharf_spec::ApiError;
 use wharf_spec::access::Action;
 use wharf_spec::cluster::within_cluster;
 use wharf_spec::live::{LiveRows, MAX_WINDOW, Source, View};
-use wharf_spec::space::{NewSpace, check_delete_confirmation, fields};
+use wharf_spec::space::{NewSpace, SpaceField, check_delete_confirmation};
 use wharf_spec::view::SpaceSummary;
-use wharf_spec::{ApiError, FieldErrors};
 
 /// The space list, shared by the tabs, the home redirect and the dialogs.
 #[derive(Clone, Copy)]
@@ -318,75 +319,57 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
     let t = use_texts();
     let SpacesResource(spaces) = expect_context();
     let navigate = use_navigate();
-    let name = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let touched = RwSignal::new(false);
-    let pending = RwSignal::new(false);
-    let server_errors = RwSignal::new(FieldErrors::default());
-    let failure = RwSignal::new(None::<ApiError>);
-    // The shared crate's rules, on every keystroke.
-    let local_errors = Memo::new(move |_| {
-        NewSpace {
-            name: name.get(),
-            description: description.get(),
-        }
-        .validate()
-        .err()
-        .unwrap_or_default()
+    let s = FormState::new(NewSpace::default(), |f: &NewSpace| {
+        f.validate().err().unwrap_or_default()
     });
-    let can_submit = move || !pending.get() && local_errors.with(FieldErrors::is_empty);
-
+    let failure = RwSignal::new(None::<ApiError>);
+    let create = leptos::prelude::Action::new(move |form: &NewSpace| {
+        let form = form.clone();
+        async move { create_space(form.name, form.description).await }
+    });
+    // The answer, in the browser (effects do not run on the server).
+    Effect::new(move |_| match create.value().get() {
+        None => {}
+        Some(Ok(space)) => {
+            open.set(false);
+            spaces.refetch();
+            navigate(
+                &format!(
+                    "{}/spaces/{}/services",
+                    crate::paths::cluster_root(),
+                    space.name
+                ),
+                Default::default(),
+            );
+        }
+        Some(Err(AppError(e))) => {
+            let located = e.field_errors();
+            if located.is_empty() {
+                failure.set(Some(e));
+            } else {
+                s.server.set(located);
+            }
+        }
+    });
+    let pending = create.pending();
+    let can_submit = move || !pending.get() && s.is_valid();
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        touched.set(true);
+        s.attempted.set(true);
         if !can_submit() {
             return;
         }
-        pending.set(true);
         failure.set(None);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let result = create_space(name.get_untracked(), description.get_untracked()).await;
-            pending.set(false);
-            match result {
-                Ok(space) => {
-                    open.set(false);
-                    spaces.refetch();
-                    navigate(
-                        &format!(
-                            "{}/spaces/{}/services",
-                            crate::paths::cluster_root(),
-                            space.name
-                        ),
-                        Default::default(),
-                    );
-                }
-                Err(AppError(e)) => {
-                    let located = e.field_errors();
-                    if located.is_empty() {
-                        failure.set(Some(e));
-                    } else {
-                        server_errors.set(located);
-                    }
-                }
-            }
-        });
+        create.dispatch(s.form.get_untracked());
     };
-    let on_name = move |ev| {
-        name.set(event_target_value(&ev));
-        touched.set(true);
-        server_errors.set(FieldErrors::default());
+    let shown = move |field: SpaceField| {
+        Signal::derive(move || {
+            s.attempted.get() || s.touched.with(|t| t.contains(&field.to_string()))
+        })
     };
-    let on_description = move |ev| {
-        description.set(event_target_value(&ev));
-        server_errors.set(FieldErrors::default());
-    };
-    let invalid = move |field: &'static str| {
-        move || {
-            (server_errors.with(|s| s.get(field).is_some())
-                || (touched.get() && local_errors.with(|l| l.get(field).is_some())))
-            .then_some("true")
-        }
+    let invalid = move |field: SpaceField| {
+        let message = s.message(field);
+        move || message().map(|_| "true")
     };
 
     view! {
@@ -401,7 +384,7 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
                 novalidate
             >
                 <h2 id="create-space-title">{t.new_space}</h2>
-                <div class="field" data-field=fields::NAME>
+                <div class="field" data-field=SpaceField::Name.to_string()>
                     <label for="space-name">{t.space_name}</label>
                     <input
                         id="space-name"
@@ -409,20 +392,20 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
                         autocomplete="off"
                         spellcheck="false"
                         autofocus
-                        prop:value=name
-                        on:input=on_name
-                        aria-invalid=invalid(fields::NAME)
+                        prop:value=move || s.text(SpaceField::Name)
+                        on:input=move |ev| s.set_text(SpaceField::Name, event_target_value(&ev))
+                        aria-invalid=invalid(SpaceField::Name)
                         aria-describedby="name-error space-name-hint"
                     />
                     <p class="field-hint" id="space-name-hint">{t.space_name_hint}</p>
                     <FieldMessage
-                        field=fields::NAME
-                        local=local_errors.into()
-                        server=server_errors.into()
-                        show_local=touched.into()
+                        field=SpaceField::Name.to_string()
+                        local=s.local.into()
+                        server=s.server.into()
+                        show_local=shown(SpaceField::Name)
                     />
                 </div>
-                <div class="field" data-field=fields::DESCRIPTION>
+                <div class="field" data-field=SpaceField::Description.to_string()>
                     <label for="space-description">
                         {t.description} <span class="muted">" (" {t.optional} ")"</span>
                     </label>
@@ -430,15 +413,15 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
                         id="space-description"
                         name="description"
                         rows="2"
-                        prop:value=description
-                        on:input=on_description
-                        aria-invalid=invalid(fields::DESCRIPTION)
+                        prop:value=move || s.text(SpaceField::Description)
+                        on:input=move |ev| s.set_text(SpaceField::Description, event_target_value(&ev))
+                        aria-invalid=invalid(SpaceField::Description)
                     ></textarea>
                     <FieldMessage
-                        field=fields::DESCRIPTION
-                        local=local_errors.into()
-                        server=server_errors.into()
-                        show_local=Signal::derive(|| true)
+                        field=SpaceField::Description.to_string()
+                        local=s.local.into()
+                        server=s.server.into()
+                        show_local=shown(SpaceField::Description)
                     />
                 </div>
                 {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}

@@ -18,9 +18,10 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 use wharf_app::backend::Apps;
 use wharf_spec::annotations::{REPLICAS_BEFORE_STOP, RESTARTED_AT, UPGRADED_FROM};
-use wharf_spec::app::{AppForm, AppKind, UpgradeForm, UpgradeMark, Workload, WorkloadObject};
+use wharf_spec::app::{
+    AppField, AppForm, AppKind, UpgradeForm, UpgradeMark, Workload, WorkloadObject,
+};
 use wharf_spec::labels_wharf::{MANAGED_BY, NAME, WHARF};
-use wharf_spec::service::ServiceForm;
 use wharf_spec::view::{
     AppDetail, AppRef, AppRow, Reach, RevisionRow, ServiceRow, WorkloadId, WorkloadKind,
 };
@@ -109,8 +110,8 @@ impl AppWorkload for StatefulSet {
 /// Where the apiserver's causes (`spec.ports[0].nodePort`) land on the form
 /// that made the objects (none: left as the apiserver says them).
 struct FieldsOf {
-    workload: fn(&str) -> Option<String>,
-    service: fn(&str) -> Option<String>,
+    workload: fn(&str) -> Option<AppField>,
+    service: fn(&str) -> Option<AppField>,
 }
 
 /// Calls `$body` with `$ty` the workload type of `$kind`.
@@ -369,7 +370,7 @@ impl Apps for KubeCluster {
         // The apiserver's causes land on the wizard's fields.
         let fields = FieldsOf {
             workload: AppForm::form_field,
-            service: |path| ServiceForm::form_field(path).map(|f| format!("service.{f}")),
+            service: AppForm::service_field,
         };
         let (workload, service) = (
             form.build_workload(namespace),

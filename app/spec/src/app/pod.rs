@@ -1,8 +1,10 @@
 //! What an app's pods carry besides containers: volumes (存储) and their
 //! mounts, health checks (readiness/liveness probes) and tolerations.
 
+use super::fields::{AppField, MountField, ProbeField, TolerationField, VolumeField};
 use super::split_command;
 use crate::error::{FieldErrors, Problem};
+use crate::field::Row;
 use crate::labels::{
     check_dns1123_subdomain, check_iana_svc_name, check_label_value, check_qualified_name,
 };
@@ -10,6 +12,7 @@ use crate::names::check_dns1123_label;
 use crate::service::parse_int;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
+use std::fmt::Display;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VolumeSource {
@@ -156,34 +159,42 @@ fn check_absolute(path: &str) -> Result<(), Problem> {
     }
 }
 
-/// `volumes.{i}.*`; `stateful` allows claim templates.
+/// The pod's volumes; `stateful` allows claim templates.
 pub(crate) fn check_volumes(errors: &mut FieldErrors, volumes: &[VolumeForm], stateful: bool) {
     let mut names = HashSet::new();
     for (i, v) in volumes.iter().enumerate() {
-        let f = |part: &str| format!("volumes.{i}.{part}");
+        let f = |cell| AppField::Volumes(Row::At(i, cell));
         match check_dns1123_label(v.name.trim()) {
-            Err(p) => errors.push(&f("name"), p),
-            Ok(()) if !names.insert(v.name.trim()) => errors.push(&f("name"), Problem::Duplicate),
+            Err(p) => errors.push(f(VolumeField::Name), p),
+            Ok(()) if !names.insert(v.name.trim()) => {
+                errors.push(f(VolumeField::Name), Problem::Duplicate)
+            }
             Ok(()) => {}
         }
         let reference = v.reference.trim();
         match v.source {
             VolumeSource::EmptyDir => {}
-            VolumeSource::HostPath => errors.check(&f("reference"), check_absolute(reference)),
-            VolumeSource::ConfigMap | VolumeSource::Secret | VolumeSource::Claim => {
-                errors.check(&f("reference"), check_dns1123_subdomain(reference))
+            VolumeSource::HostPath => {
+                errors.check(f(VolumeField::Reference), check_absolute(reference))
             }
+            VolumeSource::ConfigMap | VolumeSource::Secret | VolumeSource::Claim => errors.check(
+                f(VolumeField::Reference),
+                check_dns1123_subdomain(reference),
+            ),
             VolumeSource::ClaimTemplate => {
                 if !stateful {
-                    errors.push(&f("source"), Problem::OnlyForStateful);
+                    errors.push(f(VolumeField::Source), Problem::OnlyForStateful);
                 }
                 match v.size.trim() {
-                    "" => errors.push(&f("size"), Problem::Required),
-                    size => errors.check(&f("size"), super::parse_quantity(size).map(|_| ())),
+                    "" => errors.push(f(VolumeField::Size), Problem::Required),
+                    size => errors.check(
+                        f(VolumeField::Size),
+                        super::parse_quantity(size).map(|_| ()),
+                    ),
                 }
                 if !v.storage_class.trim().is_empty() {
                     errors.check(
-                        &f("storage_class"),
+                        f(VolumeField::StorageClass),
                         check_dns1123_subdomain(v.storage_class.trim()),
                     );
                 }
@@ -192,32 +203,38 @@ pub(crate) fn check_volumes(errors: &mut FieldErrors, volumes: &[VolumeForm], st
     }
 }
 
-/// `containers.{i}.mounts.{j}.*`, against the pod's volume names.
-pub(crate) fn check_mounts(
+/// A container's mounts (`at` their place in the form), against the pod's
+/// volume names.
+pub(crate) fn check_mounts<F: Display>(
     errors: &mut FieldErrors,
-    i: usize,
+    at: &dyn Fn(Row<MountField>) -> F,
     mounts: &[MountForm],
     volumes: &HashSet<String>,
 ) {
     let mut paths = HashSet::new();
     for (j, m) in mounts.iter().enumerate().filter(|(_, m)| !m.is_blank()) {
-        let f = |part: &str| format!("containers.{i}.mounts.{j}.{part}");
+        let f = |cell| at(Row::At(j, cell));
         match m.volume.trim() {
-            "" => errors.push(&f("volume"), Problem::Required),
-            v if !volumes.contains(v) => errors.push(&f("volume"), Problem::UnknownVolume),
+            "" => errors.push(f(MountField::Volume), Problem::Required),
+            v if !volumes.contains(v) => errors.push(f(MountField::Volume), Problem::UnknownVolume),
             _ => {}
         }
         match check_absolute(m.path.trim()) {
-            Err(p) => errors.push(&f("path"), p),
-            Ok(()) if !paths.insert(m.path.trim()) => errors.push(&f("path"), Problem::Duplicate),
+            Err(p) => errors.push(f(MountField::Path), p),
+            Ok(()) if !paths.insert(m.path.trim()) => {
+                errors.push(f(MountField::Path), Problem::Duplicate)
+            }
             Ok(()) => {}
         }
     }
 }
 
-/// `containers.{i}.{which}.*` (`readiness`, `liveness`).
-pub(crate) fn check_probe(errors: &mut FieldErrors, i: usize, which: &str, p: &ProbeForm) {
-    let f = |part: &str| format!("containers.{i}.{which}.{part}");
+/// A health check (`f` its place in the form).
+pub(crate) fn check_probe<F: Display>(
+    errors: &mut FieldErrors,
+    f: &dyn Fn(ProbeField) -> F,
+    p: &ProbeForm,
+) {
     let check_port = |port: &str| match port.parse::<i64>() {
         Ok(_) => parse_int(port, 1, 65_535).map(|_| ()),
         Err(_) if port.is_empty() => Err(Problem::Required),
@@ -226,45 +243,45 @@ pub(crate) fn check_probe(errors: &mut FieldErrors, i: usize, which: &str, p: &P
     match p.kind {
         ProbeKind::None => return,
         ProbeKind::Http => {
-            errors.check(&f("path"), check_absolute(p.path.trim()));
-            errors.check(&f("port"), check_port(p.port.trim()));
+            errors.check(f(ProbeField::Path), check_absolute(p.path.trim()));
+            errors.check(f(ProbeField::Port), check_port(p.port.trim()));
         }
-        ProbeKind::Tcp => errors.check(&f("port"), check_port(p.port.trim())),
+        ProbeKind::Tcp => errors.check(f(ProbeField::Port), check_port(p.port.trim())),
         ProbeKind::Command => match split_command(&p.command) {
-            Ok(words) if words.is_empty() => errors.push(&f("command"), Problem::Required),
+            Ok(words) if words.is_empty() => errors.push(f(ProbeField::Command), Problem::Required),
             Ok(_) => {}
-            Err(e) => errors.push(&f("command"), e),
+            Err(e) => errors.push(f(ProbeField::Command), e),
         },
     }
-    for (part, text, min) in [
-        ("initial_delay", &p.initial_delay, 0),
-        ("period", &p.period, 1),
+    for (field, text, min) in [
+        (ProbeField::InitialDelay, &p.initial_delay, 0),
+        (ProbeField::Period, &p.period, 1),
     ] {
         if !text.trim().is_empty() {
-            errors.check(&f(part), parse_int(text, min, 3_600).map(|_| ()));
+            errors.check(f(field), parse_int(text, min, 3_600).map(|_| ()));
         }
     }
 }
 
-/// `tolerations.{i}.*`.
+/// The pods' tolerations.
 pub(crate) fn check_tolerations(errors: &mut FieldErrors, tolerations: &[TolerationForm]) {
     for (i, t) in tolerations
         .iter()
         .enumerate()
         .filter(|(_, t)| !t.is_blank())
     {
-        let f = |part: &str| format!("tolerations.{i}.{part}");
+        let f = |cell| AppField::Tolerations(Row::At(i, cell));
         let key = t.key.trim();
         // An empty key with Exists tolerates every taint.
         if !(key.is_empty() && t.operator == TolerationOperator::Exists) {
-            errors.check(&f("key"), check_qualified_name(key));
+            errors.check(f(TolerationField::Key), check_qualified_name(key));
         }
         match t.operator {
             TolerationOperator::Equal => {
-                errors.check(&f("value"), check_label_value(t.value.trim()))
+                errors.check(f(TolerationField::Value), check_label_value(t.value.trim()))
             }
             TolerationOperator::Exists if !t.value.trim().is_empty() => {
-                errors.push(&f("value"), Problem::ValueWithExists)
+                errors.push(f(TolerationField::Value), Problem::ValueWithExists)
             }
             TolerationOperator::Exists => {}
         }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::field::Row;
 
 fn web() -> AppForm {
     AppForm {
@@ -124,7 +125,7 @@ fn field_rules() {
             ..Default::default()
         },
     ];
-    f.service_ports = vec![PortForm {
+    f.service.ports = vec![PortForm {
         port: "80".into(),
         target_port: "http".into(),
         node_port: "29999".into(),
@@ -162,17 +163,121 @@ fn a_stateless_app_needs_a_port_a_stateful_one_does_not() {
 }
 
 #[test]
+fn a_missing_port_is_one_problem_at_one_field() {
+    let mut f = web();
+    f.containers[0].ports.clear();
+    let errors = f.validate(NodePortRange::default()).unwrap_err();
+    let at_ports: Vec<_> = errors
+        .0
+        .iter()
+        .filter(|e| e.field.starts_with("service.ports"))
+        .collect();
+    assert_eq!(at_ports.len(), 1, "{errors:?}");
+    assert_eq!(
+        at_ports[0].path::<AppField>(),
+        Some(AppField::Service(ServiceField::Ports(Row::All)))
+    );
+    assert_eq!(AppField::step_of(&at_ports[0].field), WizardStep::Service);
+}
+
+#[test]
+fn every_problem_of_a_bad_form_is_at_a_wizard_field_of_a_step() {
+    let mut f = web();
+    f.name = "9".into();
+    f.labels = vec![KeyValue::new("app.kubernetes.io/part-of", "x")];
+    f.node_selector = vec![KeyValue::new("bad key", "")];
+    f.volumes = vec![VolumeForm {
+        name: "Data".into(),
+        ..Default::default()
+    }];
+    f.containers[0].mounts = vec![MountForm {
+        volume: "none".into(),
+        path: "rel".into(),
+        read_only: false,
+    }];
+    f.containers[0].readiness = ProbeForm {
+        kind: ProbeKind::Http,
+        ..Default::default()
+    };
+    f.service.lb_address = "x".into();
+    f.access = Access::LoadBalancer;
+    let errors = f.validate(NodePortRange::default()).unwrap_err();
+    let steps: Vec<(String, WizardStep)> = errors
+        .0
+        .iter()
+        .map(|e| {
+            let path: AppField = e.path().unwrap_or_else(|| panic!("{} is no path", e.field));
+            assert_eq!(path.to_string(), e.field);
+            (e.field.clone(), path.step())
+        })
+        .collect();
+    for (field, step) in [
+        ("name", WizardStep::Basics),
+        ("labels.0.key", WizardStep::Scheduling),
+        ("node_selector.0.key", WizardStep::Scheduling),
+        ("volumes.0.name", WizardStep::Storage),
+        ("containers.0.mounts.0.volume", WizardStep::Storage),
+        ("containers.0.mounts.0.path", WizardStep::Storage),
+        ("containers.0.readiness.path", WizardStep::Containers),
+        ("service.lb_address", WizardStep::Service),
+    ] {
+        assert!(
+            steps.contains(&(field.to_owned(), step)),
+            "{field}: {steps:?}"
+        );
+    }
+}
+
+#[test]
+fn inputs_read_and_write_their_text_by_path() {
+    use crate::field::FormFields;
+    let mut f = web();
+    let image = AppField::container(0, ContainerField::Image);
+    assert_eq!(f.text(&image).map(String::as_str), Some("busybox"));
+    *f.text_mut(&image).unwrap() = "nginx".into();
+    assert_eq!(f.containers[0].image, "nginx");
+    let port = AppField::container(
+        0,
+        ContainerField::Ports(Row::At(0, ContainerPortField::Port)),
+    );
+    assert_eq!(f.text(&port).map(String::as_str), Some("8080"));
+    let probe = AppField::container(0, ContainerField::Liveness(ProbeField::Period));
+    *f.text_mut(&probe).unwrap() = "5".into();
+    assert_eq!(f.containers[0].liveness.period, "5");
+    f.service.ports = vec![PortForm::default()];
+    let node_port = AppField::Service(ServiceField::Ports(Row::At(
+        0,
+        crate::service::PortField::NodePort,
+    )));
+    *f.text_mut(&node_port).unwrap() = "30080".into();
+    assert_eq!(f.service.ports[0].node_port, "30080");
+    // A row that is not there, and a choice rather than a text, have none.
+    assert_eq!(f.text(&AppField::container(3, ContainerField::Image)), None);
+    assert_eq!(f.text(&AppField::Kind), None);
+    assert_eq!(
+        f.text(&AppField::container(0, ContainerField::PullPolicy)),
+        None
+    );
+}
+
+#[test]
 fn apiserver_paths_land_on_the_wizard() {
     assert_eq!(
-        AppForm::form_field("spec.template.spec.containers[1].image").as_deref(),
+        AppForm::form_field("spec.template.spec.containers[1].image")
+            .map(|f| f.to_string())
+            .as_deref(),
         Some("containers.1.image")
     );
     assert_eq!(
-        AppForm::form_field("spec.template.spec.containers[0].resources.limits[cpu]").as_deref(),
+        AppForm::form_field("spec.template.spec.containers[0].resources.limits[cpu]")
+            .map(|f| f.to_string())
+            .as_deref(),
         Some("containers.0.cpu_limit")
     );
     assert_eq!(
-        AppForm::form_field("spec.replicas").as_deref(),
+        AppForm::form_field("spec.replicas")
+            .map(|f| f.to_string())
+            .as_deref(),
         Some("replicas")
     );
 }
@@ -584,7 +689,10 @@ mod properties {
                 name, version, replicas,
                 kind: if stateful { AppKind::Stateful } else { AppKind::Stateless },
                 access: [Access::None, Access::NodePort, Access::LoadBalancer][access as usize],
-                lb_pool: "pool".into(),
+                service: crate::service::ServiceForm {
+                    lb_pool: "pool".into(),
+                    ..AppForm::default().service
+                },
                 containers: vec![c],
                 ..Default::default()
             };
@@ -607,7 +715,13 @@ mod properties {
                         }
                     }
                 }
-                Err(errors) => prop_assert!(!errors.is_empty()),
+                Err(errors) => {
+                    prop_assert!(!errors.is_empty());
+                    // Every problem is at an input of the wizard.
+                    for e in &errors.0 {
+                        prop_assert!(e.path::<AppField>().is_some(), "{} is no path", e.field);
+                    }
+                }
             }
         }
     }

@@ -3,15 +3,17 @@
 //! state (升级完成) until the user confirms (确认升级完成) or rolls back
 //! (回滚服务); what rolling back returns to is remembered on the workload.
 
+use super::fields::{ContainerPaths, UpgradeField};
 use super::{ContainerForm, MAX_REPLICAS, check_container};
 use crate::error::{FieldErrors, Problem};
+use crate::field::Row;
 use crate::service::parse_int;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// The upgrade form: the wizard's container step plus the replica count,
-/// filled from the running workload. Field names as in the wizard
-/// (`containers.0.image`, `replicas`).
+/// filled from the running workload. Its paths ([`UpgradeField`]) are
+/// written as the wizard's (`containers.0.image`, `replicas`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct UpgradeForm {
@@ -25,16 +27,22 @@ impl UpgradeForm {
     pub fn validate(&self) -> Result<(), FieldErrors> {
         let mut errors = FieldErrors::default();
         errors.check(
-            "replicas",
+            UpgradeField::Replicas,
             parse_int(&self.replicas, 0, MAX_REPLICAS).map(|_| ()),
         );
         if self.containers.is_empty() {
-            errors.push("containers", Problem::AtLeastOne);
+            errors.push(UpgradeField::Containers(Row::All), Problem::AtLeastOne);
         }
         let volumes = self.volumes.iter().cloned().collect();
         let mut names = HashSet::new();
         for (i, c) in self.containers.iter().enumerate() {
-            check_container(&mut errors, i, c, &mut names, &volumes);
+            check_container(
+                &mut errors,
+                &|f| UpgradeForm::container(i, f),
+                c,
+                &mut names,
+                &volumes,
+            );
         }
         errors.into_result()
     }

@@ -229,19 +229,27 @@ fn annotations_take_any_value_labels_do_not() {
 #[test]
 fn api_paths_land_on_form_fields() {
     assert_eq!(
-        ServiceForm::form_field("spec.ports[1].nodePort").as_deref(),
+        ServiceForm::form_field("spec.ports[1].nodePort")
+            .map(|f| f.to_string())
+            .as_deref(),
         Some("ports.1.node_port")
     );
     assert_eq!(
-        ServiceForm::form_field("spec.ports[0].targetPort").as_deref(),
+        ServiceForm::form_field("spec.ports[0].targetPort")
+            .map(|f| f.to_string())
+            .as_deref(),
         Some("ports.0.target_port")
     );
     assert_eq!(
-        ServiceForm::form_field("metadata.name").as_deref(),
+        ServiceForm::form_field("metadata.name")
+            .map(|f| f.to_string())
+            .as_deref(),
         Some("name")
     );
     assert_eq!(
-        ServiceForm::form_field("spec.sessionAffinityConfig.clientIP.timeoutSeconds").as_deref(),
+        ServiceForm::form_field("spec.sessionAffinityConfig.clientIP.timeoutSeconds")
+            .map(|f| f.to_string())
+            .as_deref(),
         Some("affinity_timeout")
     );
     assert_eq!(ServiceForm::form_field("spec.ports[x].port"), None);
