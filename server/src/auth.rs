@@ -23,14 +23,15 @@
 //! cluster as at sign-in, then reused for [`PROXY_RECHECK`]. Off by default.
 
 use crate::clusters::{ClusterSet, ServedCluster};
+use crate::k8s::KubeCluster;
 use crate::k8s::credentials::{
     ClusterAddress, Credential, SignInRefusal, credential_from_kubeconfig,
 };
 use crate::k8s::signed_out::{SignedOut, SignedOutList};
-use crate::k8s::{KubeCluster, StreamSessions};
 use crate::metrics::{SignInOutcome, metrics};
 use crate::origins::ClientAddress;
 use crate::seal::{MAX_CHUNKS, SessionKeys, chunk_name, chunks_of, random_hex};
+use crate::sessions::StreamSessions;
 use axum::Form;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -462,10 +463,6 @@ impl StreamSessions for MultiUserSessions {
     fn is_signed_in(&self, request: &http::request::Parts) -> bool {
         self.live(&request.headers).is_some()
     }
-
-    fn multi_user(&self) -> Option<&MultiUserSessions> {
-        Some(self)
-    }
 }
 
 #[derive(Deserialize)]
@@ -518,7 +515,7 @@ pub async fn sign_in(
     let Some(cluster) = form_cluster(&clusters, &form.cluster) else {
         return (StatusCode::NOT_FOUND, "no such cluster").into_response();
     };
-    let Some(store) = cluster.sessions.multi_user() else {
+    let Some(store) = cluster.multi_user.as_deref() else {
         return (StatusCode::NOT_FOUND, "sign-in is off in local mode").into_response();
     };
     let cluster = cluster.name.as_str();
@@ -632,7 +629,7 @@ pub async fn sign_out(
     };
     let mut cleared = Vec::new();
     for cluster in &leaving {
-        let Some(store) = cluster.sessions.multi_user() else {
+        let Some(store) = cluster.multi_user.as_deref() else {
             continue;
         };
         if store.sign_out(&request.headers).await.is_err() {

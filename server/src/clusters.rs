@@ -8,7 +8,8 @@
 //! sockets), else it is the default cluster's (the first).
 
 use crate::auth::MultiUserSessions;
-use crate::k8s::{ApiserverProbe, KubeCluster, StreamSessions};
+use crate::k8s::{ApiserverProbe, KubeCluster};
+use crate::sessions::StreamSessions;
 use async_trait::async_trait;
 use http::request::Parts;
 use std::sync::Arc;
@@ -24,6 +25,9 @@ pub struct ServedCluster {
     /// The API address, as the cluster list shows it.
     pub server: String,
     pub sessions: Arc<dyn StreamSessions>,
+    /// The same sessions as a multi-user store (sign-in and sign-out), in
+    /// multi-user mode.
+    pub multi_user: Option<Arc<MultiUserSessions>>,
     /// How `/readyz` and the cluster list reach it without a session.
     pub probe: ApiserverProbe,
 }
@@ -47,8 +51,26 @@ impl ClusterSet {
             context: "default".into(),
             server: String::new(),
             sessions,
+            multi_user: None,
             probe,
         }])
+    }
+
+    /// One multi-user cluster, named `default` (the router tests).
+    pub fn one_multi_user(store: Arc<MultiUserSessions>, probe: ApiserverProbe) -> Self {
+        Self::new(vec![ServedCluster {
+            name: "default".into(),
+            context: "default".into(),
+            server: String::new(),
+            sessions: store.clone(),
+            multi_user: Some(store),
+            probe,
+        }])
+    }
+
+    /// The default cluster's multi-user store, in multi-user mode.
+    pub fn multi_user(&self) -> Option<&MultiUserSessions> {
+        self.default_cluster().multi_user.as_deref()
     }
 
     pub fn default_cluster(&self) -> &ServedCluster {
@@ -115,10 +137,6 @@ impl StreamSessions for ClusterSet {
         self.of_parts(request)
             .is_ok_and(|c| c.sessions.is_signed_in(request))
     }
-
-    fn multi_user(&self) -> Option<&MultiUserSessions> {
-        self.default_cluster().sessions.multi_user()
-    }
 }
 
 #[async_trait]
@@ -134,7 +152,7 @@ impl ClusterDirectory for ClusterSet {
                 server: c.server.clone(),
                 signed_in: c.sessions.is_signed_in(request),
                 default: i == 0,
-                sign_in: c.sessions.multi_user().is_some(),
+                sign_in: c.multi_user.is_some(),
             })
             .collect();
         // The sign-in page needs the names; where they are is for users.
@@ -161,7 +179,7 @@ impl ClusterDirectory for ClusterSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::k8s::LocalSessions;
+    use crate::sessions::LocalSessions;
 
     fn served(name: &str) -> ServedCluster {
         let client = crate::k8s::client_at("https://127.0.0.1:1").unwrap();
@@ -169,7 +187,8 @@ mod tests {
             name: name.into(),
             context: name.into(),
             server: "https://127.0.0.1:1".into(),
-            sessions: Arc::new(LocalSessions::new(client.clone())),
+            sessions: Arc::new(LocalSessions::new(KubeCluster::new(client.clone()))),
+            multi_user: None,
             probe: ApiserverProbe::Client(client),
         }
     }

@@ -15,5 +15,6 @@ pub mod metrics;
 pub mod origins;
 pub mod router;
 pub mod seal;
+pub mod sessions;
 pub mod shutdown;
 pub mod sockets;

@@ -14,8 +14,9 @@
 //! - Subscriptions end with the socket (their tasks are aborted; a feed
 //!   lingers briefly in case the page comes back, then its watch stops).
 
+use crate::k8s::KubeCluster;
 use crate::k8s::live::{Feed, keep_warm};
-use crate::k8s::{KubeCluster, StreamSessions};
+use crate::sessions::StreamSessions;
 use crate::sockets::KEEPALIVE;
 use axum::Router;
 use axum::body::Bytes;

@@ -10,9 +10,10 @@ use wharf_server::config::{Args, AuthMode, LogFormat};
 use wharf_server::k8s::clusters::{ClusterConfig, IN_CLUSTER, load_clusters};
 use wharf_server::k8s::credentials::ClusterAddress;
 use wharf_server::k8s::signed_out::SignedOutList;
-use wharf_server::k8s::{ApiserverProbe, LocalSessions, client_from};
+use wharf_server::k8s::{ApiserverProbe, KubeCluster, client_from};
 use wharf_server::router::{Readiness, Settings, app_router};
 use wharf_server::seal::SessionKeys;
+use wharf_server::sessions::LocalSessions;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -61,7 +62,8 @@ async fn serve_clusters(args: &Args) -> Result<Vec<ServedCluster>, Box<dyn std::
                 name,
                 context,
                 server,
-                sessions: Arc::new(LocalSessions::new(client.clone())),
+                sessions: Arc::new(LocalSessions::new(KubeCluster::new(client.clone()))),
+                multi_user: None,
                 probe: ApiserverProbe::Client(client),
             });
         }
@@ -125,7 +127,8 @@ async fn serve_clusters(args: &Args) -> Result<Vec<ServedCluster>, Box<dyn std::
             name,
             context,
             server,
-            sessions: store,
+            sessions: store.clone(),
+            multi_user: Some(store),
             probe: ApiserverProbe::Address(Box::new(address)),
         });
     }

@@ -22,8 +22,8 @@ use tower_http::trace::TraceLayer;
 pub const MAX_BODY_BYTES: usize = 2 << 20;
 use crate::assets::Assets;
 use crate::clusters::ClusterSet;
-use crate::k8s::StreamSessions;
 use crate::origins::{ClientAddress, PublicOrigins, TrustedProxies, request_hosts};
+use crate::sessions::StreamSessions;
 use std::net::{IpAddr, SocketAddr};
 use wharf_app::api::{CSRF_HEADER, SERVER_FN_PREFIX};
 use wharf_app::backend::{
@@ -97,7 +97,7 @@ async fn renew_session(
     let renewal = clusters
         .of_request(request.uri().path(), request.headers())
         .ok()
-        .and_then(|cluster| cluster.sessions.multi_user())
+        .and_then(|cluster| cluster.multi_user.as_deref())
         .map(|store| store.renewal(request.headers()))
         .unwrap_or_default();
     let mut response = next.run(request).await;
@@ -358,7 +358,7 @@ async fn proxy_sign_in(
     let store = clusters
         .of_request(request.uri().path(), request.headers())
         .ok()
-        .and_then(|cluster| cluster.sessions.multi_user());
+        .and_then(|cluster| cluster.multi_user.as_deref());
     if let Some(store) = store
         && let Err(refusal) = store.admit_proxied(request.headers(), from).await
     {

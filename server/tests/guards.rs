@@ -12,8 +12,9 @@ use std::sync::Arc;
 use tower::ServiceExt;
 use wharf_app::backend::{Cluster, Sessions};
 use wharf_server::clusters::{ClusterSet, ServedCluster};
-use wharf_server::k8s::{ApiserverProbe, KubeCluster, StreamSessions, client_at};
+use wharf_server::k8s::{ApiserverProbe, KubeCluster, client_at};
 use wharf_server::router::{Settings, app_router};
+use wharf_server::sessions::StreamSessions;
 use wharf_spec::ApiError;
 
 /// Sessions of a cluster that is never reached: signed in or not, as told.
@@ -63,6 +64,7 @@ fn router(names: &[&str]) -> axum::Router {
             sessions: Arc::new(FakeSessions {
                 signed_in: *name != "b",
             }),
+            multi_user: None,
             probe: ApiserverProbe::Client(client_at("https://127.0.0.1:1").unwrap()),
         })
         .collect();

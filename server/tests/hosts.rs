@@ -13,11 +13,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wharf_server::auth::MultiUserSessions;
 use wharf_server::clusters::ClusterSet;
 use wharf_server::k8s::credentials::ClusterAddress;
-use wharf_server::k8s::{
-    ApiserverProbe, ConnectionSource, LocalSessions, StreamSessions, connect, load_config,
-};
+use wharf_server::k8s::{ApiserverProbe, ConnectionSource, KubeCluster, connect, load_config};
 use wharf_server::origins::{ForwardedHeader, PublicOrigins, TrustedProxies};
 use wharf_server::router::{Settings, app_router};
+use wharf_server::sessions::LocalSessions;
 
 const NEEDS_CLUSTER: &str = "needs the local cluster: bash end2end/test.sh";
 
@@ -38,15 +37,26 @@ enum Mode {
 /// Serves Wharf's whole router on a loopback port.
 async fn serve(mode: Mode, public_urls: &[String], trusted: &[String]) -> SocketAddr {
     let admin = source("KUBE_LOCAL_ADMIN_KUBECONFIG");
-    let sessions: Arc<dyn StreamSessions> = match mode {
-        Mode::Local => Arc::new(LocalSessions::new(connect(&admin).await.expect("client"))),
-        Mode::MultiUser => Arc::new(MultiUserSessions::new(
-            ClusterAddress::from_config(load_config(&admin).await.expect("kubeconfig")),
-            wharf_server::seal::SessionKeys::random(),
-            Duration::from_secs(600),
-            Duration::from_secs(600),
-            false,
-        )),
+    let probe = ApiserverProbe::Address(Box::new(ClusterAddress::from_config(
+        load_config(&admin).await.expect("kubeconfig"),
+    )));
+    let clusters = match mode {
+        Mode::Local => ClusterSet::one(
+            Arc::new(LocalSessions::new(KubeCluster::new(
+                connect(&admin).await.expect("client"),
+            ))),
+            probe,
+        ),
+        Mode::MultiUser => ClusterSet::one_multi_user(
+            Arc::new(MultiUserSessions::new(
+                ClusterAddress::from_config(load_config(&admin).await.expect("kubeconfig")),
+                wharf_server::seal::SessionKeys::random(),
+                Duration::from_secs(600),
+                Duration::from_secs(600),
+                false,
+            )),
+            probe,
+        ),
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -60,14 +70,7 @@ async fn serve(mode: Mode, public_urls: &[String], trusted: &[String]) -> Socket
         proxies: TrustedProxies::new(trusted, ForwardedHeader::XForwardedFor).unwrap(),
         ..Settings::default()
     };
-    let probe = ApiserverProbe::Address(Box::new(ClusterAddress::from_config(
-        load_config(&admin).await.expect("kubeconfig"),
-    )));
-    let router = app_router(
-        options,
-        Arc::new(ClusterSet::one(sessions, probe)),
-        settings,
-    );
+    let router = app_router(options, Arc::new(clusters), settings);
     tokio::spawn(async move {
         axum::serve(
             listener,

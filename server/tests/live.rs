@@ -11,7 +11,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
-use wharf_server::k8s::{ConnectionSource, KubeCluster, LocalSessions, connect};
+use wharf_server::k8s::{ConnectionSource, KubeCluster, connect};
+use wharf_server::sessions::LocalSessions;
 use wharf_spec::ApiError;
 use wharf_spec::live::{
     LiveKind, LiveMessage, LiveRequest, LiveRows, LiveState, SortColumn, Source, View, Window,
@@ -30,7 +31,9 @@ async fn serve(kubeconfig: &str) -> (std::net::SocketAddr, Arc<KubeCluster>) {
         path: Some(PathBuf::from(kubeconfig)),
         context: None,
     };
-    let sessions = Arc::new(LocalSessions::new(connect(&source).await.expect("client")));
+    let sessions = Arc::new(LocalSessions::new(KubeCluster::new(
+        connect(&source).await.expect("client"),
+    )));
     let cluster = sessions.cluster();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

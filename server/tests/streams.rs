@@ -7,7 +7,8 @@ use futures::{SinkExt, StreamExt};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use wharf_server::k8s::{ConnectionSource, LocalSessions, connect};
+use wharf_server::k8s::{ConnectionSource, KubeCluster, connect};
+use wharf_server::sessions::LocalSessions;
 use wharf_spec::stream::{
     ExecQuery, LOG_WINDOW_BYTES, LogControl, LogEvent, LogOutput, LogQuery, Tail, TerminalEvent,
     TerminalInput, TerminalOutput,
@@ -28,7 +29,9 @@ async fn serve() -> std::net::SocketAddr {
         path: Some(PathBuf::from(path)),
         context: None,
     };
-    let sessions = Arc::new(LocalSessions::new(connect(&source).await.expect("client")));
+    let sessions = Arc::new(LocalSessions::new(KubeCluster::new(
+        connect(&source).await.expect("client"),
+    )));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = wharf_server::router::guarded(

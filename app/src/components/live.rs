@@ -114,7 +114,7 @@ pub fn set_list_query(query: &ListQuery) {
     }
     let search = pairs
         .iter()
-        .map(|(k, v)| format!("{k}={}", crate::pages::percent_encode(v)))
+        .map(|(k, v)| format!("{k}={}", wharf_spec::stream::percent_encode(v)))
         .collect::<Vec<_>>()
         .join("&");
     let path = use_location().pathname.get_untracked();

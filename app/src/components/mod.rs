@@ -4,6 +4,7 @@ pub mod form;
 pub mod live;
 mod modal;
 pub mod ports;
+pub mod stream_state;
 pub mod title;
 pub mod workload;
 pub use modal::Modal;

@@ -310,7 +310,7 @@ fn workload_row(
         None => format!(
             "{}/spaces/{space}/pods?labels={}",
             crate::paths::cluster_root(),
-            crate::pages::percent_encode(&row.selector)
+            wharf_spec::stream::percent_encode(&row.selector)
         ),
     };
     let checked = {

@@ -20,16 +20,13 @@ pub use apps::{AppDetailPage, AppList, AppUpgradePage};
 pub use clusters::{ClusterList, ClusterSwitcher};
 pub use events::{ObjectEvents, SpaceEvents};
 pub use nodes::{NodeList, NodePage};
-pub use pods::{
-    LogState, LogView, LogsPage, PodPage, TerminalPage, TerminalState, is_embedded,
-    pod_status_text, usage_cells,
-};
+pub use pods::{LogsPage, PodPage, TerminalPage, is_embedded, pod_status_text, usage_cells};
 pub use service_form::{ServiceCreatePage, ServiceEditPage};
 pub use services::{ServiceDetailPage, ServiceList};
 pub use sign_in::SignInPage;
 pub use space_pods::{SelectedPods, SpacePods};
 pub use spaces::{Home, SpaceLayout, SpacesResource};
-pub use yaml::{CreateFromYamlPage, percent_encode};
+pub use yaml::CreateFromYamlPage;
 
 use crate::components::use_texts;
 use leptos::prelude::*;

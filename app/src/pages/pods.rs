@@ -5,6 +5,7 @@
 
 use crate::api::{AppError, get_pod};
 use crate::components::live::{LiveBadge, use_live_changes};
+use crate::components::stream_state::{LogState, LogView, TerminalState};
 use crate::components::{ErrorNotice, GuardedLink, Loading, use_param, use_texts};
 use crate::i18n::Texts;
 use crate::pages::ObjectEvents;
@@ -264,67 +265,6 @@ pub fn TerminalPage() -> impl IntoView {
             <div id="terminal" class="terminal" node_ref=node></div>
         </div>
     }
-}
-
-/// Where a terminal is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TerminalState {
-    Connecting,
-    Connected,
-    Exited(Option<i32>),
-    Dropped,
-    /// Wharf stopped (a rollout) and hung the shell up.
-    Restarting,
-    Refused(String),
-}
-
-impl TerminalState {
-    pub fn name(&self) -> &'static str {
-        match self {
-            TerminalState::Connecting => "connecting",
-            TerminalState::Connected => "connected",
-            TerminalState::Exited(_) => "exited",
-            TerminalState::Dropped => "dropped",
-            TerminalState::Restarting => "restarting",
-            TerminalState::Refused(_) => "refused",
-        }
-    }
-}
-
-/// Where a log view is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LogState {
-    Connecting,
-    Live,
-    Ended,
-    Dropped,
-    Failed(String),
-}
-
-impl LogState {
-    pub fn name(&self) -> &'static str {
-        match self {
-            LogState::Connecting => "connecting",
-            LogState::Live => "live",
-            LogState::Ended => "ended",
-            LogState::Dropped => "dropped",
-            LogState::Failed(_) => "failed",
-        }
-    }
-}
-
-/// What the log page shows besides the lines.
-#[derive(Clone, Copy)]
-pub struct LogView {
-    pub state: RwSignal<LogState>,
-    pub count: RwSignal<usize>,
-    pub matches: RwSignal<usize>,
-    pub search: RwSignal<String>,
-    /// Pods (and containers) whose logs are in the view, with whether they
-    /// are still streaming.
-    pub sources: RwSignal<Vec<(u32, String, bool)>>,
-    /// Bumped to reconnect.
-    pub session: RwSignal<u32>,
 }
 
 /// `/spaces/:space/pods/:pod/logs/:container` and

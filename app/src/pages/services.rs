@@ -10,7 +10,7 @@ use crate::components::{
     use_texts,
 };
 use crate::i18n::Texts;
-use crate::pages::yaml::{EditServiceYaml, percent_encode};
+use crate::pages::yaml::EditServiceYaml;
 use crate::pages::{ObjectEvents, SelectedPods};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,6 +18,7 @@ use std::collections::BTreeSet;
 use wharf_spec::ApiError;
 use wharf_spec::access::Action;
 use wharf_spec::live::{LiveKind, LiveRows, SortColumn, Source};
+use wharf_spec::stream::percent_encode;
 use wharf_spec::view::{
     ExternalAddress, ServiceDetail, ServiceKind, ServiceRow, WorkloadRef, format_age,
 };

@@ -13,19 +13,6 @@ use wharf_spec::{ApiError, Problem};
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 pub const MAX_UPLOAD_BYTES: f64 = 1_048_576.0;
 
-/// `data:` URL text: every byte but the unreserved ones percent-encoded.
-pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// A YAML problem reported at the `yaml` field, in words.
 fn yaml_problem(e: &ApiError) -> Option<Problem> {
     e.field_errors().get("yaml").cloned()

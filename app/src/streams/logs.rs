@@ -6,7 +6,7 @@
 //! classes), never as HTML.
 
 use super::{Socket, open_socket, to_frame, to_message};
-use crate::pages::{LogState, LogView};
+use crate::components::stream_state::{LogState, LogView};
 use futures::StreamExt;
 use futures::channel::mpsc;
 use gloo_net::websocket::Message;

@@ -4,8 +4,8 @@
 //! UTF-8 across frame boundaries itself.
 
 use super::{Socket, open_socket, to_frame, to_message};
+use crate::components::stream_state::TerminalState;
 use crate::components::use_texts;
-use crate::pages::TerminalState;
 use futures::StreamExt;
 use futures::channel::mpsc;
 use gloo_net::websocket::Message;

@@ -5,9 +5,6 @@ use super::KubeCluster;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use std::path::PathBuf;
-use std::sync::Arc;
-use wharf_app::backend::{Cluster, Sessions};
-use wharf_spec::ApiError;
 
 /// Where a session's credentials come from.
 #[derive(Clone, Debug)]
@@ -93,54 +90,6 @@ pub async fn load_config(source: &ConnectionSource) -> Result<Config, ConnectErr
         ConnectionSource::InCluster => Config::incluster()?,
     };
     Ok(config)
-}
-
-/// Local mode: one operator, one session, the operator's credentials.
-/// Multi-user sign-in replaces this with sessions keyed by a cookie; the
-/// server functions do not change.
-pub struct LocalSessions {
-    cluster: Arc<KubeCluster>,
-}
-
-impl LocalSessions {
-    pub fn new(client: Client) -> Self {
-        Self {
-            cluster: Arc::new(KubeCluster::new(client)),
-        }
-    }
-
-    /// The one session's cluster.
-    pub fn cluster(&self) -> Arc<KubeCluster> {
-        self.cluster.clone()
-    }
-}
-
-/// What the server's own routes need from the sessions: the cluster with the
-/// streams (exec, logs) that server functions do not have, and sign-in.
-pub trait StreamSessions: Sessions {
-    fn streams_for(&self, request: &http::request::Parts) -> Result<Arc<KubeCluster>, ApiError>;
-
-    /// Whether the request belongs to a live session (always, in local mode).
-    fn is_signed_in(&self, _request: &http::request::Parts) -> bool {
-        true
-    }
-
-    /// The multi-user session store, if this is multi-user mode.
-    fn multi_user(&self) -> Option<&crate::auth::MultiUserSessions> {
-        None
-    }
-}
-
-impl StreamSessions for LocalSessions {
-    fn streams_for(&self, _request: &http::request::Parts) -> Result<Arc<KubeCluster>, ApiError> {
-        Ok(self.cluster.clone())
-    }
-}
-
-impl Sessions for LocalSessions {
-    fn cluster_for(&self, _request: &http::request::Parts) -> Result<Arc<dyn Cluster>, ApiError> {
-        Ok(self.cluster.clone())
-    }
 }
 
 /// What `/readyz` asks the apiserver with: local mode's client, or in

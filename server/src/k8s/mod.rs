@@ -16,11 +16,11 @@ mod nodes;
 mod pods;
 pub mod signed_out;
 pub mod streams;
+pub mod terminal;
 pub mod yaml;
 
 pub use connect::{
-    ApiserverProbe, ConnectError, ConnectionSource, LocalSessions, StreamSessions, client_at,
-    client_from, connect, load_config,
+    ApiserverProbe, ConnectError, ConnectionSource, client_at, client_from, connect, load_config,
 };
 pub use error::map_error;
 

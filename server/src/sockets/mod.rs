@@ -7,19 +7,19 @@
 //! - Both legs are kept alive: Wharf pings the browser every
 //!   [`KEEPALIVE`]; kube pings the apiserver.
 //! - A terminal whose browser leaves is hung up in the container (see
-//!   `k8s::streams`), so nothing is left running.
+//!   `k8s::terminal`), so nothing is left running.
 //! - Logs are flow-controlled (`LOG_WINDOW_BYTES` unacknowledged at most):
 //!   a slow browser slows the read from the apiserver; nothing is dropped and
 //!   memory per stream stays bounded.
 //!
-//! `terminal.rs` is the terminal relay (and the shell's PID report),
+//! `terminal.rs` is the terminal relay,
 //! `logs.rs` the log relay and the download; this file their routes, the
 //! checks before an upgrade and the closing of a socket.
 
 use crate::k8s::KubeCluster;
-use crate::k8s::StreamSessions;
-use crate::k8s::streams::{PID_MARKER_END, PID_MARKER_START, PodChange};
+use crate::k8s::streams::PodChange;
 use crate::metrics::{OpenSocket, SocketKind};
+use crate::sessions::StreamSessions;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
@@ -31,7 +31,6 @@ use futures::{AsyncBufReadExt, FutureExt, SinkExt, StreamExt};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use wharf_spec::ApiError;
