@@ -93,31 +93,6 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
     // Editing: "review changes" (base → result) and a conflict's current version.
     let review = RwSignal::new(None::<(String, String)>);
     let conflict = RwSignal::new(None::<(ServiceDraft, ServiceForm, String)>);
-    let kind = Memo::new(move |_| form.with(|f| f.kind));
-    let node_ports = Memo::new(move |_| {
-        matches!(
-            kind.get(),
-            ServiceKind::NodePort | ServiceKind::LoadBalancer
-        )
-    });
-
-    // Live preview of what the selector matches (valid pairs only).
-    let selector = Memo::new(move |_| {
-        form.with(|f| {
-            f.selector
-                .iter()
-                .filter(|r| {
-                    !r.is_blank() && wharf_spec::labels::check_qualified_name(r.key.trim()).is_ok()
-                })
-                .map(|r| (r.key.trim().to_owned(), r.value.trim().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    });
-    let preview = LocalResource::new(move || {
-        let (space, selector) = (space.get(), selector.get());
-        async move { matching_pods(space, selector).await }
-    });
-    let workloads = LocalResource::new(move || list_workload_labels(space.get()));
 
     // Form → YAML: render what the form makes, on the base.
     let show_yaml = move || {
@@ -318,6 +293,126 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
         review.set(None);
     });
 
+    let title = match &editing {
+        Some(name) => (t.edit_service_title)(name),
+        None => t.new_service.to_owned(),
+    };
+
+    let yaml_tab = move || {
+        view! {
+            <section class="card">
+                <p class="muted">{t.yaml_tab_hint}</p>
+                <CodeEditor id="service-yaml-tab" text=yaml_text on_edit=Callback::new(move |_| yaml_edited.set(true)) />
+                {move || yaml_failure.get().map(|e| crate::pages::yaml::failure_view(e, "service-yaml-tab-error"))}
+            </section>
+        }
+    };
+
+    let conflict_view = move || {
+        conflict.get().map(|(theirs, _, mine)| {
+            let reapply = reapply.clone();
+            view! {
+                <ConflictView theirs=theirs.base.unwrap_or_default() mine pending
+                    on_reapply=move || reapply(()) />
+            }
+        })
+    };
+
+    view! {
+        <Breadcrumb space current=title.clone() />
+        <form class="service-form" id="service-form" on:submit=on_submit novalidate>
+            <div class="toolbar">
+                <h1>{title}</h1>
+                <span class="spacer"></span>
+                <div class="tabs-inline" role="tablist">
+                    <button type="button" role="tab" id="tab-form" class="tab-button"
+                        aria-selected=move || (tab.get() == Tab::Form).to_string()
+                        on:click=move |_| show_form()>{t.tab_form}</button>
+                    <button type="button" role="tab" id="tab-yaml" class="tab-button"
+                        aria-selected=move || (tab.get() == Tab::Yaml).to_string()
+                        on:click=move |_| if tab.get_untracked() != Tab::Yaml { show_yaml() }>"YAML"</button>
+                </div>
+            </div>
+            {move || (!kept.with(Vec::is_empty)).then(|| view! {
+                <p class="notice notice-info" id="kept-fields">
+                    {t.kept_fields}" "<span class="mono">{kept.get().join(", ")}</span>
+                </p>
+            })}
+            <div class:hidden=move || tab.get() != Tab::Form><ServiceFields s is_edit /></div>
+            <Show when=move || tab.get() == Tab::Yaml>{yaml_tab}</Show>
+            <div id="form-failure">{move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}</div>
+            {view! {
+                <Show when=move || check_passed.get()>
+                    <p class="notice notice-ok" id="check-ok">{t.check_ok}</p>
+                </Show>
+                <Show when=move || s.attempted.get() && !local.with(FieldErrors::is_empty)>
+                    <p class="notice notice-error" id="fix-errors">{t.fix_errors}</p>
+                </Show>
+                {move || review.get().map(|(before, after)| {
+                    let lines = diff_lines(&before, &after);
+                    if has_changes(&lines) {
+                        view! { <DiffView id="review-diff" lines /> }.into_any()
+                    } else {
+                        view! { <p class="muted" id="review-diff">{t.no_changes}</p> }.into_any()
+                    }
+                })}
+            }.into_any()}
+            {conflict_view}
+            <div class="form-actions">
+                <a class="btn" href=move || match edit_name.get_value() {
+                    Some(name) => format!("{}/spaces/{}/services/{name}", crate::paths::cluster_root(), space.get()),
+                    None => format!("{}/spaces/{}/services", crate::paths::cluster_root(), space.get()),
+                }>{t.cancel}</a>
+                {if is_edit {
+                    view! {
+                        <button type="button" class="btn" id="review-changes" on:click=review_changes>{t.review_changes}</button>
+                    }.into_any()
+                } else {
+                    let check = check.clone();
+                    view! {
+                        <button type="button" class="btn" id="check-service" disabled=move || pending.get() on:click=move |_| check()>{t.check}</button>
+                    }.into_any()
+                }}
+                <button type="submit" class="btn btn-primary" id="save-service"
+                    disabled=move || pending.get() || (s.attempted.get() && !local.with(FieldErrors::is_empty))>
+                    {if is_edit { t.apply } else { t.create }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// The form tab: every card of the Service form.
+#[component]
+fn ServiceFields(s: FormState<ServiceForm>, is_edit: bool) -> impl IntoView {
+    let t = use_texts();
+    let space = use_param("space");
+    let form = s.form;
+    let kind = Memo::new(move |_| form.with(|f| f.kind));
+    let node_ports = Memo::new(move |_| {
+        matches!(
+            kind.get(),
+            ServiceKind::NodePort | ServiceKind::LoadBalancer
+        )
+    });
+    // Live preview of what the selector matches (valid pairs only).
+    let selector = Memo::new(move |_| {
+        form.with(|f| {
+            f.selector
+                .iter()
+                .filter(|r| {
+                    !r.is_blank() && wharf_spec::labels::check_qualified_name(r.key.trim()).is_ok()
+                })
+                .map(|r| (r.key.trim().to_owned(), r.value.trim().to_owned()))
+                .collect::<Vec<_>>()
+        })
+    });
+    let preview = LocalResource::new(move || {
+        let (space, selector) = (space.get(), selector.get());
+        async move { matching_pods(space, selector).await }
+    });
+    let workloads = LocalResource::new(move || list_workload_labels(space.get()));
+
     let kind_option = move |k: ServiceKind, hint: &'static str| {
         view! {
             <label class="kind-option" class:selected=move || kind.get() == k>
@@ -334,12 +429,7 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
             </label>
         }
     };
-    let title = match &editing {
-        Some(name) => (t.edit_service_title)(name),
-        None => t.new_service.to_owned(),
-    };
-
-    let form_sections = view! {
+    view! {
         {view! {
             <section class="card">
                 <h2>{t.access_type}</h2>
@@ -474,89 +564,5 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                 {key_value_rows(s, ServiceField::Annotations, |f| &mut f.annotations, |f| &f.annotations)}
             </section>
         }.into_any()}
-    }
-    .into_any();
-
-    let yaml_tab = move || {
-        view! {
-            <section class="card">
-                <p class="muted">{t.yaml_tab_hint}</p>
-                <CodeEditor id="service-yaml-tab" text=yaml_text on_edit=Callback::new(move |_| yaml_edited.set(true)) />
-                {move || yaml_failure.get().map(|e| crate::pages::yaml::failure_view(e, "service-yaml-tab-error"))}
-            </section>
-        }
-    };
-
-    let conflict_view = move || {
-        conflict.get().map(|(theirs, _, mine)| {
-            let reapply = reapply.clone();
-            view! {
-                <ConflictView theirs=theirs.base.unwrap_or_default() mine pending
-                    on_reapply=move || reapply(()) />
-            }
-        })
-    };
-
-    view! {
-        <Breadcrumb space current=title.clone() />
-        <form class="service-form" id="service-form" on:submit=on_submit novalidate>
-            <div class="toolbar">
-                <h1>{title}</h1>
-                <span class="spacer"></span>
-                <div class="tabs-inline" role="tablist">
-                    <button type="button" role="tab" id="tab-form" class="tab-button"
-                        aria-selected=move || (tab.get() == Tab::Form).to_string()
-                        on:click=move |_| show_form()>{t.tab_form}</button>
-                    <button type="button" role="tab" id="tab-yaml" class="tab-button"
-                        aria-selected=move || (tab.get() == Tab::Yaml).to_string()
-                        on:click=move |_| if tab.get_untracked() != Tab::Yaml { show_yaml() }>"YAML"</button>
-                </div>
-            </div>
-            {move || (!kept.with(Vec::is_empty)).then(|| view! {
-                <p class="notice notice-info" id="kept-fields">
-                    {t.kept_fields}" "<span class="mono">{kept.get().join(", ")}</span>
-                </p>
-            })}
-            <div class:hidden=move || tab.get() != Tab::Form>{form_sections}</div>
-            <Show when=move || tab.get() == Tab::Yaml>{yaml_tab}</Show>
-            <div id="form-failure">{move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}</div>
-            {view! {
-                <Show when=move || check_passed.get()>
-                    <p class="notice notice-ok" id="check-ok">{t.check_ok}</p>
-                </Show>
-                <Show when=move || s.attempted.get() && !local.with(FieldErrors::is_empty)>
-                    <p class="notice notice-error" id="fix-errors">{t.fix_errors}</p>
-                </Show>
-                {move || review.get().map(|(before, after)| {
-                    let lines = diff_lines(&before, &after);
-                    if has_changes(&lines) {
-                        view! { <DiffView id="review-diff" lines /> }.into_any()
-                    } else {
-                        view! { <p class="muted" id="review-diff">{t.no_changes}</p> }.into_any()
-                    }
-                })}
-            }.into_any()}
-            {conflict_view}
-            <div class="form-actions">
-                <a class="btn" href=move || match edit_name.get_value() {
-                    Some(name) => format!("{}/spaces/{}/services/{name}", crate::paths::cluster_root(), space.get()),
-                    None => format!("{}/spaces/{}/services", crate::paths::cluster_root(), space.get()),
-                }>{t.cancel}</a>
-                {if is_edit {
-                    view! {
-                        <button type="button" class="btn" id="review-changes" on:click=review_changes>{t.review_changes}</button>
-                    }.into_any()
-                } else {
-                    let check = check.clone();
-                    view! {
-                        <button type="button" class="btn" id="check-service" disabled=move || pending.get() on:click=move |_| check()>{t.check}</button>
-                    }.into_any()
-                }}
-                <button type="submit" class="btn btn-primary" id="save-service"
-                    disabled=move || pending.get() || (s.attempted.get() && !local.with(FieldErrors::is_empty))>
-                    {if is_edit { t.apply } else { t.create }}
-                </button>
-            </div>
-        </form>
     }
 }
