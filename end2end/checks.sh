@@ -28,6 +28,17 @@ offenders=$(grep -rlE '(^|[^_[:alnum:]])kube::|use kube\b|kube = ' app server --
 [ -z "$offenders" ] || die "kube used outside server/src/k8s/: $offenders"
 echo "ok"
 
+step "invariant: the layers import downwards only (no module circles)"
+# server: k8s/ is below everything but metrics; the session seam is above
+# k8s/. app: components/ and streams/ are below pages/.
+circles=$( { grep -rnE 'crate::(auth|clusters|router|sessions|sockets|live_socket|shutdown|assets)\b' server/src/k8s || true
+  grep -rnE 'crate::(auth|clusters|router|sockets|live_socket)\b' server/src/sessions.rs || true
+  grep -rnE 'crate::pages\b' app/src/components app/src/streams || true; } \
+  | { grep -vE '^[^:]+:[0-9]+:[[:space:]]*//' || true; } )
+[ -z "$circles" ] || die "a lower layer imports a higher one:
+$circles"
+echo "ok"
+
 step "invariant: no user-visible words in the UI's code outside app/src/i18n/"
 # Text between tags in view! (`>"words"<`), and the attributes a person
 # reads or hears. Allowed: names that are the same in every language.

@@ -175,6 +175,11 @@ pub fn bare_input<F: FormFields + Send + Sync + 'static>(
 ) -> impl IntoView {
     let id = field_id(&field);
     let error_id = format!("{id}-error");
+    let message = s.message(field);
+    let invalid = {
+        let message = message.clone();
+        move || message().map(|_| "true")
+    };
     view! {
         <input
             id=id
@@ -182,11 +187,12 @@ pub fn bare_input<F: FormFields + Send + Sync + 'static>(
             spellcheck="false"
             placeholder=placeholder
             aria-label=label
+            aria-invalid=invalid
             aria-describedby=error_id.clone()
             prop:value=move || s.text(field)
             on:input=move |ev| s.set_text(field, event_target_value(&ev))
         />
-        <p class="field-error" id=error_id>{s.message(field)}</p>
+        <p class="field-error" id=error_id>{message}</p>
     }
 }
 
@@ -281,7 +287,7 @@ pub fn key_value_rows<F: FormFields + Send + Sync + 'static>(
     };
     let name = list(Row::All).to_string();
     view! {
-        <div class="rows" data-list=name>
+        <div class="rows" id=field_id(&list(Row::All)) data-list=name>
             {move || (0..count.get()).map(row).collect_view()}
             <button type="button" class="btn btn-small" data-add=name.clone()
                 on:click=move |_| s.edit(list(Row::All), |f| rows(f).push(KeyValue::default()))>

@@ -84,7 +84,9 @@ pub fn port_rows<F: FormFields + Send + Sync + 'static>(
             </tr>
         }
     };
-    let table_id = format!("{}-table", field_id(&(list.at)(Row::All)));
+    // The list's own id: a problem of the whole list ("at least one")
+    // links here.
+    let table_id = field_id(&(list.at)(Row::All));
     view! {
         <table class="form-table" id=table_id>
             <thead>

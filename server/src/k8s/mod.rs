@@ -1,5 +1,5 @@
 //! The one module that talks to the Kubernetes API (`kube`). Nothing else in
-//! Wharf imports `kube`; `.ci/checks.sh` enforces it.
+//! Wharf imports `kube`; `end2end/checks.sh` enforces it.
 //!
 //! [`KubeCluster`] is one session's view of the cluster: it holds a client
 //! built from that session's own credentials and implements the app's
