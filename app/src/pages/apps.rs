@@ -371,30 +371,32 @@ fn DeleteAppsDialog(
     on_done: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let t = use_texts();
-    let pending = RwSignal::new(false);
     let with_volumes = RwSignal::new(false);
     let failures = RwSignal::new(Vec::<(String, ApiError)>::new());
     let any_stateful = workloads
         .iter()
         .any(|w| w.kind == WorkloadKind::StatefulSet);
     let names: Vec<String> = workloads.iter().map(|w| w.name.clone()).collect();
+    let delete = leptos::prelude::Action::new(move |with_volumes: &bool| {
+        let (space, workloads) = (space.clone(), workloads.clone());
+        delete_apps(space, workloads, *with_volumes)
+    });
+    let pending = delete.pending();
+    // The answer, in the browser (effects do not run on the server).
+    Effect::new(move |_| match delete.value().get() {
+        None => {}
+        Some(Ok(failed)) if failed.is_empty() => {
+            open.set(false);
+            on_done();
+        }
+        Some(Ok(failed)) => {
+            failures.set(failed);
+            on_done();
+        }
+        Some(Err(AppError(e))) => failures.set(vec![(String::new(), e)]),
+    });
     let confirm = move |_| {
-        let (space, workloads, on_done) = (space.clone(), workloads.clone(), on_done.clone());
-        pending.set(true);
-        spawn_local(async move {
-            match delete_apps(space, workloads, with_volumes.get_untracked()).await {
-                Ok(failed) if failed.is_empty() => {
-                    open.set(false);
-                    on_done();
-                }
-                Ok(failed) => {
-                    failures.set(failed);
-                    on_done();
-                }
-                Err(AppError(e)) => failures.set(vec![(String::new(), e)]),
-            }
-            pending.set(false);
-        });
+        delete.dispatch(with_volumes.get_untracked());
     };
     view! {
         <Modal open>

@@ -13,7 +13,6 @@ use crate::i18n::Texts;
 use crate::pages::yaml::EditServiceYaml;
 use crate::pages::{ObjectEvents, SelectedPods};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use std::collections::BTreeSet;
 use wharf_spec::ApiError;
 use wharf_spec::access::Action;
@@ -225,7 +224,6 @@ fn DeleteServicesDialog(
     on_done: impl Fn(bool) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let t = use_texts();
-    let pending = RwSignal::new(false);
     let failures = RwSignal::new(Vec::<(String, ApiError)>::new());
     let failure = RwSignal::new(None::<ApiError>);
     let count = names.len();
@@ -246,9 +244,24 @@ fn DeleteServicesDialog(
             );
         }
     });
+    let send = leptos::prelude::Action::new(move |workloads: &Vec<WorkloadRef>| {
+        delete_services(space.clone(), names.clone(), workloads.clone())
+    });
+    let pending = send.pending();
+    // The answer, in the browser (effects do not run on the server).
+    Effect::new(move |_| match send.value().get() {
+        None => {}
+        Some(Ok(failed)) if failed.is_empty() => {
+            open.set(false);
+            on_done(true);
+        }
+        Some(Ok(failed)) => {
+            failures.set(failed);
+            on_done(false);
+        }
+        Some(Err(AppError(e))) => failure.set(Some(e)),
+    });
     let delete = move |_| {
-        pending.set(true);
-        let (space, names, on_done) = (space.clone(), names.clone(), on_done.clone());
         let workloads: Vec<WorkloadRef> = companions
             .get_untracked()
             .and_then(Result::ok)
@@ -256,21 +269,7 @@ fn DeleteServicesDialog(
             .into_iter()
             .filter(|w| chosen.with_untracked(|c| c.contains(&(w.kind.clone(), w.name.clone()))))
             .collect();
-        spawn_local(async move {
-            let result = delete_services(space, names, workloads).await;
-            pending.set(false);
-            match result {
-                Ok(failed) if failed.is_empty() => {
-                    open.set(false);
-                    on_done(true);
-                }
-                Ok(failed) => {
-                    failures.set(failed);
-                    on_done(false);
-                }
-                Err(AppError(e)) => failure.set(Some(e)),
-            }
-        });
+        send.dispatch(workloads);
     };
     view! {
         <Modal open>

@@ -11,7 +11,6 @@ use crate::components::{
 use crate::pages::space_picker::{SpacePicker, use_space_tabs};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::{use_location, use_navigate};
 use wharf_spec::ApiError;
@@ -447,8 +446,22 @@ fn DeleteSpaceDialog(space: String, open: RwSignal<bool>) -> impl IntoView {
     let SpacesResource(spaces) = expect_context();
     let navigate = use_navigate();
     let typed = RwSignal::new(String::new());
-    let pending = RwSignal::new(false);
     let failure = RwSignal::new(None::<ApiError>);
+    let delete = leptos::prelude::Action::new({
+        let space = space.clone();
+        move |typed: &String| delete_space(space.clone(), typed.clone())
+    });
+    let pending = delete.pending();
+    // The answer, in the browser (effects do not run on the server).
+    Effect::new(move |_| match delete.value().get() {
+        None => {}
+        Some(Ok(())) => {
+            open.set(false);
+            spaces.refetch();
+            navigate(&crate::paths::at(""), Default::default());
+        }
+        Some(Err(AppError(e))) => failure.set(Some(e)),
+    });
     let contents = LocalResource::new({
         let space = space.clone();
         move || get_space_contents(space.clone())
@@ -463,28 +476,14 @@ fn DeleteSpaceDialog(space: String, open: RwSignal<bool>) -> impl IntoView {
     };
 
     let submit = {
-        let space = space.clone();
         let can_delete = can_delete.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
             if !can_delete() {
                 return;
             }
-            pending.set(true);
             failure.set(None);
-            let (space, navigate) = (space.clone(), navigate.clone());
-            spawn_local(async move {
-                let result = delete_space(space, typed.get_untracked()).await;
-                pending.set(false);
-                match result {
-                    Ok(()) => {
-                        open.set(false);
-                        spaces.refetch();
-                        navigate(&crate::paths::at(""), Default::default());
-                    }
-                    Err(AppError(e)) => failure.set(Some(e)),
-                }
-            });
+            delete.dispatch(typed.get_untracked());
         }
     };
 
