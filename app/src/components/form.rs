@@ -13,9 +13,9 @@ use crate::components::{field_message, use_texts};
 use leptos::prelude::*;
 use std::collections::HashSet;
 use std::fmt::Display;
-use wharf_spec::FieldErrors;
 use wharf_spec::field::{FormFields, KeyValueField, Row};
 use wharf_spec::service::KeyValue;
+use wharf_spec::{ApiError, FieldErrors};
 
 /// The path type of form `F`.
 pub type Path<F> = <F as FormFields>::Field;
@@ -67,6 +67,17 @@ impl<F: FormFields + Send + Sync + 'static> FormState<F> {
             t.insert(field.to_string());
         });
         self.server.set(FieldErrors::default());
+    }
+
+    /// A refused submit: the problems the server located at fields go
+    /// under them; anything else goes to `failure`, the form's notice.
+    pub fn refused(&self, error: ApiError, failure: RwSignal<Option<ApiError>>) {
+        let located = error.field_errors();
+        if located.is_empty() {
+            failure.set(Some(error));
+        } else {
+            self.server.set(located);
+        }
     }
 
     /// The text input at `field` as it stands (tracked).

@@ -110,16 +110,11 @@ pub fn AppWizardPage() -> impl IntoView {
             ),
             Err(AppError(e)) if from_yaml => summary.failure.set(Some(e)),
             Err(AppError(e)) => {
-                let located = e.field_errors();
                 // Back to the step of the first field the server named.
-                if let Some(first) = located.0.first() {
+                if let Some(first) = e.field_errors().0.first() {
                     step.set(AppField::step_of(&first.field));
                 }
-                if located.is_empty() {
-                    failure.set(Some(e));
-                } else {
-                    s.server.set(located);
-                }
+                s.refused(e, failure);
             }
         }
     });

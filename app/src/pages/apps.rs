@@ -765,14 +765,7 @@ fn UpgradeEditor(detail: AppDetail) -> impl IntoView {
         move |_| match upgrade.value().get() {
             None => {}
             Some(Ok(())) => navigate(&href, Default::default()),
-            Some(Err(AppError(e))) => {
-                let located = e.field_errors();
-                if located.is_empty() {
-                    failure.set(Some(e));
-                } else {
-                    s.server.set(located);
-                }
-            }
+            Some(Err(AppError(e))) => s.refused(e, failure),
         }
     });
     let submit = move |_| {

@@ -341,14 +341,7 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
                 Default::default(),
             );
         }
-        Some(Err(AppError(e))) => {
-            let located = e.field_errors();
-            if located.is_empty() {
-                failure.set(Some(e));
-            } else {
-                s.server.set(located);
-            }
-        }
+        Some(Err(AppError(e))) => s.refused(e, failure),
     });
     let pending = create.pending();
     let can_submit = move || !pending.get() && s.is_valid();
