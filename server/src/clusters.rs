@@ -68,11 +68,6 @@ impl ClusterSet {
         }])
     }
 
-    /// The default cluster's multi-user store, in multi-user mode.
-    pub fn multi_user(&self) -> Option<&MultiUserSessions> {
-        self.default_cluster().multi_user.as_deref()
-    }
-
     pub fn default_cluster(&self) -> &ServedCluster {
         &self.clusters[0]
     }

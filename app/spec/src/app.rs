@@ -542,9 +542,16 @@ impl AppForm {
             (AppField::NodeSelector as fn(_) -> _, &self.node_selector),
             (AppField::Labels, &self.labels),
         ] {
+            // Each key once: the objects hold a map, so a second would
+            // silently replace the first.
+            let mut keys = HashSet::new();
             for (i, r) in rows.iter().enumerate().filter(|(_, r)| !r.is_blank()) {
                 let key = list(Row::At(i, KeyValueField::Key));
-                errors.check(key, check_qualified_name(r.key.trim()));
+                match check_qualified_name(r.key.trim()) {
+                    Err(p) => errors.push(key, p),
+                    Ok(()) if !keys.insert(r.key.trim()) => errors.push(key, Problem::Duplicate),
+                    Ok(()) => {}
+                }
                 // Wharf sets the app.kubernetes.io/ labels itself (name,
                 // version, managed-by): said here, not silently dropped.
                 if key == AppField::Labels(Row::At(i, KeyValueField::Key))
@@ -570,14 +577,19 @@ impl AppForm {
             );
         }
 
-        // The Service: its own rules, reported under `service.`; the name,
-        // selector and labels are the app's (checked above), and a stateful
-        // app's headless Service needs no port.
+        // The Service: its own rules, reported under `service.`; what the
+        // app gives it (name, alias, description, selector, labels) is
+        // checked above at the app's own fields, and a stateful app's
+        // headless Service needs no port.
         if let Err(service_errors) = self.service_form().validate(node_ports) {
             for e in service_errors.0 {
                 match e.path::<ServiceField>() {
                     Some(
-                        ServiceField::Name | ServiceField::Selector(_) | ServiceField::Labels(_),
+                        ServiceField::Name
+                        | ServiceField::Alias
+                        | ServiceField::Description
+                        | ServiceField::Selector(_)
+                        | ServiceField::Labels(_),
                     ) => {}
                     Some(ServiceField::Ports(Row::All)) if self.kind == AppKind::Stateful => {}
                     Some(field) => errors.push(AppField::Service(field), e.problem),

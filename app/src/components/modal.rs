@@ -25,8 +25,19 @@ fn focusable(backdrop: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
 
 /// The dialog's backdrop; its child is the dialog itself (`role="dialog"`,
 /// `aria-modal`, `aria-labelledby`), whose clicks must not reach it.
+/// While `busy` (its request is under way) it does not close: what the
+/// answer does (navigate, refresh, report failures) happens in the dialog.
 #[component]
-pub fn Modal(open: RwSignal<bool>, children: Children) -> impl IntoView {
+pub fn Modal(
+    open: RwSignal<bool>,
+    #[prop(optional, into)] busy: Option<Signal<bool>>,
+    children: Children,
+) -> impl IntoView {
+    let close = move || {
+        if !busy.is_some_and(|b| b.get_untracked()) {
+            open.set(false);
+        }
+    };
     let backdrop = NodeRef::<Div>::new();
     #[cfg(feature = "hydrate")]
     {
@@ -57,7 +68,7 @@ pub fn Modal(open: RwSignal<bool>, children: Children) -> impl IntoView {
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.prevent_default();
-            open.set(false);
+            close();
         }
         #[cfg(feature = "hydrate")]
         if ev.key() == "Tab"
@@ -83,7 +94,7 @@ pub fn Modal(open: RwSignal<bool>, children: Children) -> impl IntoView {
         }
     };
     view! {
-        <div class="modal-backdrop" node_ref=backdrop on:click=move |_| open.set(false) on:keydown=on_key>
+        <div class="modal-backdrop" node_ref=backdrop on:click=move |_| close() on:keydown=on_key>
             {children()}
         </div>
     }

@@ -707,8 +707,20 @@ impl Texts {
                 ServiceField::SessionAffinity => self.session_affinity.into(),
                 ServiceField::TrafficPolicy => self.traffic_policy.into(),
                 ServiceField::LbKind => self.lb_kind.into(),
-                // The app sets the rest itself; a problem there is the app's.
-                other => format!("{} · {other}", self.step_service),
+                // The app sets these itself (its problems are at the app's
+                // fields); named all the same, never as a raw path.
+                ServiceField::Name => self.service_name.into(),
+                ServiceField::Alias => self.alias.into(),
+                ServiceField::Description => self.description.into(),
+                ServiceField::Kind => self.access_type.into(),
+                ServiceField::ExternalName => self.external_name.into(),
+                ServiceField::Selector(row) => {
+                    self.in_row(self.selector_title, row, |c| key_value(c).into())
+                }
+                ServiceField::Labels(row) => self.in_row(self.labels, row, |c| key_value(c).into()),
+                ServiceField::Annotations(row) => {
+                    self.in_row(self.annotations, row, |c| key_value(c).into())
+                }
             },
         }
     }

@@ -399,7 +399,7 @@ fn DeleteAppsDialog(
         delete.dispatch(with_volumes.get_untracked());
     };
     view! {
-        <Modal open>
+        <Modal open busy=pending>
             <div class="modal modal-danger" role="dialog" aria-modal="true" id="delete-apps-dialog"
                 aria-labelledby="delete-apps-title" on:click=|ev| ev.stop_propagation()>
                 <h2 id="delete-apps-title">{(t.delete_apps_title)(names.len())}</h2>
@@ -420,7 +420,7 @@ fn DeleteAppsDialog(
                     </ul>
                 })}
                 <div class="modal-actions">
-                    <button type="button" class="btn" on:click=move |_| open.set(false)>{t.cancel}</button>
+                    <button type="button" class="btn" disabled=move || pending.get() on:click=move |_| open.set(false)>{t.cancel}</button>
                     <button type="button" class="btn btn-danger" id="confirm-delete-apps" disabled=move || pending.get() on:click=confirm>
                         {move || if pending.get() { t.deleting } else { t.delete }}
                     </button>
@@ -667,7 +667,7 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
                         <button type="button" class="btn btn-small" id="scale-apply" disabled=move || locked.get()
                             on:click=move |_| match scale_to.get_untracked().trim().parse() {
                                 Ok(n) => scale_apply(n),
-                                Err(_) => outcome.set(Some(Err(FieldErrors::single("replicas", wharf_spec::Problem::NotANumber).into()))),
+                                Err(_) => outcome.set(Some(Err(FieldErrors::single(wharf_spec::app::AppField::Replicas, wharf_spec::Problem::NotANumber).into()))),
                             }>{t.scale}</button>
                     </div>
                     <p class="small muted">{move || row.with(|r| (t.rollout_progress)(r.updated, r.ready, r.desired))}</p>

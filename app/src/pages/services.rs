@@ -272,7 +272,7 @@ fn DeleteServicesDialog(
         send.dispatch(workloads);
     };
     view! {
-        <Modal open>
+        <Modal open busy=pending>
             <div class="modal modal-danger" role="dialog" aria-modal="true" aria-labelledby="delete-services-title" on:click=|ev| ev.stop_propagation()>
                 <h2 id="delete-services-title">{(t.delete_services_title)(count)}</h2>
                 <ul class="contents-list" id="delete-services-list">
@@ -306,7 +306,7 @@ fn DeleteServicesDialog(
                 }).collect_view()}
                 {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
                 <div class="modal-actions">
-                    <button type="button" class="btn" on:click=move |_| open.set(false)>{t.cancel}</button>
+                    <button type="button" class="btn" disabled=move || pending.get() on:click=move |_| open.set(false)>{t.cancel}</button>
                     <button type="button" class="btn btn-danger" id="delete-services-submit" disabled=move || pending.get() on:click=delete>
                         {move || if pending.get() { t.deleting } else { t.delete }}
                     </button>

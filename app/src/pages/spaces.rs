@@ -365,7 +365,7 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
     };
 
     view! {
-        <Modal open>
+        <Modal open busy=pending>
             <form
                 class="modal"
                 role="dialog"
@@ -418,7 +418,7 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
                 </div>
                 {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
                 <div class="modal-actions">
-                    <button type="button" class="btn" on:click=move |_| open.set(false)>
+                    <button type="button" class="btn" disabled=move || pending.get() on:click=move |_| open.set(false)>
                         {t.cancel}
                     </button>
                     <button id="create-space-submit" type="submit" class="btn btn-primary" disabled=move || !can_submit()>
@@ -495,7 +495,7 @@ fn DeleteSpaceDialog(space: String, open: RwSignal<bool>) -> impl IntoView {
     };
 
     view! {
-        <Modal open>
+        <Modal open busy=pending>
             <form
                 class="modal modal-danger"
                 role="dialog"
@@ -535,7 +535,7 @@ fn DeleteSpaceDialog(space: String, open: RwSignal<bool>) -> impl IntoView {
                 </div>
                 {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}
                 <div class="modal-actions">
-                    <button type="button" class="btn" on:click=move |_| open.set(false)>
+                    <button type="button" class="btn" disabled=move || pending.get() on:click=move |_| open.set(false)>
                         {t.cancel}
                     </button>
                     <button id="delete-space-submit" type="submit" class="btn btn-danger" disabled=move || !can_delete()>

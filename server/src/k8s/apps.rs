@@ -464,7 +464,7 @@ impl Apps for KubeCluster {
     ) -> Result<(), ApiError> {
         if !(0..=wharf_spec::app::MAX_REPLICAS as i32).contains(&replicas) {
             return Err(wharf_spec::FieldErrors::single(
-                "replicas",
+                AppField::Replicas,
                 wharf_spec::Problem::OutOfRange {
                     min: 0,
                     max: wharf_spec::app::MAX_REPLICAS,
