@@ -2,12 +2,12 @@ use crate::components::title::page_title;
 use crate::components::use_texts;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::pages::lazy::{
-    AppUpgradeRoute, AppWizardRoute, CreateFromYamlRoute, LogsRoute, ServiceCreateRoute,
-    ServiceEditRoute, TerminalRoute,
+    AppDetailRoute, AppUpgradeRoute, AppWizardRoute, CreateFromYamlRoute, LogsRoute, NodeRoute,
+    PodRoute, ServiceCreateRoute, ServiceDetailRoute, ServiceEditRoute, TerminalRoute,
 };
 use crate::pages::{
-    AppDetailPage, AppList, ClusterList, ClusterSwitcher, Home, NodeList, NodePage, NotFound,
-    PodPage, ServiceDetailPage, ServiceList, SignInPage, SpaceEvents, SpaceLayout, SpacePods,
+    AppList, ClusterList, ClusterSwitcher, Home, NodeList, NotFound, ServiceList, SignInPage,
+    SpaceEvents, SpaceLayout, SpacePods,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -139,12 +139,12 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("clusters/:cluster") view=SpaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=Home ssr=SsrMode::Async />
                     <Route path=path!("nodes") view=NodeList ssr=SsrMode::Async />
-                    <Route path=path!("nodes/:node") view=NodePage ssr=SsrMode::Async />
+                    <Route path=path!("nodes/:node") view={Lazy::<NodeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/apps") view=AppList ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/new/app") view={Lazy::<AppWizardRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/apps/:name/upgrade") view={Lazy::<AppUpgradeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("spaces/:space/apps/:name") view=AppDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/apps/:name") view={Lazy::<AppDetailRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/new/service") view={Lazy::<ServiceCreateRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/new/yaml") view={Lazy::<CreateFromYamlRoute>::new()} ssr=SsrMode::Async />
                     <Route
@@ -154,12 +154,12 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("spaces/:space/services/:name")
-                        view=ServiceDetailPage
+                        view={Lazy::<ServiceDetailRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("spaces/:space/pods") view=SpacePods ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/events") view=SpaceEvents ssr=SsrMode::Async />
-                    <Route path=path!("spaces/:space/pods/:pod") view=PodPage ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/pods/:pod") view={Lazy::<PodRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/pods/:pod/terminal/:container") view={Lazy::<TerminalRoute>::new()} />
                     <Route path=path!("spaces/:space/pods/:pod/logs/:container") view={Lazy::<LogsRoute>::new()} />
                     <Route path=path!("spaces/:space/apps/:name/logs") view={Lazy::<LogsRoute>::new()} />
@@ -171,7 +171,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("spaces/:space/pods/:pod/logs/:container") view={Lazy::<LogsRoute>::new()} />
                     <Route path=path!("spaces/:space/apps/:name/logs") view={Lazy::<LogsRoute>::new()} />
                     <Route path=path!("spaces/:space/services/:name/logs") view={Lazy::<LogsRoute>::new()} />
-                    <Route path=path!("spaces/:space/apps/:name") view=AppDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/apps/:name") view={Lazy::<AppDetailRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>

@@ -8,8 +8,8 @@
 //! route here (the embed routes too).
 
 use super::{
-    AppUpgradePage, AppWizardPage, CreateFromYamlPage, LogsPage, ServiceCreatePage,
-    ServiceEditPage, TerminalPage,
+    AppDetailPage, AppUpgradePage, AppWizardPage, CreateFromYamlPage, LogsPage, NodePage, PodPage,
+    ServiceCreatePage, ServiceDetailPage, ServiceEditPage, TerminalPage,
 };
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -61,6 +61,22 @@ lazy_page!(
     /// Live logs of a pod, an app or a Service.
     LogsRoute => LogsPage
 );
+lazy_page!(
+    /// An app's page (any Deployment or StatefulSet).
+    AppDetailRoute => AppDetailPage
+);
+lazy_page!(
+    /// A Service's page.
+    ServiceDetailRoute => ServiceDetailPage
+);
+lazy_page!(
+    /// A pod's page.
+    PodRoute => PodPage
+);
+lazy_page!(
+    /// A node's page.
+    NodeRoute => NodePage
+);
 
 /// The lazy route a path shows, by the name `#[lazy_route]` gives its part
 /// (the route type in snake case); the shell preloads that part's files.
@@ -76,6 +92,10 @@ pub fn lazy_route_of(path: &str) -> Option<&'static str> {
         [.., "new", "yaml"] => Some("create_from_yaml_route"),
         [.., "pods", _, "terminal", _] => Some("terminal_route"),
         [.., "pods", _, "logs", _] | [.., "apps" | "services", _, "logs"] => Some("logs_route"),
+        [.., "spaces", _, "apps", _] => Some("app_detail_route"),
+        [.., "spaces", _, "services", _] => Some("service_detail_route"),
+        [.., "spaces", _, "pods", _] => Some("pod_route"),
+        [.., "nodes", _] => Some("node_route"),
         _ => None,
     }
 }
@@ -97,9 +117,13 @@ mod tests {
             ("/pods/web-1/logs/main", Some("logs_route")),
             ("/apps/web/logs", Some("logs_route")),
             ("/services/web/logs", Some("logs_route")),
-            ("/services/web", None),
-            ("/apps/new", None),
+            ("/services/web", Some("service_detail_route")),
+            ("/apps/web", Some("app_detail_route")),
+            ("/pods/web-1", Some("pod_route")),
+            ("/services", None),
+            ("/apps", None),
             ("/pods", None),
+            ("/events", None),
         ] {
             assert_eq!(lazy_route_of(&format!("{root}{path}")), route, "{path}");
             assert_eq!(
@@ -108,5 +132,11 @@ mod tests {
                 "/embed {path}"
             );
         }
+    }
+
+    #[test]
+    fn a_node_page_names_its_route_and_the_list_none() {
+        assert_eq!(lazy_route_of("/clusters/a/nodes/n1"), Some("node_route"));
+        assert_eq!(lazy_route_of("/clusters/a/nodes"), None);
     }
 }
