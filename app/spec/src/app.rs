@@ -12,10 +12,11 @@
 
 use crate::error::{FieldErrors, Problem};
 use crate::field::{KeyValueField, Row};
-use crate::labels::{check_dns1123_subdomain, check_iana_svc_name, check_qualified_name};
+use crate::labels::{check_dns1123_subdomain, check_iana_svc_name};
 use crate::names::{check_dns1035_label, check_dns1123_label};
 use crate::service::{
-    KeyValue, NodePortRange, PortForm, Protocol, ServiceField, ServiceForm, check_chars, parse_int,
+    KeyValue, NodePortRange, PortForm, Protocol, ServiceField, ServiceForm, check_chars,
+    check_key_values, parse_int,
 };
 use crate::view::ServiceKind;
 use serde::{Deserialize, Serialize};
@@ -538,44 +539,27 @@ impl AppForm {
             );
         }
 
-        for (list, rows) in [
-            (AppField::NodeSelector as fn(_) -> _, &self.node_selector),
-            (AppField::Labels, &self.labels),
-        ] {
-            // Each key once: the objects hold a map, so a second would
-            // silently replace the first.
-            let mut keys = HashSet::new();
-            for (i, r) in rows.iter().enumerate().filter(|(_, r)| !r.is_blank()) {
-                let key = list(Row::At(i, KeyValueField::Key));
-                match check_qualified_name(r.key.trim()) {
-                    Err(p) => errors.push(key, p),
-                    Ok(()) if !keys.insert(r.key.trim()) => errors.push(key, Problem::Duplicate),
-                    Ok(()) => {}
-                }
-                // Wharf sets the app.kubernetes.io/ labels itself (name,
-                // version, managed-by): said here, not silently dropped.
-                if key == AppField::Labels(Row::At(i, KeyValueField::Key))
-                    && r.key.trim().starts_with("app.kubernetes.io/")
-                {
-                    errors.push(key, Problem::ReservedLabel);
-                }
-                errors.check(
-                    list(Row::At(i, KeyValueField::Value)),
-                    crate::labels::check_label_value(r.value.trim()),
-                );
-            }
-        }
-        for (i, r) in self
-            .annotations
+        check_key_values(
+            &mut errors,
+            AppField::NodeSelector,
+            &self.node_selector,
+            true,
+        );
+        check_key_values(&mut errors, AppField::Labels, &self.labels, true);
+        // Wharf sets the app.kubernetes.io/ labels itself (name, version,
+        // managed-by): said here, not silently dropped.
+        for (i, _) in self
+            .labels
             .iter()
             .enumerate()
-            .filter(|(_, r)| !r.is_blank())
+            .filter(|(_, r)| r.key.trim().starts_with("app.kubernetes.io/"))
         {
-            errors.check(
-                AppField::Annotations(Row::At(i, KeyValueField::Key)),
-                check_qualified_name(r.key.trim()),
+            errors.push(
+                AppField::Labels(Row::At(i, KeyValueField::Key)),
+                Problem::ReservedLabel,
             );
         }
+        check_key_values(&mut errors, AppField::Annotations, &self.annotations, false);
 
         // The Service: its own rules, reported under `service.`; what the
         // app gives it (name, alias, description, selector, labels) is

@@ -521,11 +521,13 @@ impl ServiceForm {
     }
 }
 
-/// The rules of key/value rows: qualified keys, once each; label values
-/// where `label_values`.
-fn check_key_values(
+/// The rules of key/value rows (the Service form's and the app wizard's):
+/// qualified keys, each once (the objects hold a map, so a second would
+/// silently replace the first); label values where `label_values`. `list`
+/// is where the rows are in the form.
+pub(crate) fn check_key_values<F: std::fmt::Display>(
     errors: &mut FieldErrors,
-    list: fn(Row<KeyValueField>) -> ServiceField,
+    list: impl Fn(Row<KeyValueField>) -> F,
     rows: &[KeyValue],
     label_values: bool,
 ) {

@@ -229,14 +229,16 @@ fn every_problem_of_a_bad_form_is_at_a_wizard_field_of_a_step() {
 }
 
 #[test]
-fn a_label_key_twice_is_a_problem_at_the_second_row() {
+fn a_key_twice_is_a_problem_at_the_second_row() {
     let mut f = web();
     f.labels = vec![KeyValue::new("team", "a"), KeyValue::new("team", "b")];
     f.node_selector = vec![KeyValue::new("zone", "a"), KeyValue::new("zone", "b")];
+    f.annotations = vec![KeyValue::new("note", "a"), KeyValue::new("note", "b")];
     let errors = f.validate(NodePortRange::default()).unwrap_err();
     assert_eq!(errors.get("labels.1.key"), Some(&Problem::Duplicate));
     assert_eq!(errors.get("labels.0.key"), None);
     assert_eq!(errors.get("node_selector.1.key"), Some(&Problem::Duplicate));
+    assert_eq!(errors.get("annotations.1.key"), Some(&Problem::Duplicate));
     // Said at the app's rows only, not again at the Service's.
     assert!(
         errors.0.iter().all(|e| !e.field.starts_with("service.")),
