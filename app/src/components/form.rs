@@ -69,14 +69,16 @@ impl<F: FormFields + Send + Sync + 'static> FormState<F> {
         self.server.set(FieldErrors::default());
     }
 
-    /// A refused submit: the problems the server located at fields go
-    /// under them; anything else goes to `failure`, the form's notice.
+    /// A refused submit: the problems the server located at the form's
+    /// fields go under them; when none is at one of them (another error,
+    /// or apiserver causes at paths the form has no input for) the error
+    /// goes to `failure`, the form's notice, so it is never invisible.
     pub fn refused(&self, error: ApiError, failure: RwSignal<Option<ApiError>>) {
         let located = error.field_errors();
-        if located.is_empty() {
+        let on_form = located.0.iter().any(|e| e.path::<Path<F>>().is_some());
+        self.server.set(located);
+        if !on_form {
             failure.set(Some(error));
-        } else {
-            self.server.set(located);
         }
     }
 
@@ -95,21 +97,35 @@ impl<F: FormFields + Send + Sync + 'static> FormState<F> {
         });
     }
 
+    /// Whether the local rule's message at `field` shows: once the field
+    /// was touched or a submit attempted.
+    pub fn shows_local(&self, field: Path<F>) -> Signal<bool> {
+        let s = *self;
+        let key = field.to_string();
+        Signal::derive(move || s.attempted.get() || s.touched.with(|t| t.contains(&key)))
+    }
+
     /// The message under `field`: the server's, else the local rule's once
-    /// the field was touched or a submit attempted.
+    /// [`FormState::shows_local`].
     pub fn message(
         &self,
         field: Path<F>,
     ) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static + use<F> {
-        let s = *self;
-        let key = field.to_string();
-        let shown = key.clone();
         field_message(
-            key,
-            s.local.into(),
-            s.server.into(),
-            Signal::derive(move || s.attempted.get() || s.touched.with(|t| t.contains(&shown))),
+            field.to_string(),
+            self.local.into(),
+            self.server.into(),
+            self.shows_local(field),
         )
+    }
+
+    /// `aria-invalid` of the input at `field`: "true" while it has a message.
+    pub fn invalid(
+        &self,
+        field: Path<F>,
+    ) -> impl Fn() -> Option<&'static str> + Clone + Send + Sync + 'static + use<F> {
+        let message = self.message(field);
+        move || message().map(|_| "true")
     }
 }
 
@@ -137,11 +153,6 @@ pub fn editable_text_field<F: FormFields + Send + Sync + 'static>(
     read_only: Signal<bool>,
 ) -> impl IntoView {
     let id = field_id(&field);
-    let message = s.message(field);
-    let invalid = {
-        let message = message.clone();
-        move || message().map(|_| "true")
-    };
     let hint_id = hint.map(|_| format!("{id}-hint"));
     let described_by = match &hint_id {
         Some(h) => format!("{id}-error {h}"),
@@ -156,12 +167,12 @@ pub fn editable_text_field<F: FormFields + Send + Sync + 'static>(
                 spellcheck="false"
                 prop:value=move || s.text(field)
                 readonly=read_only
-                aria-invalid=invalid
+                aria-invalid=s.invalid(field)
                 aria-describedby=described_by
                 on:input=move |ev| s.set_text(field, event_target_value(&ev))
             />
             {hint.map(|h| view! { <p class="field-hint" id=hint_id>{h}</p> })}
-            <p class="field-error" id=format!("{id}-error")>{message}</p>
+            <p class="field-error" id=format!("{id}-error")>{s.message(field)}</p>
         </div>
     }
 }
@@ -186,11 +197,6 @@ pub fn bare_input<F: FormFields + Send + Sync + 'static>(
 ) -> impl IntoView {
     let id = field_id(&field);
     let error_id = format!("{id}-error");
-    let message = s.message(field);
-    let invalid = {
-        let message = message.clone();
-        move || message().map(|_| "true")
-    };
     view! {
         <input
             id=id
@@ -198,12 +204,12 @@ pub fn bare_input<F: FormFields + Send + Sync + 'static>(
             spellcheck="false"
             placeholder=placeholder
             aria-label=label
-            aria-invalid=invalid
+            aria-invalid=s.invalid(field)
             aria-describedby=error_id.clone()
             prop:value=move || s.text(field)
             on:input=move |ev| s.set_text(field, event_target_value(&ev))
         />
-        <p class="field-error" id=error_id>{message}</p>
+        <p class="field-error" id=error_id>{s.message(field)}</p>
     }
 }
 

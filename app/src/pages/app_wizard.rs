@@ -85,9 +85,10 @@ pub fn AppWizardPage() -> impl IntoView {
         async move {
             let from_yaml = matches!(submission, Submission::Yaml(_));
             let result = match submission {
-                Submission::Form(form) => create_app(space, (*form).clone(), check_only)
-                    .await
-                    .map(|()| form.name.trim().to_owned()),
+                Submission::Form(form) => {
+                    let name = form.name.trim().to_owned();
+                    create_app(space, *form, check_only).await.map(|()| name)
+                }
                 Submission::Yaml(yaml) => create_app_yaml(space, yaml, check_only).await,
             };
             (result, from_yaml, check_only)
@@ -407,8 +408,8 @@ fn SchedulingStep(s: FormState<AppForm>) -> impl IntoView {
 /// user edits it) what will be created as written.
 #[derive(Clone, Copy)]
 struct Summary {
-    /// The rendered YAML; None while it renders.
-    rendered: RwSignal<Option<String>>,
+    /// Whether `text` is rendered (false while it renders).
+    rendered: RwSignal<bool>,
     /// The editor's text.
     text: RwSignal<String>,
     edited: RwSignal<bool>,
@@ -419,7 +420,7 @@ struct Summary {
 impl Summary {
     fn new() -> Self {
         Summary {
-            rendered: RwSignal::new(None),
+            rendered: RwSignal::new(false),
             text: RwSignal::new(String::new()),
             edited: RwSignal::new(false),
             failure: RwSignal::new(None),
@@ -429,14 +430,14 @@ impl Summary {
     /// Renders the form's objects as YAML (dropping the user's edits);
     /// a failure goes to `failure`, the form's.
     fn render(self, space: String, form: AppForm, failure: RwSignal<Option<ApiError>>) {
-        self.rendered.set(None);
+        self.rendered.set(false);
         self.edited.set(false);
         self.failure.set(None);
         leptos::task::spawn_local(async move {
             match preview_app(space, form).await {
                 Ok(text) => {
-                    self.text.set(text.clone());
-                    self.rendered.set(Some(text));
+                    self.text.set(text);
+                    self.rendered.set(true);
                 }
                 Err(AppError(e)) => failure.set(Some(e)),
             }
@@ -460,12 +461,13 @@ fn SummaryStep(summary: Summary, on_discard: Callback<()>) -> impl IntoView {
                     </button>
                 </p>
             </Show>
-            {move || match summary.rendered.get() {
-                Some(_) => view! {
+            {move || if summary.rendered.get() {
+                view! {
                     <CodeEditor id="app-yaml" text=summary.text rows=30
                         on_edit=Callback::new(move |_| summary.edited.set(true)) />
-                }.into_any(),
-                None => view! { <p class="loading">{t.loading}</p> }.into_any(),
+                }.into_any()
+            } else {
+                view! { <p class="loading">{t.loading}</p> }.into_any()
             }}
             {move || summary.failure.get().map(|e| crate::pages::yaml::failure_view(e, "app-yaml-error"))}
         </section>

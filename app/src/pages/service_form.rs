@@ -149,15 +149,6 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
         });
     };
 
-    let on_error = move |e: ApiError| {
-        let located = e.field_errors();
-        let known = located.0.iter().any(|c| c.path::<ServiceField>().is_some());
-        s.server.set(located);
-        if !known {
-            failure.set(Some(e));
-        }
-    };
-
     let submit = move |check_only: bool| {
         let navigate = navigate.clone();
         move || {
@@ -195,7 +186,7 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                                 ),
                                 Default::default(),
                             ),
-                            Err(AppError(e)) => on_error(e),
+                            Err(AppError(e)) => s.refused(e, failure),
                         }
                     }
                     Some(name) => {
@@ -239,7 +230,7 @@ fn ServiceEditor(draft: ServiceDraft, editing: Option<String>) -> impl IntoView 
                                     Err(AppError(e)) => failure.set(Some(e)),
                                 }
                             }
-                            Err(AppError(e)) => on_error(e),
+                            Err(AppError(e)) => s.refused(e, failure),
                         }
                     }
                 }

@@ -354,15 +354,6 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
         failure.set(None);
         create.dispatch(s.form.get_untracked());
     };
-    let shown = move |field: SpaceField| {
-        Signal::derive(move || {
-            s.attempted.get() || s.touched.with(|t| t.contains(&field.to_string()))
-        })
-    };
-    let invalid = move |field: SpaceField| {
-        let message = s.message(field);
-        move || message().map(|_| "true")
-    };
 
     view! {
         <Modal open busy=pending>
@@ -386,7 +377,7 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
                         autofocus
                         prop:value=move || s.text(SpaceField::Name)
                         on:input=move |ev| s.set_text(SpaceField::Name, event_target_value(&ev))
-                        aria-invalid=invalid(SpaceField::Name)
+                        aria-invalid=s.invalid(SpaceField::Name)
                         aria-describedby="name-error space-name-hint"
                     />
                     <p class="field-hint" id="space-name-hint">{t.space_name_hint}</p>
@@ -394,7 +385,7 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
                         field=SpaceField::Name.to_string()
                         local=s.local.into()
                         server=s.server.into()
-                        show_local=shown(SpaceField::Name)
+                        show_local=s.shows_local(SpaceField::Name)
                     />
                 </div>
                 <div class="field" data-field=SpaceField::Description.to_string()>
@@ -407,13 +398,13 @@ fn CreateSpaceDialog(open: RwSignal<bool>) -> impl IntoView {
                         rows="2"
                         prop:value=move || s.text(SpaceField::Description)
                         on:input=move |ev| s.set_text(SpaceField::Description, event_target_value(&ev))
-                        aria-invalid=invalid(SpaceField::Description)
+                        aria-invalid=s.invalid(SpaceField::Description)
                     ></textarea>
                     <FieldMessage
                         field=SpaceField::Description.to_string()
                         local=s.local.into()
                         server=s.server.into()
-                        show_local=shown(SpaceField::Description)
+                        show_local=s.shows_local(SpaceField::Description)
                     />
                 </div>
                 {move || failure.get().map(|e| view! { <ErrorNotice error=e /> })}

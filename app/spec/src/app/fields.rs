@@ -319,7 +319,7 @@ pub trait ContainerPaths: FormFields {
 
 impl ContainerPaths for AppForm {
     fn container(i: usize, field: ContainerField) -> AppField {
-        AppField::Containers(Row::At(i, field))
+        AppField::container(i, field)
     }
     fn all_containers() -> AppField {
         AppField::Containers(Row::All)
