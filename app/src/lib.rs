@@ -45,50 +45,12 @@ pub fn hydrate() {
 
 #[cfg(feature = "hydrate")]
 mod broken {
-    use crate::i18n::Lang;
-    use leptos::prelude::document;
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-
-    /// Puts a notice over the page, once, without Leptos (its runtime may be
-    /// what broke): in the page's language, with a reload button that takes
-    /// the focus.
+    /// Asks the page's loader (`hydration.js`) to put its notice over the
+    /// page, once: it is plain script, so it works whatever broke here, and
+    /// its words are the ones the server rendered in the page's language.
     pub fn show() {
-        let document = document();
-        if document.get_element_by_id("page-broken").is_some() {
-            return;
-        }
-        let texts = document
-            .document_element()
-            .and_then(|e| e.get_attribute("lang"))
-            .and_then(|tag| Lang::from_tag(&tag))
-            .unwrap_or(Lang::En)
-            .texts();
-        let (Ok(notice), Ok(words), Ok(button), Some(body)) = (
-            document.create_element("div"),
-            document.create_element("p"),
-            document.create_element("button"),
-            document.body(),
-        ) else {
-            return;
-        };
-        notice.set_id("page-broken");
-        let _ = notice.set_attribute("class", "notice notice-error page-broken");
-        let _ = notice.set_attribute("role", "alert");
-        words.set_text_content(Some(texts.page_broken));
-        let _ = button.set_attribute("type", "button");
-        let _ = button.set_attribute("class", "btn btn-primary");
-        button.set_text_content(Some(texts.reload_page));
-        let reload = Closure::<dyn Fn()>::new(|| {
-            let _ = leptos::prelude::window().location().reload();
-        });
-        let _ = button.add_event_listener_with_callback("click", reload.as_ref().unchecked_ref());
-        reload.forget();
-        let _ = notice.append_child(&words);
-        let _ = notice.append_child(&button);
-        let _ = body.prepend_with_node_1(&notice);
-        if let Some(button) = button.dyn_ref::<web_sys::HtmlElement>() {
-            let _ = button.focus();
+        if let Ok(event) = web_sys::Event::new("wharf:broken") {
+            let _ = leptos::prelude::document().dispatch_event(&event);
         }
     }
 }

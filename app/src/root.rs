@@ -33,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The built files' versioned folder (the server's assets.rs):
                 // the page always goes with the code it was rendered for.
                 <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
-                <HydrationScripts options />
+                <HydrationScripts options=&options />
                 {preloads}
                 <meta name="wharf-embed-origins" content=embed_origins() />
                 <meta name="wharf-node-ports" content=crate::components::node_port_range().to_string() />
@@ -44,6 +44,27 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// What starts the browser's wasm (in place of Leptos' `HydrationScripts`:
+/// `hydration.js` says why), and the notice it shows when that fails.
+#[component]
+fn HydrationScripts<'a>(options: &'a LeptosOptions) -> impl IntoView + use<> {
+    let folder = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    let (js, wasm) = (format!("{folder}.js"), format!("{folder}.wasm"));
+    let start = format!("{}({js:?}, {wasm:?});", include_str!("hydration.js"));
+    let texts = use_texts();
+    view! {
+        <link rel="modulepreload" href=js />
+        <link rel="preload" href=wasm r#as="fetch" type="application/wasm" crossorigin="anonymous" />
+        <template id="page-broken-notice">
+            <div id="page-broken" class="notice notice-error page-broken" role="alert">
+                <p>{texts.page_broken}</p>
+                <button type="button" class="btn btn-primary">{texts.reload_page}</button>
+            </div>
+        </template>
+        <script type="module" nonce=leptos::nonce::use_nonce()>{start}</script>
     }
 }
 

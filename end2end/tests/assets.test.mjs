@@ -133,6 +133,36 @@ test('a lazy page is server-rendered, preloads its parts, and hydrates; other pa
   await page.context().close();
 });
 
+test('a page whose main code was dropped reloads itself, and when the code never comes it says so', async () => {
+  // Dropped twice (as Chromium drops requests in flight when an interface
+  // comes up, which every new pod does here): the page reloads and hydrates.
+  const main = /\/pkg\/[0-9a-f]{16}\/wharf\.js$/;
+  const page = await openPage(browser);
+  let requests = 0;
+  await page.route(main, (route) => (requests++ < 2 ? route.abort('connectionreset') : route.continue()));
+  await page.goto(`${BASE}/spaces/default/services`);
+  await hydrated(page);
+  assert.ok(requests >= 3, `two dropped, then served (${requests} requests)`);
+  assert.equal(await page.locator('#page-broken').count(), 0);
+  await page.context().close();
+
+  // Never served: after two reloads the notice, in the page's language,
+  // and Reload (with the network back) brings the page to life.
+  const zh = await openPage(browser, { locale: 'zh-CN' });
+  await zh.route(main, (route) => route.abort('connectionreset'));
+  await zh.goto(`${BASE}/spaces/default/services`);
+  const notice = zh.locator('#page-broken[role="alert"]');
+  await notice.waitFor({ timeout: 20_000 });
+  assert.match(await notice.innerText(), /页面已停止工作/);
+  const reload = notice.locator('button');
+  assert.equal(await reload.evaluate((b) => b === document.activeElement), true, 'the Reload button has the focus');
+  await zh.unroute(main);
+  await Promise.all([zh.waitForEvent('load'), reload.click()]);
+  await hydrated(zh);
+  assert.equal(await zh.locator('#page-broken').count(), 0);
+  await zh.context().close();
+});
+
 test('a part that cannot be loaded says so in words, and Reload brings the page back', async () => {
   const page = await openPage(browser);
   await page.goto(`${BASE}/spaces/default/services`);
