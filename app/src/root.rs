@@ -22,6 +22,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::backend::announce_script_nonce();
     let preloads = lazy_preloads(&options);
+    // The built files' path without extension: `/pkg/<version>/wharf`.
+    let files = format!("/{}/{}", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
         <html lang=lang.tag() data-theme=crate::theme::chosen_theme().map(crate::theme::Theme::as_str)>
@@ -32,8 +34,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 // The built files' versioned folder (the server's assets.rs):
                 // the page always goes with the code it was rendered for.
-                <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name) />
-                <HydrationScripts options=&options />
+                <link rel="stylesheet" id="leptos" href=format!("{files}.css") />
+                <HydrationScripts files=&files />
                 {preloads}
                 <meta name="wharf-embed-origins" content=embed_origins() />
                 <meta name="wharf-node-ports" content=crate::components::node_port_range().to_string() />
@@ -50,9 +52,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// What starts the browser's wasm (in place of Leptos' `HydrationScripts`:
 /// `hydration.js` says why), and the notice it shows when that fails.
 #[component]
-fn HydrationScripts<'a>(options: &'a LeptosOptions) -> impl IntoView + use<> {
-    let folder = format!("/{}/{}", options.site_pkg_dir, options.output_name);
-    let (js, wasm) = (format!("{folder}.js"), format!("{folder}.wasm"));
+fn HydrationScripts<'a>(files: &'a str) -> impl IntoView + use<> {
+    let (js, wasm) = (format!("{files}.js"), format!("{files}.wasm"));
     let start = format!("{}({js:?}, {wasm:?});", include_str!("hydration.js"));
     let texts = use_texts();
     view! {

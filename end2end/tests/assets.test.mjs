@@ -133,6 +133,21 @@ test('a lazy page is server-rendered, preloads its parts, and hydrates; other pa
   await page.context().close();
 });
 
+/// The notice over a broken page: its words, the focus on its Reload
+/// button; then, with the `blocked` files served again, Reload brings the
+/// page back, hydrated and without the notice.
+async function reloadFromNotice(page, { words, timeout, blocked }) {
+  const notice = page.locator('#page-broken[role="alert"]');
+  await notice.waitFor({ timeout });
+  assert.match(await notice.innerText(), words);
+  const reload = notice.locator('button');
+  assert.equal(await reload.evaluate((b) => b === document.activeElement), true, 'the Reload button has the focus');
+  await page.unroute(blocked);
+  await Promise.all([page.waitForEvent('load'), reload.click()]);
+  await hydrated(page);
+  assert.equal(await page.locator('#page-broken').count(), 0);
+}
+
 test('a page whose main code was dropped reloads itself, and when the code never comes it says so', async () => {
   // Dropped twice (as Chromium drops requests in flight when an interface
   // comes up, which every new pod does here): the page reloads and hydrates.
@@ -151,15 +166,7 @@ test('a page whose main code was dropped reloads itself, and when the code never
   const zh = await openPage(browser, { locale: 'zh-CN' });
   await zh.route(main, (route) => route.abort('connectionreset'));
   await zh.goto(`${BASE}/spaces/default/services`);
-  const notice = zh.locator('#page-broken[role="alert"]');
-  await notice.waitFor({ timeout: 20_000 });
-  assert.match(await notice.innerText(), /页面已停止工作/);
-  const reload = notice.locator('button');
-  assert.equal(await reload.evaluate((b) => b === document.activeElement), true, 'the Reload button has the focus');
-  await zh.unroute(main);
-  await Promise.all([zh.waitForEvent('load'), reload.click()]);
-  await hydrated(zh);
-  assert.equal(await zh.locator('#page-broken').count(), 0);
+  await reloadFromNotice(zh, { words: /页面已停止工作/, timeout: 20_000, blocked: main });
   await zh.context().close();
 });
 
@@ -171,17 +178,9 @@ test('a part that cannot be loaded says so in words, and Reload brings the page 
   const parts = /\/pkg\/[0-9a-f]{16}\/(split|chunk)_[^/]+\.wasm$/;
   await page.route(parts, (route) => route.fulfill({ status: 404 }));
   await page.click('a[href$="/spaces/default/new/service"]');
-  const notice = page.locator('#page-broken[role="alert"]');
-  await notice.waitFor({ timeout: 15_000 });
-  assert.match(await notice.innerText(), /could not be loaded/);
-  const reload = notice.locator('button');
-  assert.equal(await reload.evaluate((b) => b === document.activeElement), true, 'the Reload button has the focus');
-  await page.unroute(parts);
-  // The page the link left (the router had not gone on): loaded again,
-  // whole, and the link works now.
-  await Promise.all([page.waitForEvent('load'), reload.click()]);
-  await hydrated(page);
-  assert.equal(await page.locator('#page-broken').count(), 0);
+  // Reload gives the page the link left (the router had not gone on),
+  // loaded again, whole; and the link works now.
+  await reloadFromNotice(page, { words: /could not be loaded/, timeout: 15_000, blocked: parts });
   await page.click('a[href$="/spaces/default/new/service"]');
   await page.waitForSelector('#f-name', { timeout: 15_000 });
   await page.context().close();
