@@ -69,11 +69,15 @@ test('a service detail lists the endpoints of ready pods', async () => {
   kubectl('-n', listSpace, 'expose', 'deployment', 'echo', '--port=80');
   kubectl('-n', listSpace, 'rollout', 'status', 'deployment/echo', '--timeout=90s');
   const podIp = kubectl('-n', listSpace, 'get', 'pods', '-l', 'app=echo', '-o', 'jsonpath={.items[0].status.podIP}').trim();
+  // The endpoints controller writes the address a moment after the pod is
+  // ready; wait for it in the cluster, then one page load must show it.
+  // (Loading the page again and again raced the page's own reload when the
+  // network dropped its script: two navigations at once.)
+  await eventually('the endpoint in the cluster', () =>
+    kubectl('-n', listSpace, 'get', 'endpoints', 'echo', '-o', 'jsonpath={.subsets[*].addresses[*].ip}').includes(podIp), 30_000, 250);
   const page = await openPage(browser);
-  await eventually('the endpoint to show', async () => {
-    await page.goto(`${BASE}/spaces/${listSpace}/services/echo`);
-    return (await page.locator('#endpoints-table').count()) > 0;
-  }, 30_000, 500);
+  await page.goto(`${BASE}/spaces/${listSpace}/services/echo`);
+  await page.waitForSelector('#endpoints-table', { timeout: 15_000 });
   assert.match(await page.locator('#endpoints-table').innerText(), new RegExp(podIp.replaceAll('.', '\\.')));
   await page.context().close();
 });
