@@ -2,12 +2,13 @@ use crate::components::title::page_title;
 use crate::components::use_texts;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::pages::lazy::{
-    AppDetailRoute, AppUpgradeRoute, AppWizardRoute, CreateFromYamlRoute, LogsRoute, NodeRoute,
-    PodRoute, ServiceCreateRoute, ServiceDetailRoute, ServiceEditRoute, TerminalRoute,
+    AppDetailRoute, AppUpgradeRoute, AppWizardRoute, ClusterListRoute, CreateFromYamlRoute,
+    LogsRoute, NodeRoute, PodRoute, ServiceCreateRoute, ServiceDetailRoute, ServiceEditRoute,
+    SignInRoute, TerminalRoute,
 };
 use crate::pages::{
-    AppList, ClusterList, ClusterSwitcher, Home, NodeList, NotFound, ServiceList, SignInPage,
-    SpaceEvents, SpaceLayout, SpacePods,
+    AppList, ClusterSwitcher, Home, NodeList, NotFound, ServiceList, SpaceEvents, SpaceLayout,
+    SpacePods,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -154,8 +155,8 @@ pub fn App() -> impl IntoView {
             <PageTitle />
             <Header />
             <Routes fallback=NotFound>
-                <Route path=path!("sign-in") view=SignInPage />
-                <Route path=path!("clusters") view=ClusterList ssr=SsrMode::Async />
+                <Route path=path!("sign-in") view={Lazy::<SignInRoute>::new()} />
+                <Route path=path!("clusters") view={Lazy::<ClusterListRoute>::new()} ssr=SsrMode::Async />
                 // Every page of a cluster is under its name; `/` and the
                 // paths from before (`/spaces/…`) are sent here by the server.
                 <ParentRoute path=path!("clusters/:cluster") view=SpaceLayout ssr=SsrMode::Async>
