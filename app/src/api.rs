@@ -61,6 +61,63 @@ impl From<FieldErrors> for AppError {
     }
 }
 
+/// How a resource's value goes from the server's HTML to the browser: JSON,
+/// as with Leptos' default codec, but decoded from bytes, as server
+/// functions' answers are. serde_json's reader is a type parameter of every
+/// decoder it instantiates: with one reader each type has one decoder in
+/// the wasm, not one for the page's first value and one for later calls.
+pub struct BytesJson;
+
+impl<T: Serialize> leptos::server::codee::Encoder<T> for BytesJson {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(value: &T) -> Result<String, serde_json::Error> {
+        serde_json::to_string(value)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> leptos::server::codee::Decoder<T> for BytesJson {
+    type Error = serde_json::Error;
+    type Encoded = str;
+
+    fn decode(text: &str) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(text.as_bytes())
+    }
+}
+
+/// A resource that carries its value with [`BytesJson`]; Wharf's pages use
+/// this, not `Resource::new`.
+pub type Loaded<T> = Resource<T, BytesJson>;
+
+/// [`Resource::new`], with [`BytesJson`].
+#[track_caller]
+pub fn resource<S, T, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Loaded<T>
+where
+    S: Send + Sync + Clone + PartialEq + 'static,
+    T: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    Resource::new_with_options(source, fetcher, false)
+}
+
+/// [`Resource::new_blocking`], with [`BytesJson`].
+#[track_caller]
+pub fn blocking_resource<S, T, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Loaded<T>
+where
+    S: Send + Sync + Clone + PartialEq + 'static,
+    T: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+{
+    Resource::new_with_options(source, fetcher, true)
+}
+
 /// Where server functions are served (leptos' default prefix).
 pub const SERVER_FN_PREFIX: &str = "/api/";
 

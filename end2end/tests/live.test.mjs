@@ -138,9 +138,9 @@ test('a dropped socket says so, reconnects, and shows exactly what kubectl shows
     const server = ws.connectToServer();
     server.onMessage((message) => {
       const text = String(message);
-      if (text.includes('"type":"rows"')) {
+      if (text.startsWith('{"rows":')) {
         windows += 1;
-        if (holdingPods && text.includes('"kind":"pods"')) { held += 1; return; }
+        if (holdingPods && text.includes('"rows":{"pods":')) { held += 1; return; }
       }
       ws.send(message);
     });

@@ -18,7 +18,14 @@
 //! So a slow browser costs the server nothing but the row set it holds
 //! anyway, and a burst of changes to one object sends its last state only.
 //!
-//! All messages are JSON text frames (`{"type":"subscribe",…}`).
+//! All messages are JSON text frames. The browser's are tagged inside
+//! (`{"type":"subscribe",…}`); the server's, which the browser decodes, are
+//! tagged outside (`{"rows":{"id":1,"window":{…,"rows":{"pods":[…]}}}}`,
+//! `"pong"`): serde decodes an enum tagged inside or beside its content
+//! through a buffer of the whole message, which put a second and third copy
+//! of every row type's decoder in the wasm (and a copy of each window in
+//! memory). [`LiveMessage::decode`] reads bytes, as server functions do, so
+//! the row types have one decoder in the wasm.
 
 use crate::ApiError;
 use crate::cluster::{NodeReadiness, NodeRow};
@@ -213,9 +220,10 @@ pub enum LiveState {
     Reconnecting,
 }
 
-/// The rows of a window, of the subscription's kind.
+/// The rows of a window, of the subscription's kind (tagged outside:
+/// `{"pods":[…]}`, see the module's docs).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "rows", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum LiveRows {
     Pods(Vec<PodRow>),
     Services(Vec<ServiceRow>),
@@ -271,9 +279,9 @@ pub struct Window {
     pub statuses: Vec<(String, u32)>,
 }
 
-/// Server → browser.
+/// Server → browser (tagged outside: `{"rows":{…}}`, see the module's docs).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum LiveMessage {
     Rows {
         id: u32,
@@ -310,7 +318,9 @@ impl LiveMessage {
     }
 
     pub fn decode(text: &str) -> Result<Self, crate::stream::BadFrame> {
-        serde_json::from_str(text).map_err(|e| crate::stream::BadFrame(e.to_string()))
+        // From bytes: the same decoder as a server function's answer.
+        serde_json::from_slice(text.as_bytes())
+            .map_err(|e| crate::stream::BadFrame(e.to_string()))
     }
 }
 

@@ -33,7 +33,7 @@ pub struct LiveList {
     /// The view asked for: the URL's filter and sort, and the rows in view.
     pub view: RwSignal<View>,
     /// The server-rendered first window.
-    pub first: Resource<Result<Window, AppError>>,
+    pub first: crate::api::Loaded<Result<Window, AppError>>,
 }
 
 impl LiveList {
@@ -138,7 +138,7 @@ pub fn set_list_query(query: &ListQuery) {
 pub fn use_live_list(source: Memo<Source>, query: Memo<View>) -> LiveList {
     // The first window depends on the source only: a new filter or sort in
     // the browser goes over the socket, not through a server function.
-    let first = Resource::new(
+    let first = crate::api::resource(
         move || source.get(),
         move |source| live_rows(source, query.get_untracked()),
     );

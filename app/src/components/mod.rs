@@ -142,7 +142,7 @@ where
     T: Clone + serde::Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
     Fut: std::future::Future<Output = Result<T, crate::api::AppError>> + Send + 'static,
 {
-    let first = Resource::new(move || (space.get(), name.get()), move |(s, n)| read(s, n));
+    let first = crate::api::resource(move || (space.get(), name.get()), move |(s, n)| read(s, n));
     view! {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
@@ -310,7 +310,7 @@ pub fn cluster_choices() -> Vec<wharf_spec::cluster::ClusterChoice> {
             .ok()
             .flatten()
             .and_then(|m| m.dyn_into::<web_sys::HtmlMetaElement>().ok())
-            .and_then(|m| serde_json::from_str(&m.content()).ok())
+            .and_then(|m| serde_json::from_slice(m.content().as_bytes()).ok())
             .unwrap_or_default()
     }
     #[cfg(all(feature = "ssr", not(feature = "hydrate")))]

@@ -719,7 +719,7 @@ pub fn AppUpgradePage() -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
     let name = use_param("name");
-    let detail = Resource::new(move || (space.get(), name.get()), |(s, n)| get_app(s, n));
+    let detail = crate::api::resource(move || (space.get(), name.get()), |(s, n)| get_app(s, n));
     view! {
         <nav class="breadcrumb">
             <a href=move || format!("{}/spaces/{}/apps", crate::paths::cluster_root(), space.get())>{t.apps}</a>" / "

@@ -11,7 +11,7 @@ use wharf_spec::cluster::{ClusterChoice, ClusterSummary};
 #[component]
 pub fn ClusterList() -> impl IntoView {
     let t = use_texts();
-    let clusters = Resource::new(|| (), |_| list_clusters());
+    let clusters = crate::api::resource(|| (), |_| list_clusters());
     view! {
         <main class="page">
             <h1>{t.clusters_title}</h1>

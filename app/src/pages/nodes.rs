@@ -50,7 +50,7 @@ fn condition_text(t: &'static Texts, c: &NodeCondition) -> String {
 #[component]
 pub fn NodeList() -> impl IntoView {
     let t = use_texts();
-    let nodes = Resource::new(|| (), |_| list_nodes());
+    let nodes = crate::api::resource(|| (), |_| list_nodes());
     let usage = LocalResource::new(nodes_use);
     // The rows follow the cluster (a node joining, leaving, turning not
     // ready) on the tab's live socket; the rendered list until the first
@@ -160,7 +160,7 @@ pub fn NodeList() -> impl IntoView {
 pub fn NodePage() -> impl IntoView {
     let t = use_texts();
     let name = use_param("node");
-    let detail = Resource::new(move || name.get(), get_node);
+    let detail = crate::api::resource(move || name.get(), get_node);
     view! {
         <nav class="breadcrumb"><a href=at("/nodes")>{t.nodes_title}</a>" / "<span>{move || name.get()}</span></nav>
         <Suspense fallback=Loading>

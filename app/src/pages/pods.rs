@@ -84,7 +84,7 @@ pub fn PodPage() -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
     let pod = use_param("pod");
-    let detail = Resource::new(move || (space.get(), pod.get()), |(s, p)| get_pod(s, p));
+    let detail = crate::api::resource(move || (space.get(), pod.get()), |(s, p)| get_pod(s, p));
     // The pod's own watch: every change (and its deletion) reads the page
     // again. Its events follow on their own watch below.
     let followed = Memo::new(move |_| Some(Source::named(LiveKind::Pods, space.get(), &pod.get())));

@@ -46,7 +46,7 @@ pub fn ServiceCreatePage() -> impl IntoView {
 pub fn ServiceEditPage() -> impl IntoView {
     let space = use_param("space");
     let name = use_param("name");
-    let draft = Resource::new(
+    let draft = crate::api::resource(
         move || (space.get(), name.get()),
         |(s, n)| get_service_draft(s, n),
     );

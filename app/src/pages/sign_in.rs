@@ -32,7 +32,7 @@ pub fn SignInPage() -> impl IntoView {
     let next = move || query.with(|q| q.get("next")).unwrap_or_else(|| "/".into());
     let asked = move || query.with(|q| q.get("cluster")).unwrap_or_default();
     // Blocking: the form must name its cluster without the wasm.
-    let clusters = Resource::new_blocking(|| (), |_| crate::api::list_clusters());
+    let clusters = crate::api::blocking_resource(|| (), |_| crate::api::list_clusters());
     let cluster_field = move || {
         Suspend::new(async move {
             let list = clusters.await.unwrap_or_default();

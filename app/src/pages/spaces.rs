@@ -22,7 +22,7 @@ use wharf_spec::view::SpaceSummary;
 
 /// The space list, shared by the tabs, the home redirect and the dialogs.
 #[derive(Clone, Copy)]
-pub struct SpacesResource(pub Resource<Result<Vec<SpaceSummary>, AppError>>);
+pub struct SpacesResource(pub crate::api::Loaded<Result<Vec<SpaceSummary>, AppError>>);
 
 /// The space in the current URL (`/clusters/{cluster}/spaces/{space}/…`).
 fn current_space() -> Memo<Option<String>> {
@@ -67,7 +67,7 @@ fn tab_order(a: &SpaceSummary, b: &SpaceSummary) -> std::cmp::Ordering {
 #[component]
 pub fn SpaceLayout() -> impl IntoView {
     let t = use_texts();
-    let spaces = Resource::new(|| (), |_| list_spaces());
+    let spaces = crate::api::resource(|| (), |_| list_spaces());
     provide_context(SpacesResource(spaces));
     let current = current_space();
     let section = current_section();

@@ -248,8 +248,15 @@ fn messages_round_trip() {
             state: LiveState::Syncing
         }
         .encode(),
-        r#"{"type":"state","id":4,"state":"syncing"}"#
+        r#"{"state":{"id":4,"state":"syncing"}}"#
     );
+    assert_eq!(LiveMessage::Pong.encode(), r#""pong""#);
+    // The rows are tagged by kind, outside too.
+    let rows = LiveRows::Services(vec![]);
+    assert_eq!(serde_json::to_string(&rows).unwrap(), r#"{"services":[]}"#);
+    // What a buffering decoder accepted and this one does not: the tag
+    // inside.
+    assert!(LiveMessage::decode(r#"{"type":"pong"}"#).is_err());
 }
 
 #[test]
