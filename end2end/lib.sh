@@ -143,7 +143,7 @@ build_wharf() {
   local main=target/front/wasm32-unknown-unknown/$wdir/wharf_app_main.wasm
   mkdir -p "$SITE/pkg"
   # Parts of an older build would be hashed into the version, and served.
-  rm -f "$SITE"/pkg/split_*.wasm* "$SITE"/pkg/chunk_*.wasm* "$SITE"/pkg/__wasm_split*
+  rm -f "$SITE"/pkg/split_*.wasm* "$SITE"/pkg/chunk_*.wasm* "$SITE"/pkg/bundle_*.bin* "$SITE"/pkg/__wasm_split*
   "$ROOT/target/debug/wharf-wasm-split" "$linked" "$SITE/pkg" "$main" "$NAME"
   # The loader fetches each part once, and Leptos 0.8 panics when one fails:
   # a network error (a dropped connection, a changed network), before or
@@ -155,6 +155,8 @@ build_wharf() {
     const fetches = loader.split("= fetch(new URL(").length - 1;
     if (fetches === 0) { console.error(file + ": no fetch(new URL( to make retrying (a new wasm-split?)"); process.exit(1); }
     const again = "async function fetchAgain(url) {\n" +
+      "    const bundled = await fromBundle(url);\n" +
+      "    if (bundled) return bundled;\n" +
       "    for (let attempt = 1; ; attempt++) {\n" +
       "        try {\n" +
       "            const response = await fetch(url);\n" +
@@ -162,8 +164,53 @@ build_wharf() {
       "            return new Response(body, { status: response.status, headers: response.headers });\n" +
       "        } catch (e) { if (attempt > 3) throw e; await new Promise((r) => setTimeout(r, 250 * attempt)); }\n" +
       "    }\n}\n";
-    const patched = loader.replace(/^(import [^\n]*\n)/, "$1" + again).split("= fetch(new URL(").join("= fetchAgain(new URL(");
+    // A lazy page needs its own part and many shared ones (a hundred for an
+    // app page, most under 2 KB): as many requests, each a round trip over
+    // HTTP/1.1. So the parts of each page also come as one file,
+    // bundle_<page>.bin (written below), fetched when the page is first
+    // opened; a part not found in a bundle (or a bundle that failed) is
+    // fetched alone.
+    const bundles = "const bundles = [];\n" +
+      "function withBundle(name, load) {\n" +
+      "    let asked = false;\n" +
+      "    return () => {\n" +
+      "        if (!asked) {\n" +
+      "            asked = true;\n" +
+      "            bundles.push(fetch(new URL(`./bundle_${name}.bin`, import.meta.url))\n" +
+      "                .then((r) => (r.ok ? r.arrayBuffer() : new ArrayBuffer(0)))\n" +
+      "                .then(unbundle, () => new Map()));\n" +
+      "        }\n" +
+      "        return load();\n" +
+      "    };\n}\n" +
+      "function unbundle(buffer) {\n" +
+      "    const parts = new Map(), view = new DataView(buffer), text = new TextDecoder();\n" +
+      "    for (let at = 0; at + 8 <= buffer.byteLength;) {\n" +
+      "        const nameLength = view.getUint32(at, true);\n" +
+      "        const name = text.decode(new Uint8Array(buffer, at + 4, nameLength));\n" +
+      "        const length = view.getUint32(at + 4 + nameLength, true);\n" +
+      "        at += 8 + nameLength;\n" +
+      "        parts.set(name, new Uint8Array(buffer, at, length));\n" +
+      "        at += length;\n" +
+      "    }\n" +
+      "    return parts;\n}\n" +
+      "async function fromBundle(url) {\n" +
+      "    const name = url.pathname.slice(url.pathname.lastIndexOf(\"/\") + 1);\n" +
+      "    for (const pending of bundles) {\n" +
+      "        const parts = await pending, bytes = parts.get(name);\n" +
+      "        if (bytes) {\n" +
+      "            parts.delete(name);\n" +
+      "            return new Response(bytes, { headers: { \"content-type\": \"application/wasm\" } });\n" +
+      "        }\n" +
+      "    }\n" +
+      "    return null;\n}\n";
+    let patched = loader.replace(/^(import [^\n]*\n)/, "$1" + bundles + again).split("= fetch(new URL(").join("= fetchAgain(new URL(");
     if (!patched.includes("async function fetchAgain(")) { console.error(file + ": fetchAgain not inserted"); process.exit(1); }
+    // Each lazy page first asks for its bundle (see `bundles`).
+    const splits = loader.split("export const __wasm_split_load_").length - 1;
+    patched = patched.replace(/(export const __wasm_split_load_(\w+) = wrapAsyncCb\()(makeLoad\([\s\S]*?\]\))\);/g,
+      (_, head, name, load) => `${head}withBundle("${name}", ${load}));`);
+    const wrapped = patched.split("withBundle(\"").length - 1;
+    if (wrapped !== splits) { console.error(`${file}: ${wrapped} of ${splits} lazy loaders take their bundle`); process.exit(1); }
     fs.writeFileSync(file, patched);
   ' "$SITE/pkg/__wasm_split.______________________.js"
   wasm-bindgen --target web --keep-lld-exports --no-demangle --out-dir "$SITE/pkg" --out-name $NAME "$main"
@@ -180,6 +227,24 @@ build_wharf() {
       "$ROOT/end2end/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
         --enable-reference-types --enable-multivalue --enable-sign-ext {} -o {}
   fi
+  step "one file of each lazy page's parts (bundle_*.bin)"
+  # name length (u32 LE), name, length (u32 LE), bytes; per part, in the
+  # manifest's order (the loader's withBundle reads it).
+  node -e '
+    const fs = require("fs"), path = require("path"), dir = process.argv[1];
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, "__wasm_split_manifest.json"), "utf8"));
+    for (const [page, parts] of Object.entries(manifest)) {
+      const pieces = [];
+      for (const part of parts) {
+        const name = Buffer.from(part + ".wasm"), bytes = fs.readFileSync(path.join(dir, part + ".wasm"));
+        const nameLength = Buffer.alloc(4), length = Buffer.alloc(4);
+        nameLength.writeUInt32LE(name.length);
+        length.writeUInt32LE(bytes.length);
+        pieces.push(nameLength, name, length, bytes);
+      }
+      fs.writeFileSync(path.join(dir, `bundle_${page}.bin`), Buffer.concat(pieces));
+    }' "$SITE/pkg"
+  for part in "$SITE"/pkg/bundle_*.bin; do [ -f "$part" ] && parts+=("$part"); done
   step "bundle the YAML editor and the terminal (esbuild)"
   (cd "$ROOT/app/js" && ./node_modules/.bin/esbuild editor.mjs terminal.mjs --bundle --format=esm --minify \
     --target=es2020 --loader:.css=text --log-level=warning --outdir="$SITE/pkg")

@@ -64,10 +64,12 @@ pub fn lazy_parts(options: &leptos::prelude::LeptosOptions, lazy: &str) -> Vec<S
     });
     // Keys are `__<name>_view_<hash of the #[lazy] call site>`.
     let prefix = format!("__{lazy}_view_");
+    // All of them in one file (the build's bundle_*.bin): the loader takes
+    // the parts from it.
     manifest
-        .iter()
-        .find(|(key, _)| key.starts_with(&prefix))
-        .map(|(_, parts)| parts.iter().map(|part| format!("{part}.wasm")).collect())
+        .keys()
+        .find(|key| key.starts_with(&prefix))
+        .map(|key| vec![format!("bundle_{key}.bin")])
         .unwrap_or_default()
 }
 

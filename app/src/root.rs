@@ -2,14 +2,12 @@ use crate::components::title::page_title;
 use crate::components::use_texts;
 use crate::i18n::{LANG_COOKIE, Lang};
 use crate::pages::lazy::{
-    AppDetailRoute, AppUpgradeRoute, AppWizardRoute, ClusterListRoute, CreateFromYamlRoute,
-    LogsRoute, NodeRoute, PodRoute, ServiceCreateRoute, ServiceDetailRoute, ServiceEditRoute,
-    SignInRoute, TerminalRoute,
+    AppDetailRoute, AppListRoute, AppUpgradeRoute, AppWizardRoute, ClusterListRoute,
+    CreateFromYamlRoute, LogsRoute, NodeListRoute, NodeRoute, PodRoute, ServiceCreateRoute,
+    ServiceDetailRoute, ServiceEditRoute, SignInRoute, SpaceEventsRoute, SpacePodsRoute,
+    TerminalRoute,
 };
-use crate::pages::{
-    AppList, ClusterSwitcher, Home, NodeList, NotFound, ServiceList, SpaceEvents, SpaceLayout,
-    SpacePods,
-};
+use crate::pages::{ClusterSwitcher, Home, NotFound, ServiceList, SpaceLayout};
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
@@ -86,7 +84,7 @@ fn lazy_preloads(options: &LeptosOptions) -> impl IntoView + use<> {
             .into_iter()
             .map(|part| {
                 let href = format!("{folder}/{part}");
-                view! { <link rel="preload" href=href r#as="fetch" type="application/wasm" crossorigin="anonymous" /> }
+                view! { <link rel="preload" href=href r#as="fetch" crossorigin="anonymous" /> }
             })
             .collect_view()
     }
@@ -161,10 +159,10 @@ pub fn App() -> impl IntoView {
                 // paths from before (`/spaces/…`) are sent here by the server.
                 <ParentRoute path=path!("clusters/:cluster") view=SpaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=Home ssr=SsrMode::Async />
-                    <Route path=path!("nodes") view=NodeList ssr=SsrMode::Async />
+                    <Route path=path!("nodes") view={Lazy::<NodeListRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("nodes/:node") view={Lazy::<NodeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/services") view=ServiceList ssr=SsrMode::Async />
-                    <Route path=path!("spaces/:space/apps") view=AppList ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/apps") view={Lazy::<AppListRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/new/app") view={Lazy::<AppWizardRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/apps/:name/upgrade") view={Lazy::<AppUpgradeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/apps/:name") view={Lazy::<AppDetailRoute>::new()} ssr=SsrMode::Async />
@@ -180,8 +178,8 @@ pub fn App() -> impl IntoView {
                         view={Lazy::<ServiceDetailRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("spaces/:space/pods") view=SpacePods ssr=SsrMode::Async />
-                    <Route path=path!("spaces/:space/events") view=SpaceEvents ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/pods") view={Lazy::<SpacePodsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("spaces/:space/events") view={Lazy::<SpaceEventsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/pods/:pod") view={Lazy::<PodRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("spaces/:space/pods/:pod/terminal/:container") view={Lazy::<TerminalRoute>::new()} />
                     <Route path=path!("spaces/:space/pods/:pod/logs/:container") view={Lazy::<LogsRoute>::new()} />

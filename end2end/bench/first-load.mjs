@@ -48,7 +48,8 @@ function instrument() {
 }
 
 function kindOf(url, mime) {
-  if (/\.wasm$/.test(url)) return 'wasm';
+  // A lazy page's parts come in one bundle_*.bin.
+  if (/\.(wasm|bin)$/.test(url)) return 'wasm';
   if (/\.css$/.test(url)) return 'css';
   if (/\.m?js$/.test(url) || /javascript/.test(mime)) return 'js';
   if (/html/.test(mime)) return 'html';

@@ -102,30 +102,33 @@ test('a lazy page is server-rendered, preloads its parts, and hydrates; other pa
     const heading = await plain.locator('main h1, h1').first().innerText();
     assert.ok(heading.length > 0, `${path}: a heading without JavaScript`);
     const html = await plain.content();
-    assert.match(html, new RegExp(`<link[^>]+href="/pkg/[0-9a-f]{16}/${part}_view_\\d+\\.wasm"[^>]*>`),
-      `${path}: the HTML preloads its part`);
+    // One file of the page's parts (its own and those it shares).
+    const bundle = part.replace(/^split_/, 'bundle_');
+    assert.match(html, new RegExp(`<link[^>]+href="/pkg/[0-9a-f]{16}/${bundle}_view_\\d+\\.bin"[^>]*>`),
+      `${path}: the HTML preloads its parts`);
     await plain.context().close();
     const page = await openPage(browser);
     const parts = [];
-    page.on('response', (r) => { if (/\/split___/.test(r.url())) parts.push(r.url()); });
+    page.on('response', (r) => { if (/\/(split|bundle)___/.test(r.url())) parts.push(r.url()); });
     await page.goto(BASE + path);
     await hydrated(page);
     assert.equal(await page.locator('h1').first().innerText(), heading, `${path}: the same heading hydrated`);
-    assert.ok(parts.some((u) => u.includes(part)), `${path}: fetched ${parts}`);
+    assert.ok(parts.some((u) => u.includes(bundle)), `${path}: fetched ${parts}`);
+    assert.ok(!parts.some((u) => u.includes(part)), `${path}: its part came in the bundle, not alone: ${parts}`);
     assert.deepEqual(page.problems, [], path);
     await page.context().close();
   }
   // A list: none of the lazy parts.
   const page = await openPage(browser);
   const parts = [];
-  page.on('request', (r) => { if (/\/(split|chunk)_/.test(r.url())) parts.push(r.url()); });
+  page.on('request', (r) => { if (/\/(split|chunk|bundle)_/.test(r.url())) parts.push(r.url()); });
   await page.goto(`${BASE}/spaces/default/services`);
   await hydrated(page);
   assert.deepEqual(parts, [], 'a list page fetches no lazy part');
   // Into a lazy page by a link: its part comes then, and the form works.
   await page.click('a[href$="/spaces/default/new/service"]');
   await page.waitForSelector('#f-name', { timeout: 15_000 });
-  assert.ok(parts.some((u) => u.includes('split___service_create_route')), `fetched ${parts}`);
+  assert.ok(parts.some((u) => u.includes('bundle___service_create_route')), `fetched ${parts}`);
   await page.fill('#f-name', 'Bad_Name');
   await page.locator('#f-name').blur();
   await page.waitForSelector('#f-name-error', { timeout: 10_000 });
@@ -175,7 +178,7 @@ test('a part that cannot be loaded says so in words, and Reload brings the page 
   await page.goto(`${BASE}/spaces/default/services`);
   await hydrated(page);
   // As after an update, when this tab's version of the part is gone.
-  const parts = /\/pkg\/[0-9a-f]{16}\/(split|chunk)_[^/]+\.wasm$/;
+  const parts = /\/pkg\/[0-9a-f]{16}\/(split|chunk|bundle)_[^/]+\.(wasm|bin)$/;
   await page.route(parts, (route) => route.fulfill({ status: 404 }));
   await page.click('a[href$="/spaces/default/new/service"]');
   // Reload gives the page the link left (the router had not gone on),

@@ -4,20 +4,21 @@
 //! any page; the browser fetches a page's part (preloaded by the shell)
 //! before it hydrates it.
 //!
-//! The lists (Services, apps, pods, events, nodes) stay in the first
-//! download: they share most of their code (the live table, the row
-//! decoding), so as lazy routes that code went to a hundred shared parts,
-//! and a Service list fetched 121 files and 513 KB instead of one file of
-//! 494 KB (brotli, 2026-12-06).
+//! The Service list, the first page of a space, stays in the first
+//! download, and with it the live table the other lists share. Each lazy
+//! page needs its own part and parts it shares with other lazy pages (a
+//! hundred for an app page, most under 2 KB): the build also writes them as
+//! one file per page (`bundle_*.bin`, end2end/lib.sh), which the shell
+//! preloads and the loader takes them from.
 //!
 //! A page's code leaves the first download only if no eagerly loaded page
 //! reaches it: every route that shows one of these pages uses its lazy
 //! route here (the embed routes too).
 
 use super::{
-    AppDetailPage, AppUpgradePage, AppWizardPage, ClusterList, CreateFromYamlPage, LogsPage,
-    NodePage, PodPage, ServiceCreatePage, ServiceDetailPage, ServiceEditPage, SignInPage,
-    TerminalPage,
+    AppDetailPage, AppList, AppUpgradePage, AppWizardPage, ClusterList, CreateFromYamlPage,
+    LogsPage, NodeList, NodePage, PodPage, ServiceCreatePage, ServiceDetailPage, ServiceEditPage,
+    SignInPage, SpaceEvents, SpacePods, TerminalPage,
 };
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -48,6 +49,22 @@ lazy_page!(
 lazy_page!(
     /// Sign in.
     SignInRoute => SignInPage
+);
+lazy_page!(
+    /// A space's apps.
+    AppListRoute => AppList
+);
+lazy_page!(
+    /// A space's pods.
+    SpacePodsRoute => SpacePods
+);
+lazy_page!(
+    /// A space's events.
+    SpaceEventsRoute => SpaceEvents
+);
+lazy_page!(
+    /// A cluster's nodes.
+    NodeListRoute => NodeList
 );
 lazy_page!(
     /// The app wizard's six steps.
@@ -107,7 +124,11 @@ pub fn lazy_route_of(path: &str) -> Option<&'static str> {
         _ => return None,
     };
     Some(match in_cluster {
+        ["nodes"] => "node_list_route",
         ["nodes", _] => "node_route",
+        ["spaces", _, "apps"] => "app_list_route",
+        ["spaces", _, "pods"] => "space_pods_route",
+        ["spaces", _, "events"] => "space_events_route",
         ["spaces", _, "new", "app"] => "app_wizard_route",
         ["spaces", _, "new", "service"] => "service_create_route",
         ["spaces", _, "new", "yaml"] => "create_from_yaml_route",
@@ -145,9 +166,9 @@ mod tests {
             ("/apps/web", Some("app_detail_route")),
             ("/pods/web-1", Some("pod_route")),
             ("/services", None),
-            ("/apps", None),
-            ("/pods", None),
-            ("/events", None),
+            ("/apps", Some("app_list_route")),
+            ("/pods", Some("space_pods_route")),
+            ("/events", Some("space_events_route")),
             ("/unknown", None),
             ("/services/web/unknown", None),
         ] {
@@ -163,7 +184,7 @@ mod tests {
     #[test]
     fn pages_outside_a_space_name_their_lazy_route() {
         assert_eq!(lazy_route_of("/clusters/a/nodes/n1"), Some("node_route"));
-        assert_eq!(lazy_route_of("/clusters/a/nodes"), None);
+        assert_eq!(lazy_route_of("/clusters/a/nodes"), Some("node_list_route"));
         assert_eq!(lazy_route_of("/clusters"), Some("cluster_list_route"));
         assert_eq!(lazy_route_of("/sign-in"), Some("sign_in_route"));
         // A cluster's first page only redirects; a space or cluster named
