@@ -319,8 +319,7 @@ impl LiveMessage {
 
     pub fn decode(text: &str) -> Result<Self, crate::stream::BadFrame> {
         // From bytes: the same decoder as a server function's answer.
-        serde_json::from_slice(text.as_bytes())
-            .map_err(|e| crate::stream::BadFrame(e.to_string()))
+        serde_json::from_slice(text.as_bytes()).map_err(|e| crate::stream::BadFrame(e.to_string()))
     }
 }
 

@@ -190,7 +190,10 @@ mod tests {
         // A cluster's first page only redirects; a space or cluster named
         // like a page is just a name.
         assert_eq!(lazy_route_of("/clusters/nodes"), None);
-        assert_eq!(lazy_route_of("/clusters/a/spaces/new/apps/web"), Some("app_detail_route"));
+        assert_eq!(
+            lazy_route_of("/clusters/a/spaces/new/apps/web"),
+            Some("app_detail_route")
+        );
         assert_eq!(lazy_route_of("/"), None);
     }
 }

@@ -206,13 +206,26 @@ pub fn SpaceLayout() -> impl IntoView {
             })}
             <Outlet />
         </main>
+        // The dialogs' code (forms, checks) comes when one is first opened.
         <Show when=move || creating.get()>
-            <CreateSpaceDialog open=creating />
+            {move || Suspend::new(create_space_dialog(creating))}
         </Show>
         <Show when=move || deleting.get()>
-            {move || current.get().map(|space| view! { <DeleteSpaceDialog space open=deleting /> })}
+            {move || current.get().map(|space| Suspend::new(delete_space_dialog(space, deleting)))}
         </Show>
     }
+}
+
+/// [`CreateSpaceDialog`], in a wasm part of its own (`#[lazy]`).
+#[leptos::lazy]
+fn create_space_dialog(open: RwSignal<bool>) -> AnyView {
+    view! { <CreateSpaceDialog open /> }.into_any()
+}
+
+/// [`DeleteSpaceDialog`], in a wasm part of its own (`#[lazy]`).
+#[leptos::lazy]
+fn delete_space_dialog(space: String, open: RwSignal<bool>) -> AnyView {
+    view! { <DeleteSpaceDialog space open /> }.into_any()
 }
 
 /// One space's tab: to the same section of that space.
