@@ -86,8 +86,9 @@ impl<T: serde::de::DeserializeOwned> leptos::server::codee::Decoder<T> for Bytes
     }
 }
 
-/// A resource that carries its value with [`BytesJson`]; Wharf's pages use
-/// this, not `Resource::new`.
+/// A resource that carries its value with [`BytesJson`]; Wharf's pages make
+/// theirs with [`resource`] (a blocking one with
+/// `Loaded::new_with_options(…, true)`), not `Resource::new`.
 pub type Loaded<T> = Resource<T, BytesJson>;
 
 /// [`Resource::new`], with [`BytesJson`].
@@ -102,20 +103,6 @@ where
     Fut: std::future::Future<Output = T> + Send + 'static,
 {
     Resource::new_with_options(source, fetcher, false)
-}
-
-/// [`Resource::new_blocking`], with [`BytesJson`].
-#[track_caller]
-pub fn blocking_resource<S, T, Fut>(
-    source: impl Fn() -> S + Send + Sync + 'static,
-    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
-) -> Loaded<T>
-where
-    S: Send + Sync + Clone + PartialEq + 'static,
-    T: Serialize + serde::de::DeserializeOwned + Send + Sync + 'static,
-    Fut: std::future::Future<Output = T> + Send + 'static,
-{
-    Resource::new_with_options(source, fetcher, true)
 }
 
 /// Where server functions are served (leptos' default prefix).

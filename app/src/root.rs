@@ -206,7 +206,7 @@ fn UserBadge() -> impl IntoView {
     let t = use_texts();
     // Blocking: the header is outside the routes, and the first response
     // must already say who is signed in.
-    let user = crate::api::blocking_resource(|| (), |_| crate::api::current_user());
+    let user = crate::api::Loaded::new_with_options(|| (), |_| crate::api::current_user(), true);
     view! {
         <Suspense>
             {move || Suspend::new(async move {

@@ -32,7 +32,8 @@ pub fn SignInPage() -> impl IntoView {
     let next = move || query.with(|q| q.get("next")).unwrap_or_else(|| "/".into());
     let asked = move || query.with(|q| q.get("cluster")).unwrap_or_default();
     // Blocking: the form must name its cluster without the wasm.
-    let clusters = crate::api::blocking_resource(|| (), |_| crate::api::list_clusters());
+    let clusters =
+        crate::api::Loaded::new_with_options(|| (), |_| crate::api::list_clusters(), true);
     let cluster_field = move || {
         Suspend::new(async move {
             let list = clusters.await.unwrap_or_default();
