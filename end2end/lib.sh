@@ -230,8 +230,8 @@ build_wharf() {
         --enable-reference-types --enable-multivalue --enable-sign-ext {} -o {}
   fi
   step "one file of each lazy page's parts (bundle_*.bin)"
-  # name length (u32 LE), name, length (u32 LE), bytes; per part, in the
-  # manifest's order (the loader's withBundle reads it).
+  # Per part, in the manifest's order: name length (u32 LE), name, length
+  # (u32 LE), bytes (the loader's unbundle reads it).
   node -e '
     const fs = require("fs"), path = require("path"), dir = process.argv[1];
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, "__wasm_split_manifest.json"), "utf8"));

@@ -41,15 +41,16 @@ pub fn announce_script_nonce() {
     }
 }
 
-/// The files of the wasm parts a lazily loaded page needs (`lazy`: its
-/// route's part name, `pages::lazy::lazy_route_of`), from the split's
-/// manifest read once: the shell names them as `<link rel=preload>`, so
-/// that the browser fetches them beside the main wasm, not after it.
+/// The file of the wasm parts a lazily loaded page needs (`lazy`: its
+/// route's part name, `pages::lazy::lazy_route_of`): the build's
+/// `bundle_<manifest key>.bin`, found in the split's manifest read once.
+/// The shell names it as `<link rel=preload>`, so that the browser fetches
+/// it beside the main wasm, not after it.
 /// (Leptos has its own preloads for this, but it looks for the manifest
 /// under `site_pkg_dir`, our versioned URL folder, which is not on disk;
 /// given the manifest by context, its preloads were missing in about half
 /// of the renders of Leptos 0.8.23.)
-pub fn lazy_parts(options: &leptos::prelude::LeptosOptions, lazy: &str) -> Vec<String> {
+pub fn lazy_bundle(options: &leptos::prelude::LeptosOptions, lazy: &str) -> Option<String> {
     use std::collections::HashMap;
     use std::sync::OnceLock;
     static MANIFEST: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
@@ -64,13 +65,11 @@ pub fn lazy_parts(options: &leptos::prelude::LeptosOptions, lazy: &str) -> Vec<S
     });
     // Keys are `__<name>_view_<hash of the #[lazy] call site>`.
     let prefix = format!("__{lazy}_view_");
-    // All of them in one file (the build's bundle_*.bin): the loader takes
-    // the parts from it.
+    // The loader takes the parts from it.
     manifest
         .keys()
         .find(|key| key.starts_with(&prefix))
-        .map(|key| vec![format!("bundle_{key}.bin")])
-        .unwrap_or_default()
+        .map(|key| format!("bundle_{key}.bin"))
 }
 
 /// The origins allowed to embed Wharf (`--embed-origin`): the page reports

@@ -68,25 +68,19 @@ fn HydrationScripts<'a>(files: &'a str) -> impl IntoView + use<> {
     }
 }
 
-/// `<link rel=preload>` for the wasm parts of the lazy page the request
-/// asks for, if it does (server only).
+/// `<link rel=preload>` for the bundle of wasm parts of the lazy page the
+/// request asks for, if it does (server only).
 fn lazy_preloads(options: &LeptosOptions) -> impl IntoView + use<> {
     #[cfg(feature = "ssr")]
     {
         let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned());
-        let parts = path
-            .as_deref()
+        path.as_deref()
             .and_then(crate::pages::lazy::lazy_route_of)
-            .map(|lazy| crate::backend::lazy_parts(options, lazy))
-            .unwrap_or_default();
-        let folder = format!("/{}", options.site_pkg_dir);
-        parts
-            .into_iter()
-            .map(|part| {
-                let href = format!("{folder}/{part}");
+            .and_then(|lazy| crate::backend::lazy_bundle(options, lazy))
+            .map(|bundle| {
+                let href = format!("/{}/{bundle}", options.site_pkg_dir);
                 view! { <link rel="preload" href=href r#as="fetch" crossorigin="anonymous" /> }
             })
-            .collect_view()
     }
     #[cfg(not(feature = "ssr"))]
     {
