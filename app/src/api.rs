@@ -16,7 +16,7 @@ use wharf_spec::live::{Source, View, Window};
 use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::view::{
     AppDetail, AppRef, DocumentOutcome, PodBrief, PodDetail, ServiceDetail, ServiceRow,
-    SpaceContents, SpaceSummary, Usage, WorkloadId, WorkloadLabels, WorkloadRef,
+    SpaceContents, SpaceSummary, UpgradeDraft, Usage, WorkloadId, WorkloadLabels, WorkloadRef,
 };
 use wharf_spec::{ApiError, FieldErrors};
 
@@ -460,6 +460,11 @@ pub async fn pods_usage(
 #[server(client = WharfClient, endpoint = "app_detail")]
 pub async fn get_app(space: String, name: String) -> Result<AppDetail, AppError> {
     respond(async { cluster()?.app_detail(&space, &name).await }.await)
+}
+
+#[server(client = WharfClient, endpoint = "upgrade_draft")]
+pub async fn get_upgrade_draft(space: String, name: String) -> Result<UpgradeDraft, AppError> {
+    respond(async { cluster()?.upgrade_draft(&space, &name).await }.await)
 }
 
 /// 升级服务 with the form filled from the workload's spec `generation`.

@@ -18,7 +18,7 @@ use wharf_spec::service::{ServiceDraft, ServiceForm};
 use wharf_spec::space::NewSpace;
 use wharf_spec::view::{
     AppDetail, AppRef, DocumentOutcome, PodBrief, PodDetail, ServiceDetail, ServiceRow,
-    SpaceContents, SpaceSummary, Usage, WorkloadId, WorkloadLabels, WorkloadRef,
+    SpaceContents, SpaceSummary, UpgradeDraft, Usage, WorkloadId, WorkloadLabels, WorkloadRef,
 };
 
 /// The response header by which a page hands the nonce of its inline
@@ -219,8 +219,10 @@ pub trait Apps: Send + Sync {
     /// (the wizard's summary step).
     async fn preview_app(&self, space: &str, form: &AppForm) -> Result<String, ApiError>;
     async fn scale_app(&self, space: &str, app: &AppRef, replicas: i32) -> Result<(), ApiError>;
-    /// One app with its upgrade form, revisions and pods.
+    /// One app with its revisions and the selector of its pods.
     async fn app_detail(&self, space: &str, name: &str) -> Result<AppDetail, ApiError>;
+    /// The upgrade form filled from the app's workload.
+    async fn upgrade_draft(&self, space: &str, name: &str) -> Result<UpgradeDraft, ApiError>;
     /// 升级服务: applies the (validated) form onto the workload whose spec
     /// was at `generation` when the form was filled (Conflict if the spec
     /// changed since) and marks the app upgraded, remembering what ran before.

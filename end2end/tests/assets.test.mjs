@@ -173,6 +173,28 @@ test('a page whose main code was dropped reloads itself, and when the code never
   await zh.context().close();
 });
 
+test('a dialog whose code comes when it is first opened says it is loading until then', async () => {
+  const page = await openPage(browser);
+  await page.goto(`${BASE}/spaces/default/services`);
+  await hydrated(page);
+  // The dialog's parts are held back until the loading state was seen.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route(/\/(bundle|split)_create_space_dialog_[^/]+\.(bin|wasm)$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.click('#new-space');
+  const loading = page.locator('.modal-backdrop [role=status][aria-busy=true]');
+  await loading.waitFor();
+  assert.match(await loading.innerText(), /Loading/);
+  release();
+  await page.waitForSelector('[role=dialog][aria-labelledby="create-space-title"]');
+  assert.equal(await loading.count(), 0, 'the dialog took its place');
+  assert.deepEqual(page.problems, []);
+  await page.context().close();
+});
+
 test('a part that cannot be loaded says so in words, and Reload brings the page back', async () => {
   const page = await openPage(browser);
   await page.goto(`${BASE}/spaces/default/services`);

@@ -168,6 +168,7 @@ function functionCalls(created = newSpace) {
     current_user: form({}),
     pod_detail: form({ space, pod }),
     app_detail: form({ space, name: 'probe' }),
+    upgrade_draft: form({ space, name: 'probe' }),
     upgrade_app: { json: { space, app, form: { containers: [container], replicas: '3' }, generation: 1 } },
     app_action: [
       { json: { space, app, action: { Scale: 5 } } },

@@ -206,6 +206,8 @@ test('batch delete three services with one confirmation', async () => {
   for (const n of ['gone-a', 'gone-b', 'gone-c']) await page.check(`input[data-select="${n}"]`);
   assert.equal((await page.locator('#delete-selected').innerText()).trim(), 'Delete selected (3)');
   await page.click('#delete-selected');
+  // The dialog's code comes when it is first opened.
+  await page.locator('#delete-services-list li').first().waitFor();
   assert.deepEqual(await page.locator('#delete-services-list li').allInnerTexts(), ['gone-a', 'gone-b', 'gone-c']);
   await page.click('#delete-services-submit');
   await eventually('the rows to go', async () => (await page.locator('tr[data-service^="gone-"]').count()) === 0, 15_000);
@@ -420,6 +422,8 @@ test('delete from the Service page: the same confirmation, then back to the list
   await page.goto(`${BASE}/spaces/${ns}/services/doomed-one`);
   await hydrated(page);
   await page.click('#delete-service');
+  // The dialog's code comes when it is first opened.
+  await page.locator('#delete-services-list li').first().waitFor();
   assert.deepEqual(await page.locator('#delete-services-list li').allInnerTexts(), ['doomed-one']);
   await page.click('#delete-services-submit');
   await page.waitForURL(`**/spaces/${ns}/services`);

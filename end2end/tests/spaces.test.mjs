@@ -90,7 +90,7 @@ test('a dialog takes the focus, keeps it inside, and Esc closes it, giving the f
   await page.keyboard.press('Enter');
   await page.waitForSelector('[role=dialog][aria-labelledby="create-space-title"]');
   const focused = () => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent);
-  assert.equal(await focused(), 'space-name');
+  await eventually('the focus on the first field', async () => (await focused()) === 'space-name', 5_000, 50);
   // Shift+Tab from the first control goes round to the last, not out.
   await page.keyboard.press('Shift+Tab');
   assert.ok(await page.evaluate(() => document.activeElement.closest('[role=dialog]') !== null), 'the focus stays in the dialog');

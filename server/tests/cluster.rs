@@ -791,7 +791,8 @@ mod apps {
         })
         .await;
 
-        let before = cluster.app_detail(space, &name).await.expect("detail");
+        let before = cluster.upgrade_draft(space, &name).await.expect("draft");
+        assert_eq!(before.app, app, "the draft names the app it upgrades");
         let mut up = before.form.clone();
         up.containers[0].env.push(EnvForm {
             name: "COLOR".into(),
@@ -838,7 +839,7 @@ mod apps {
             "the old template is back"
         );
 
-        let now = cluster.app_detail(space, &name).await.unwrap();
+        let now = cluster.upgrade_draft(space, &name).await.unwrap();
         let mut again = now.form.clone();
         again.containers[0].env.push(EnvForm {
             name: "COLOR".into(),

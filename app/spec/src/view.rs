@@ -587,19 +587,27 @@ pub struct PodDetail {
     pub yaml: String,
 }
 
-/// An app's detail page: its row, the upgrade form filled from the
-/// workload (with the spec generation it was read at), its revisions, and
-/// the selector of its pods (the page lists them live).
+/// An app's detail page: its row, its revisions, and the selector of its
+/// pods (the page lists them live). Not the upgrade form: the page reads
+/// this again on every change of the app, and the form is the upgrade
+/// page's ([`UpgradeDraft`]), as is the code that decodes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppDetail {
     pub row: AppRow,
-    pub form: crate::app::UpgradeForm,
-    /// `metadata.generation`: moves with every spec change (not with status
-    /// writes), so an upgrade from a stale form is told apart from noise.
-    pub generation: i64,
     /// Newest first.
     pub revisions: Vec<RevisionRow>,
     /// The workload's own label selector (`app=web`), as the apiserver
     /// takes it.
     pub pod_selector: String,
+}
+
+/// 升级服务's start: the form filled from the app's workload, with the spec
+/// generation it was read at.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpgradeDraft {
+    pub app: AppRef,
+    pub form: crate::app::UpgradeForm,
+    /// `metadata.generation`: moves with every spec change (not with status
+    /// writes), so an upgrade from a stale form is told apart from noise.
+    pub generation: i64,
 }

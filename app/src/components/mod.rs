@@ -7,7 +7,7 @@ pub mod ports;
 pub mod stream_state;
 pub mod title;
 pub mod workload;
-pub use modal::Modal;
+pub use modal::{LazyDialog, Modal};
 
 use crate::i18n::{Lang, Texts};
 use leptos::prelude::*;

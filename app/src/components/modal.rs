@@ -47,16 +47,26 @@ pub fn Modal(
             .active_element()
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
         let opener = send_wrapper::SendWrapper::new(opener);
+        // On the next frame: a dialog whose code came late (`LazyDialog`)
+        // is built before its `Suspense` puts it in the page, and an
+        // element not in the page takes no focus.
         Effect::new(move |_| {
-            if let Some(element) = backdrop.get() {
-                let autofocus = element
-                    .query_selector("[autofocus]")
-                    .ok()
-                    .flatten()
-                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-                if let Some(first) = autofocus.or_else(|| focusable(&element).into_iter().next()) {
-                    let _ = first.focus();
-                }
+            if backdrop.get().is_some() {
+                request_animation_frame(move || {
+                    let Some(element) = backdrop.get_untracked() else {
+                        return;
+                    };
+                    let autofocus = element
+                        .query_selector("[autofocus]")
+                        .ok()
+                        .flatten()
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+                    if let Some(first) =
+                        autofocus.or_else(|| focusable(&element).into_iter().next())
+                    {
+                        let _ = first.focus();
+                    }
+                });
             }
         });
         on_cleanup(move || {
@@ -97,5 +107,20 @@ pub fn Modal(
         <div class="modal-backdrop" node_ref=backdrop on:click=move |_| close() on:keydown=on_key>
             {children()}
         </div>
+    }
+}
+
+/// Where a dialog whose code comes when it is first opened (a `#[lazy]`
+/// function, in a [`Suspend`]) goes: until its part is here (once, about
+/// 0.2 s on a slow link), a backdrop that says it is loading.
+#[component]
+pub fn LazyDialog(children: Children) -> impl IntoView {
+    let t = super::use_texts();
+    view! {
+        <Suspense fallback=move || view! {
+            <div class="modal-backdrop">
+                <div class="modal loading" role="status" aria-busy="true">{t.loading}</div>
+            </div>
+        }>{children()}</Suspense>
     }
 }

@@ -2,7 +2,8 @@
 //! actions, upgrade state, revisions, pods) and 升级服务.
 
 use crate::api::{
-    AppAction, AppError, delete_apps, get_app, restart_workload, run_app_action, upgrade_app,
+    AppAction, AppError, delete_apps, get_app, get_upgrade_draft, restart_workload, run_app_action,
+    upgrade_app,
 };
 use crate::components::form::{FormState, text_field};
 use crate::components::live::{
@@ -11,7 +12,8 @@ use crate::components::live::{
 };
 use crate::components::workload::ContainersEditor;
 use crate::components::{
-    ErrorNotice, GuardedLink, Loading, Modal, first_read, use_denied, use_param, use_texts,
+    ErrorNotice, GuardedLink, LazyDialog, Loading, Modal, first_read, use_denied, use_param,
+    use_texts,
 };
 use crate::i18n::Texts;
 use crate::pages::{ObjectEvents, SelectedPods};
@@ -19,11 +21,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use wharf_spec::access::Action;
 use wharf_spec::app::{AppKind, UpgradeField, UpgradeForm};
 use wharf_spec::live::{LiveKind, LiveRows, SortColumn, Source};
 use wharf_spec::view::{
-    AppDetail, AppRef, AppRow, AppStatus, Reach, WorkloadId, WorkloadKind, WorkloadRow, format_age,
+    AppDetail, AppRef, AppRow, AppStatus, Reach, UpgradeDraft, WorkloadId, WorkloadKind,
+    WorkloadRow, format_age,
 };
 use wharf_spec::{ApiError, FieldErrors};
 
@@ -281,12 +285,14 @@ pub fn AppList() -> impl IntoView {
         })}
         <Transition fallback=Loading>{body}</Transition>
         <Show when=move || confirming.get()>
-            <DeleteAppsDialog
-                space=space.get_untracked()
-                workloads=selected.get_untracked().into_iter().collect()
-                open=confirming
-                on_done=move || selected.set(BTreeSet::new())
-            />
+            <LazyDialog>
+                {move || Suspend::new(delete_apps_dialog(
+                    space.get_untracked(),
+                    selected.get_untracked().into_iter().collect(),
+                    confirming,
+                    Arc::new(move || selected.set(BTreeSet::new())),
+                ))}
+            </LazyDialog>
         </Show>
     }
 }
@@ -359,6 +365,18 @@ fn workload_row(
         </tr>
     }
     .into_any()
+}
+
+/// [`DeleteAppsDialog`], in a wasm part of its own (`#[lazy]`): its code
+/// comes when a delete is first asked for.
+#[leptos::lazy]
+fn delete_apps_dialog(
+    space: String,
+    workloads: Vec<WorkloadId>,
+    open: RwSignal<bool>,
+    on_done: Arc<dyn Fn() + Send + Sync>,
+) -> AnyView {
+    view! { <DeleteAppsDialog space workloads open on_done=move || on_done() /> }.into_any()
 }
 
 /// Deletes one or many apps (workload + Service), a stateful app's volume
@@ -625,6 +643,19 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
         Signal::derive(move || (stopped.get() == when_stopped).then_some(why))
     };
 
+    let delete_dialog = {
+        let app = app.clone();
+        move || {
+            let on_deleted = on_deleted.clone();
+            Suspend::new(delete_apps_dialog(
+                space.get_untracked(),
+                vec![app.clone().into()],
+                deleting,
+                Arc::new(on_deleted),
+            ))
+        }
+    };
+
     // Built in parts: one view of it all is a type too deep for rustc.
     let toolbar = view! {
         <div class="toolbar">
@@ -708,7 +739,10 @@ fn AppDetailView(first: AppDetail) -> impl IntoView {
         {overview}
         {lists}
         <Show when=move || deleting.get()>
-            <DeleteAppsDialog space=space.get_untracked() workloads=vec![app.clone().into()] open=deleting on_done=on_deleted.clone() />
+            {
+                let dialog = delete_dialog.clone();
+                view! { <LazyDialog>{dialog}</LazyDialog> }
+            }
         </Show>
     }
 }
@@ -719,7 +753,10 @@ pub fn AppUpgradePage() -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
     let name = use_param("name");
-    let detail = crate::api::resource(move || (space.get(), name.get()), |(s, n)| get_app(s, n));
+    let draft = crate::api::resource(
+        move || (space.get(), name.get()),
+        |(s, n)| get_upgrade_draft(s, n),
+    );
     view! {
         <nav class="breadcrumb">
             <a href=move || format!("{}/spaces/{}/apps", crate::paths::cluster_root(), space.get())>{t.apps}</a>" / "
@@ -728,8 +765,8 @@ pub fn AppUpgradePage() -> impl IntoView {
         </nav>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <UpgradeEditor detail=d /> }.into_any(),
+                match draft.await {
+                    Ok(draft) => view! { <UpgradeEditor draft /> }.into_any(),
                     Err(AppError(e)) => view! { <ErrorNotice error=e /> }.into_any(),
                 }
             })}
@@ -738,13 +775,17 @@ pub fn AppUpgradePage() -> impl IntoView {
 }
 
 #[component]
-fn UpgradeEditor(detail: AppDetail) -> impl IntoView {
+fn UpgradeEditor(draft: UpgradeDraft) -> impl IntoView {
     let t = use_texts();
     let space = use_param("space");
     let navigate = use_navigate();
-    let app = app_ref(&detail.row);
-    let generation = detail.generation;
-    let s = FormState::new(detail.form.clone(), |f: &UpgradeForm| {
+    let UpgradeDraft {
+        app,
+        form,
+        generation,
+    } = draft;
+    let title = (t.upgrade_title)(&app.name);
+    let s = FormState::new(form, |f: &UpgradeForm| {
         f.validate().err().unwrap_or_default()
     });
     let failure = RwSignal::new(None::<ApiError>);
@@ -776,7 +817,7 @@ fn UpgradeEditor(detail: AppDetail) -> impl IntoView {
         }
     };
     view! {
-        <div class="toolbar"><h1>{(t.upgrade_title)(&detail.row.name)}</h1></div>
+        <div class="toolbar"><h1>{title}</h1></div>
         <p class="muted">{t.upgrade_hint}</p>
         <form class="service-form" id="upgrade-form" novalidate on:submit=|ev| ev.prevent_default()>
             <ContainersEditor s mounts_here=true />

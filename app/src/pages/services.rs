@@ -6,14 +6,15 @@ use crate::components::live::{
     use_list_query, use_live_changes, use_live_list,
 };
 use crate::components::{
-    Breadcrumb, ErrorNotice, GuardedLink, Loading, Modal, first_read, use_denied, use_param,
-    use_texts,
+    Breadcrumb, ErrorNotice, GuardedLink, LazyDialog, Loading, Modal, first_read, use_denied,
+    use_param, use_texts,
 };
 use crate::i18n::Texts;
 use crate::pages::yaml::EditServiceYaml;
 use crate::pages::{ObjectEvents, SelectedPods};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use wharf_spec::ApiError;
 use wharf_spec::access::Action;
 use wharf_spec::live::{LiveKind, LiveRows, SortColumn, Source};
@@ -204,14 +205,43 @@ pub fn ServiceList() -> impl IntoView {
         <ListFilters query list status_label=t.filter_type status_text=kind_words />
         <Transition fallback=Loading>{body}</Transition>
         <Show when=move || confirming.get()>
-            <DeleteServicesDialog
-                space=space.get_untracked()
-                names=selected.get_untracked().into_iter().collect()
-                open=confirming
-                on_done=move |_| selected.set(BTreeSet::new())
-            />
+            <LazyDialog>
+                {move || Suspend::new(delete_services_dialog(
+                    space.get_untracked(),
+                    selected.get_untracked().into_iter().collect(),
+                    confirming,
+                    Arc::new(move |_| selected.set(BTreeSet::new())),
+                ))}
+            </LazyDialog>
         </Show>
     }
+}
+
+/// [`DeleteServicesDialog`], in a wasm part of its own (`#[lazy]`): its
+/// code comes when a delete is first asked for.
+#[leptos::lazy]
+fn delete_services_dialog(
+    space: String,
+    names: Vec<String>,
+    open: RwSignal<bool>,
+    on_done: Arc<dyn Fn(bool) + Send + Sync>,
+) -> AnyView {
+    view! { <DeleteServicesDialog space names open on_done=move |all| on_done(all) /> }.into_any()
+}
+
+/// [`EditServiceYaml`], in a wasm part of its own (`#[lazy]`): its code
+/// comes when the YAML is first edited. The callbacks of these lazy
+/// functions are `Arc`s, not `Callback`s: a `Callback` belongs to the
+/// reactive scope that made it, and closing the dialog (or the editor)
+/// disposes that scope before the callback runs.
+#[leptos::lazy]
+fn edit_service_yaml(
+    space: String,
+    detail: ServiceDetail,
+    editing: RwSignal<bool>,
+    on_saved: Arc<dyn Fn() + Send + Sync>,
+) -> AnyView {
+    view! { <EditServiceYaml space detail editing on_saved=move || on_saved() /> }.into_any()
 }
 
 /// One confirmation for one or many Services; reports any that failed.
@@ -363,6 +393,17 @@ fn ServiceDetailView(first: ServiceDetail) -> impl IntoView {
             );
         }
     };
+    let delete_dialog = {
+        let name = name.clone();
+        move || {
+            Suspend::new(delete_services_dialog(
+                space.get_untracked(),
+                vec![name.clone()],
+                deleting,
+                Arc::new(on_deleted.clone()),
+            ))
+        }
+    };
     let rereads = Rereads::new();
     let read_again = {
         let name = name.clone();
@@ -506,14 +547,14 @@ fn ServiceDetailView(first: ServiceDetail) -> impl IntoView {
                     {
                         let read_again = read_again.clone();
                         move || if editing.get() {
-                            view! {
-                                <EditServiceYaml
-                                    space=space.get_untracked()
-                                    detail=d.clone()
-                                    editing
-                                    on_saved=read_again.clone()
-                                />
-                            }.into_any()
+                            let read_again = read_again.clone();
+                            let editor = Suspend::new(edit_service_yaml(
+                                space.get_untracked(),
+                                d.clone(),
+                                editing,
+                                Arc::new(read_again),
+                            ));
+                            view! { <Suspense fallback=Loading>{editor}</Suspense> }.into_any()
                         } else {
                             view! { <pre class="yaml" id="service-yaml" tabindex="0"><code>{d.yaml.clone()}</code></pre> }.into_any()
                         }
@@ -541,12 +582,10 @@ fn ServiceDetailView(first: ServiceDetail) -> impl IntoView {
         {pods}
         {yaml}
         <Show when=move || deleting.get()>
-            <DeleteServicesDialog
-                space=space.get_untracked()
-                names=vec![name.clone()]
-                open=deleting
-                on_done=on_deleted.clone()
-            />
+            {
+                let dialog = delete_dialog.clone();
+                view! { <LazyDialog>{dialog}</LazyDialog> }
+            }
         </Show>
     }
 }

@@ -6,7 +6,7 @@ use crate::api::{
 use crate::components::form::FormState;
 use crate::components::live::follow;
 use crate::components::{
-    AccessContext, ErrorNotice, FieldMessage, Loading, Modal, use_denied, use_texts,
+    AccessContext, ErrorNotice, FieldMessage, LazyDialog, Loading, Modal, use_denied, use_texts,
 };
 use crate::pages::space_picker::{SpacePicker, use_space_tabs};
 use leptos::ev::SubmitEvent;
@@ -208,10 +208,12 @@ pub fn SpaceLayout() -> impl IntoView {
         </main>
         // The dialogs' code (forms, checks) comes when one is first opened.
         <Show when=move || creating.get()>
-            {move || Suspend::new(create_space_dialog(creating))}
+            <LazyDialog>{move || Suspend::new(create_space_dialog(creating))}</LazyDialog>
         </Show>
         <Show when=move || deleting.get()>
-            {move || current.get().map(|space| Suspend::new(delete_space_dialog(space, deleting)))}
+            <LazyDialog>
+                {move || current.get().map(|space| Suspend::new(delete_space_dialog(space, deleting)))}
+            </LazyDialog>
         </Show>
     }
 }

@@ -105,9 +105,13 @@ pub fn EditServiceYaml(
                     .await;
             match result {
                 Ok(_) => {
+                    pending.set(false);
                     conflict.set(None);
-                    editing.set(false);
                     on_saved();
+                    // Last: closing the editor disposes it, these signals
+                    // with it (at once, when it came as a lazy part).
+                    editing.set(false);
+                    return;
                 }
                 Err(AppError(ApiError::Conflict { .. })) => match get_service(space, name).await {
                     Ok(current) => conflict.set(Some(current)),

@@ -23,7 +23,8 @@ use wharf_spec::app::{
 };
 use wharf_spec::labels_wharf::{MANAGED_BY, NAME, WHARF};
 use wharf_spec::view::{
-    AppDetail, AppRef, AppRow, Reach, RevisionRow, ServiceRow, WorkloadId, WorkloadKind,
+    AppDetail, AppRef, AppRow, Reach, RevisionRow, ServiceRow, UpgradeDraft, WorkloadId,
+    WorkloadKind,
 };
 use wharf_spec::{ApiError, convert};
 
@@ -44,6 +45,9 @@ pub(super) trait AppWorkload:
     + Sync
     + 'static
 {
+    /// The kind of app this workload is.
+    const APP_KIND: AppKind;
+
     /// The objects the controller keeps its revisions in.
     type Revision: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
         + Clone
@@ -75,7 +79,14 @@ fn pods_of(w: &impl WorkloadObject) -> ListParams {
     }
 }
 
+/// An app's workload, as [`KubeCluster::app_workload`] found it.
+enum NamedWorkload {
+    Deployment(Deployment),
+    StatefulSet(StatefulSet),
+}
+
 impl AppWorkload for Deployment {
+    const APP_KIND: AppKind = AppKind::Stateless;
     type Revision = ReplicaSet;
 
     fn row(&self, pods: &[&Pod], service: Option<ServiceRow>, now_unix: i64) -> AppRow {
@@ -92,6 +103,7 @@ impl AppWorkload for Deployment {
 }
 
 impl AppWorkload for StatefulSet {
+    const APP_KIND: AppKind = AppKind::Stateful;
     type Revision = ControllerRevision;
 
     fn row(&self, pods: &[&Pod], service: Option<ServiceRow>, now_unix: i64) -> AppRow {
@@ -210,6 +222,30 @@ impl KubeCluster {
         }
     }
 
+    /// The workload of the app `name`: one name is one app (its Service's
+    /// name is the workload's), a Deployment or else a StatefulSet.
+    async fn app_workload(&self, namespace: &str, name: &str) -> Result<NamedWorkload, ApiError> {
+        if let Some(d) = self
+            .namespaced::<Deployment>(namespace)
+            .get_opt(name)
+            .await
+            .map_err(map_error)?
+        {
+            return Ok(NamedWorkload::Deployment(d));
+        }
+        self.namespaced::<StatefulSet>(namespace)
+            .get(name)
+            .await
+            .map(NamedWorkload::StatefulSet)
+            .map_err(|e| match map_error(e) {
+                ApiError::NotFound { .. } => ApiError::NotFound {
+                    kind: "app".into(),
+                    name: name.into(),
+                },
+                e => e,
+            })
+    }
+
     async fn detail_of<K: AppWorkload>(
         &self,
         namespace: &str,
@@ -243,8 +279,6 @@ impl KubeCluster {
         }
         Ok(AppDetail {
             row,
-            form: UpgradeForm::from_workload(&w),
-            generation: w.meta().generation.unwrap_or_default(),
             revisions: revisions.into_iter().map(|(r, _)| r).collect(),
             pod_selector: pods_of(&w).label_selector.unwrap_or_default(),
         })
@@ -410,27 +444,27 @@ impl Apps for KubeCluster {
     }
 
     async fn app_detail(&self, namespace: &str, name: &str) -> Result<AppDetail, ApiError> {
-        // One name is one app: its Service's name is the workload's.
-        if let Some(d) = self
-            .namespaced::<Deployment>(namespace)
-            .get_opt(name)
-            .await
-            .map_err(map_error)?
-        {
-            return self.detail_of(namespace, d).await;
+        match self.app_workload(namespace, name).await? {
+            NamedWorkload::Deployment(d) => self.detail_of(namespace, d).await,
+            NamedWorkload::StatefulSet(s) => self.detail_of(namespace, s).await,
         }
-        let s = self
-            .namespaced::<StatefulSet>(namespace)
-            .get(name)
-            .await
-            .map_err(|e| match map_error(e) {
-                ApiError::NotFound { .. } => ApiError::NotFound {
-                    kind: "app".into(),
-                    name: name.into(),
+    }
+
+    async fn upgrade_draft(&self, namespace: &str, name: &str) -> Result<UpgradeDraft, ApiError> {
+        fn draft_of<K: AppWorkload>(w: &K) -> UpgradeDraft {
+            UpgradeDraft {
+                app: AppRef {
+                    kind: K::APP_KIND,
+                    name: w.meta().name.clone().unwrap_or_default(),
                 },
-                e => e,
-            })?;
-        self.detail_of(namespace, s).await
+                form: UpgradeForm::from_workload(w),
+                generation: w.meta().generation.unwrap_or_default(),
+            }
+        }
+        Ok(match self.app_workload(namespace, name).await? {
+            NamedWorkload::Deployment(d) => draft_of(&d),
+            NamedWorkload::StatefulSet(s) => draft_of(&s),
+        })
     }
 
     async fn upgrade_app(
