@@ -17,10 +17,8 @@ use wharf_spec::ApiError;
 use wharf_spec::live::{LiveRows, LiveState, MAX_WINDOW, SortColumn, Source, View, Window};
 
 /// The height of one table row in pixels; `style/main.css` fixes rows of
-/// `.vtable` to it. Whole pixels, in integers: a float formatted into the
-/// spacers' heights would bring Rust's float printing (18 KB of wasm) into
-/// the first download for nothing.
-pub const ROW_PX: u32 = 34;
+/// `.vtable` to it.
+pub const ROW_PX: f64 = 34.0;
 /// Rows kept above and below the ones in view.
 const MARGIN: u32 = 60;
 
@@ -303,8 +301,8 @@ where
         let Some(element) = scroller.get_untracked() else {
             return;
         };
-        let top = element.scroll_top().max(0) as u32 / ROW_PX;
-        let shown = (element.client_height().max(0) as u32).div_ceil(ROW_PX) + 1;
+        let top = (element.scroll_top() as f64 / ROW_PX).floor() as u32;
+        let shown = (element.client_height() as f64 / ROW_PX).ceil() as u32 + 1;
         let (offset, len, matched) = first.with_value(|f| {
             list.window.with_untracked(|w| {
                 let w = w.as_ref().unwrap_or(f);
@@ -343,8 +341,8 @@ where
                 <tbody>
                     {move || {
                         let w = current();
-                        let before = u64::from(w.offset) * u64::from(ROW_PX);
-                        let after = u64::from(w.matched.saturating_sub(w.offset + w.rows.len() as u32)) * u64::from(ROW_PX);
+                        let before = w.offset as f64 * ROW_PX;
+                        let after = (w.matched.saturating_sub(w.offset + w.rows.len() as u32)) as f64 * ROW_PX;
                         view! {
                             <tr class="spacer" aria-hidden="true" style=format!("height:{before}px")><td colspan=columns></td></tr>
                             {row(&w.rows, w.offset)}

@@ -45,9 +45,6 @@ pub(super) trait AppWorkload:
     + Sync
     + 'static
 {
-    /// The kind of app this workload is.
-    const APP_KIND: AppKind;
-
     /// The objects the controller keeps its revisions in.
     type Revision: Resource<Scope = NamespaceResourceScope, DynamicType = ()>
         + Clone
@@ -79,14 +76,7 @@ fn pods_of(w: &impl WorkloadObject) -> ListParams {
     }
 }
 
-/// An app's workload, as [`KubeCluster::app_workload`] found it.
-enum NamedWorkload {
-    Deployment(Deployment),
-    StatefulSet(StatefulSet),
-}
-
 impl AppWorkload for Deployment {
-    const APP_KIND: AppKind = AppKind::Stateless;
     type Revision = ReplicaSet;
 
     fn row(&self, pods: &[&Pod], service: Option<ServiceRow>, now_unix: i64) -> AppRow {
@@ -103,7 +93,6 @@ impl AppWorkload for Deployment {
 }
 
 impl AppWorkload for StatefulSet {
-    const APP_KIND: AppKind = AppKind::Stateful;
     type Revision = ControllerRevision;
 
     fn row(&self, pods: &[&Pod], service: Option<ServiceRow>, now_unix: i64) -> AppRow {
@@ -222,21 +211,22 @@ impl KubeCluster {
         }
     }
 
-    /// The workload of the app `name`: one name is one app (its Service's
-    /// name is the workload's), a Deployment or else a StatefulSet.
-    async fn app_workload(&self, namespace: &str, name: &str) -> Result<NamedWorkload, ApiError> {
+    /// The workload of the app `name` (a [`Workload`], as a form builds
+    /// one): one name is one app (its Service's name is the workload's), a
+    /// Deployment or else a StatefulSet.
+    async fn app_workload(&self, namespace: &str, name: &str) -> Result<Workload, ApiError> {
         if let Some(d) = self
             .namespaced::<Deployment>(namespace)
             .get_opt(name)
             .await
             .map_err(map_error)?
         {
-            return Ok(NamedWorkload::Deployment(d));
+            return Ok(Workload::Deployment(d));
         }
         self.namespaced::<StatefulSet>(namespace)
             .get(name)
             .await
-            .map(NamedWorkload::StatefulSet)
+            .map(Workload::StatefulSet)
             .map_err(|e| match map_error(e) {
                 ApiError::NotFound { .. } => ApiError::NotFound {
                     kind: "app".into(),
@@ -445,25 +435,27 @@ impl Apps for KubeCluster {
 
     async fn app_detail(&self, namespace: &str, name: &str) -> Result<AppDetail, ApiError> {
         match self.app_workload(namespace, name).await? {
-            NamedWorkload::Deployment(d) => self.detail_of(namespace, d).await,
-            NamedWorkload::StatefulSet(s) => self.detail_of(namespace, s).await,
+            Workload::Deployment(d) => self.detail_of(namespace, d).await,
+            Workload::StatefulSet(s) => self.detail_of(namespace, s).await,
         }
     }
 
     async fn upgrade_draft(&self, namespace: &str, name: &str) -> Result<UpgradeDraft, ApiError> {
-        fn draft_of<K: AppWorkload>(w: &K) -> UpgradeDraft {
+        fn draft_of(kind: AppKind, w: &impl WorkloadObject) -> UpgradeDraft {
             UpgradeDraft {
                 app: AppRef {
-                    kind: K::APP_KIND,
+                    kind,
                     name: w.meta().name.clone().unwrap_or_default(),
                 },
                 form: UpgradeForm::from_workload(w),
                 generation: w.meta().generation.unwrap_or_default(),
             }
         }
-        Ok(match self.app_workload(namespace, name).await? {
-            NamedWorkload::Deployment(d) => draft_of(&d),
-            NamedWorkload::StatefulSet(s) => draft_of(&s),
+        let workload = self.app_workload(namespace, name).await?;
+        let kind = workload.app_kind();
+        Ok(match &workload {
+            Workload::Deployment(d) => draft_of(kind, d),
+            Workload::StatefulSet(s) => draft_of(kind, s),
         })
     }
 
@@ -630,10 +622,7 @@ impl KubeCluster {
         };
         let kind = workload.kind();
         let app = AppRef {
-            kind: match workload {
-                Workload::Deployment(_) => AppKind::Stateless,
-                Workload::StatefulSet(_) => AppKind::Stateful,
-            },
+            kind: workload.app_kind(),
             name: service.metadata.name.clone().unwrap_or_default(),
         };
         match &workload {

@@ -32,6 +32,14 @@ impl Workload {
             Workload::StatefulSet(_) => "StatefulSet",
         }
     }
+
+    /// The kind of app this workload makes: 无状态 or 有状态.
+    pub fn app_kind(&self) -> super::AppKind {
+        match self {
+            Workload::Deployment(_) => super::AppKind::Stateless,
+            Workload::StatefulSet(_) => super::AppKind::Stateful,
+        }
+    }
 }
 
 impl ContainerForm {
