@@ -145,6 +145,42 @@ pub fn lazy_route_of(path: &str) -> Option<&'static str> {
     })
 }
 
+/// Loads the part of the lazy page that `path` shows, for the first
+/// hydration. The nested router hydrates the routes it matched
+/// synchronously: every component is an erased view (`--cfg
+/// erase_components`), and the patched tachys keeps no asynchronous
+/// hydration for erased views (app/vendor/README.md). So a lazy page's code
+/// must be here before the page hydrates; the shell has already preloaded
+/// its file, so this waits for little more than compiling it. A part that
+/// fails to load leaves the router to try again, and fail in words
+/// (`hydrate`'s panic hook).
+#[cfg(feature = "hydrate")]
+pub async fn load_part_of(path: &str) {
+    let Some(route) = lazy_route_of(path) else {
+        return;
+    };
+    match route {
+        "sign_in_route" => SignInRoute::preload().await,
+        "cluster_list_route" => ClusterListRoute::preload().await,
+        "node_list_route" => NodeListRoute::preload().await,
+        "node_route" => NodeRoute::preload().await,
+        "app_list_route" => AppListRoute::preload().await,
+        "space_pods_route" => SpacePodsRoute::preload().await,
+        "space_events_route" => SpaceEventsRoute::preload().await,
+        "app_wizard_route" => AppWizardRoute::preload().await,
+        "service_create_route" => ServiceCreateRoute::preload().await,
+        "create_from_yaml_route" => CreateFromYamlRoute::preload().await,
+        "app_upgrade_route" => AppUpgradeRoute::preload().await,
+        "service_edit_route" => ServiceEditRoute::preload().await,
+        "app_detail_route" => AppDetailRoute::preload().await,
+        "service_detail_route" => ServiceDetailRoute::preload().await,
+        "pod_route" => PodRoute::preload().await,
+        "terminal_route" => TerminalRoute::preload().await,
+        "logs_route" => LogsRoute::preload().await,
+        other => unreachable!("lazy_route_of names a route load_part_of does not know: {other}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::lazy_route_of;
