@@ -6,8 +6,8 @@
 //!
 //! The Service list, the first page of a space, stays in the first
 //! download, and with it the live table the other lists share. Each lazy
-//! page needs its own part and parts it shares with other lazy pages (a
-//! 85 for an app page, most under 2 KB): the build also writes them as
+//! page needs its own part and parts it shares with other lazy pages
+//! (85 for an app page, most under 2 KB): the build also writes them as
 //! one file per page (`bundle_*.bin`, end2end/lib.sh), which the shell
 //! preloads and the loader takes them from.
 //!
