@@ -29,14 +29,15 @@ pub fn hydrate() {
         broken::show();
     }));
     // Asynchronous: a lazily loaded page (pages/lazy.rs) hydrates once its
-    // part of the wasm is here, loaded first (`load_part_of` says why).
+    // part of the wasm is here, loaded first (`LazyPage::load` says why).
     // (hydrate_from_async starts Leptos' executor itself.)
     wasm_bindgen_futures::spawn_local(async {
         let Some(body) = leptos::prelude::document().body() else {
             return;
         };
-        if let Ok(path) = leptos::prelude::window().location().pathname() {
-            pages::lazy::load_part_of(&path).await;
+        let path = leptos::prelude::window().location().pathname();
+        if let Some(page) = path.ok().as_deref().and_then(pages::lazy::lazy_route_of) {
+            page.load().await;
         }
         leptos::mount::hydrate_from_async(body.clone(), App)
             .await

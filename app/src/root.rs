@@ -76,7 +76,7 @@ fn lazy_preloads(options: &LeptosOptions) -> impl IntoView + use<> {
         let path = use_context::<http::request::Parts>().map(|p| p.uri.path().to_owned());
         path.as_deref()
             .and_then(crate::pages::lazy::lazy_route_of)
-            .and_then(|lazy| crate::backend::lazy_bundle(options, lazy))
+            .and_then(|page| crate::backend::lazy_bundle(options, page.part_name()))
             .map(|bundle| {
                 let href = format!("/{}/{bundle}", options.site_pkg_dir);
                 view! { <link rel="preload" href=href r#as="fetch" crossorigin="anonymous" /> }

@@ -23,167 +23,140 @@ use super::{
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
-macro_rules! lazy_page {
-    ($(#[$doc:meta])* $route:ident => $page:ident) => {
-        $(#[$doc])*
-        pub struct $route;
+/// Each lazy page, stated once: its route type (what `root.rs` routes to),
+/// its component, a [`LazyPage`] variant and the name `#[lazy_route]`
+/// gives its part (the route type in snake case; the build's manifest and
+/// the shell's preload go by it).
+macro_rules! lazy_pages {
+    ($($(#[$doc:meta])* $variant:ident: $route:ident => $page:ident as $part:literal,)*) => {
+        $(
+            $(#[$doc])*
+            pub struct $route;
 
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
+            #[lazy_route]
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                fn view(this: Self) -> AnyView {
+                    let _ = this;
+                    view! { <$page /> }.into_any()
+                }
+            }
+        )*
+
+        /// A page whose code is a part of its own (one per route type above).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum LazyPage {
+            $($variant,)*
+        }
+
+        impl LazyPage {
+            /// The name of the page's part.
+            pub fn part_name(self) -> &'static str {
+                match self {
+                    $(LazyPage::$variant => $part,)*
+                }
             }
 
-            fn view(this: Self) -> AnyView {
-                let _ = this;
-                view! { <$page /> }.into_any()
+            /// Loads the page's part, for the first hydration. The nested
+            /// router hydrates the routes it matched synchronously: every
+            /// component is an erased view (`--cfg erase_components`), and
+            /// the patched tachys keeps no asynchronous hydration for erased
+            /// views (app/vendor/README.md). So a lazy page's code must be
+            /// here before the page hydrates; the shell has already
+            /// preloaded its file, so this waits for little more than
+            /// compiling it. A part that fails to load leaves the router to
+            /// try again, and fail in words (`hydrate`'s panic hook).
+            #[cfg(feature = "hydrate")]
+            pub async fn load(self) {
+                match self {
+                    $(LazyPage::$variant => <$route as LazyRoute>::preload().await,)*
+                }
             }
         }
     };
 }
 
-lazy_page!(
+lazy_pages! {
     /// The clusters one may sign in to.
-    ClusterListRoute => ClusterList
-);
-lazy_page!(
+    ClusterList: ClusterListRoute => ClusterList as "cluster_list_route",
     /// Sign in.
-    SignInRoute => SignInPage
-);
-lazy_page!(
+    SignIn: SignInRoute => SignInPage as "sign_in_route",
     /// A space's apps.
-    AppListRoute => AppList
-);
-lazy_page!(
+    AppList: AppListRoute => AppList as "app_list_route",
     /// A space's pods.
-    SpacePodsRoute => SpacePods
-);
-lazy_page!(
+    SpacePods: SpacePodsRoute => SpacePods as "space_pods_route",
     /// A space's events.
-    SpaceEventsRoute => SpaceEvents
-);
-lazy_page!(
+    SpaceEvents: SpaceEventsRoute => SpaceEvents as "space_events_route",
     /// A cluster's nodes.
-    NodeListRoute => NodeList
-);
-lazy_page!(
+    NodeList: NodeListRoute => NodeList as "node_list_route",
     /// The app wizard's six steps.
-    AppWizardRoute => AppWizardPage
-);
-lazy_page!(
+    AppWizard: AppWizardRoute => AppWizardPage as "app_wizard_route",
     /// Upgrade an app (shares the wizard's container editor).
-    AppUpgradeRoute => AppUpgradePage
-);
-lazy_page!(
+    AppUpgrade: AppUpgradeRoute => AppUpgradePage as "app_upgrade_route",
     /// The Service form, to create one.
-    ServiceCreateRoute => ServiceCreatePage
-);
-lazy_page!(
+    ServiceCreate: ServiceCreateRoute => ServiceCreatePage as "service_create_route",
     /// The Service form, to edit one.
-    ServiceEditRoute => ServiceEditPage
-);
-lazy_page!(
+    ServiceEdit: ServiceEditRoute => ServiceEditPage as "service_edit_route",
     /// Create from YAML (its editor is a script of its own besides).
-    CreateFromYamlRoute => CreateFromYamlPage
-);
-lazy_page!(
+    CreateFromYaml: CreateFromYamlRoute => CreateFromYamlPage as "create_from_yaml_route",
     /// A container's terminal.
-    TerminalRoute => TerminalPage
-);
-lazy_page!(
+    Terminal: TerminalRoute => TerminalPage as "terminal_route",
     /// Live logs of a pod, an app or a Service.
-    LogsRoute => LogsPage
-);
-lazy_page!(
+    Logs: LogsRoute => LogsPage as "logs_route",
     /// An app's page (any Deployment or StatefulSet).
-    AppDetailRoute => AppDetailPage
-);
-lazy_page!(
+    AppDetail: AppDetailRoute => AppDetailPage as "app_detail_route",
     /// A Service's page.
-    ServiceDetailRoute => ServiceDetailPage
-);
-lazy_page!(
+    ServiceDetail: ServiceDetailRoute => ServiceDetailPage as "service_detail_route",
     /// A pod's page.
-    PodRoute => PodPage
-);
-lazy_page!(
+    Pod: PodRoute => PodPage as "pod_route",
     /// A node's page.
-    NodeRoute => NodePage
-);
+    Node: NodeRoute => NodePage as "node_route",
+}
 
-/// The lazy route a path shows, by the name `#[lazy_route]` gives its part
-/// (the route type in snake case); the shell preloads that part's files.
+/// The lazy page a path shows; the shell preloads its part's files, and
+/// the browser loads that part before the first hydration.
 /// Must follow `root.rs`' routes (the unit tests below name every lazy
 /// path; assets.test.mjs checks lazy pages' HTML for their preloads).
-pub fn lazy_route_of(path: &str) -> Option<&'static str> {
+pub fn lazy_route_of(path: &str) -> Option<LazyPage> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
     let in_cluster = match segments.as_slice() {
-        ["sign-in"] => return Some("sign_in_route"),
-        ["clusters"] => return Some("cluster_list_route"),
+        ["sign-in"] => return Some(LazyPage::SignIn),
+        ["clusters"] => return Some(LazyPage::ClusterList),
         ["clusters", _, rest @ ..] | ["embed", "clusters", _, rest @ ..] => rest,
         _ => return None,
     };
     Some(match in_cluster {
-        ["nodes"] => "node_list_route",
-        ["nodes", _] => "node_route",
-        ["spaces", _, "apps"] => "app_list_route",
-        ["spaces", _, "pods"] => "space_pods_route",
-        ["spaces", _, "events"] => "space_events_route",
-        ["spaces", _, "new", "app"] => "app_wizard_route",
-        ["spaces", _, "new", "service"] => "service_create_route",
-        ["spaces", _, "new", "yaml"] => "create_from_yaml_route",
-        ["spaces", _, "apps", _, "upgrade"] => "app_upgrade_route",
-        ["spaces", _, "services", _, "edit"] => "service_edit_route",
-        ["spaces", _, "apps", _] => "app_detail_route",
-        ["spaces", _, "services", _] => "service_detail_route",
-        ["spaces", _, "pods", _] => "pod_route",
-        ["spaces", _, "pods", _, "terminal", _] => "terminal_route",
+        ["nodes"] => LazyPage::NodeList,
+        ["nodes", _] => LazyPage::Node,
+        ["spaces", _, "apps"] => LazyPage::AppList,
+        ["spaces", _, "pods"] => LazyPage::SpacePods,
+        ["spaces", _, "events"] => LazyPage::SpaceEvents,
+        ["spaces", _, "new", "app"] => LazyPage::AppWizard,
+        ["spaces", _, "new", "service"] => LazyPage::ServiceCreate,
+        ["spaces", _, "new", "yaml"] => LazyPage::CreateFromYaml,
+        ["spaces", _, "apps", _, "upgrade"] => LazyPage::AppUpgrade,
+        ["spaces", _, "services", _, "edit"] => LazyPage::ServiceEdit,
+        ["spaces", _, "apps", _] => LazyPage::AppDetail,
+        ["spaces", _, "services", _] => LazyPage::ServiceDetail,
+        ["spaces", _, "pods", _] => LazyPage::Pod,
+        ["spaces", _, "pods", _, "terminal", _] => LazyPage::Terminal,
         ["spaces", _, "pods", _, "logs", _] | ["spaces", _, "apps" | "services", _, "logs"] => {
-            "logs_route"
+            LazyPage::Logs
         }
         _ => return None,
     })
 }
 
-/// Loads the part of the lazy page that `path` shows, for the first
-/// hydration. The nested router hydrates the routes it matched
-/// synchronously: every component is an erased view (`--cfg
-/// erase_components`), and the patched tachys keeps no asynchronous
-/// hydration for erased views (app/vendor/README.md). So a lazy page's code
-/// must be here before the page hydrates; the shell has already preloaded
-/// its file, so this waits for little more than compiling it. A part that
-/// fails to load leaves the router to try again, and fail in words
-/// (`hydrate`'s panic hook).
-#[cfg(feature = "hydrate")]
-pub async fn load_part_of(path: &str) {
-    let Some(route) = lazy_route_of(path) else {
-        return;
-    };
-    match route {
-        "sign_in_route" => SignInRoute::preload().await,
-        "cluster_list_route" => ClusterListRoute::preload().await,
-        "node_list_route" => NodeListRoute::preload().await,
-        "node_route" => NodeRoute::preload().await,
-        "app_list_route" => AppListRoute::preload().await,
-        "space_pods_route" => SpacePodsRoute::preload().await,
-        "space_events_route" => SpaceEventsRoute::preload().await,
-        "app_wizard_route" => AppWizardRoute::preload().await,
-        "service_create_route" => ServiceCreateRoute::preload().await,
-        "create_from_yaml_route" => CreateFromYamlRoute::preload().await,
-        "app_upgrade_route" => AppUpgradeRoute::preload().await,
-        "service_edit_route" => ServiceEditRoute::preload().await,
-        "app_detail_route" => AppDetailRoute::preload().await,
-        "service_detail_route" => ServiceDetailRoute::preload().await,
-        "pod_route" => PodRoute::preload().await,
-        "terminal_route" => TerminalRoute::preload().await,
-        "logs_route" => LogsRoute::preload().await,
-        other => unreachable!("lazy_route_of names a route load_part_of does not know: {other}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::lazy_route_of;
+    use super::{LazyPage, lazy_route_of};
+
+    fn part_of(path: &str) -> Option<&'static str> {
+        lazy_route_of(path).map(LazyPage::part_name)
+    }
 
     #[test]
     fn paths_name_their_lazy_route() {
@@ -208,9 +181,9 @@ mod tests {
             ("/unknown", None),
             ("/services/web/unknown", None),
         ] {
-            assert_eq!(lazy_route_of(&format!("{root}{path}")), route, "{path}");
+            assert_eq!(part_of(&format!("{root}{path}")), route, "{path}");
             assert_eq!(
-                lazy_route_of(&format!("/embed{root}{path}")),
+                part_of(&format!("/embed{root}{path}")),
                 route,
                 "/embed {path}"
             );
@@ -219,17 +192,17 @@ mod tests {
 
     #[test]
     fn pages_outside_a_space_name_their_lazy_route() {
-        assert_eq!(lazy_route_of("/clusters/a/nodes/n1"), Some("node_route"));
-        assert_eq!(lazy_route_of("/clusters/a/nodes"), Some("node_list_route"));
-        assert_eq!(lazy_route_of("/clusters"), Some("cluster_list_route"));
-        assert_eq!(lazy_route_of("/sign-in"), Some("sign_in_route"));
+        assert_eq!(part_of("/clusters/a/nodes/n1"), Some("node_route"));
+        assert_eq!(part_of("/clusters/a/nodes"), Some("node_list_route"));
+        assert_eq!(part_of("/clusters"), Some("cluster_list_route"));
+        assert_eq!(part_of("/sign-in"), Some("sign_in_route"));
         // A cluster's first page only redirects; a space or cluster named
         // like a page is just a name.
-        assert_eq!(lazy_route_of("/clusters/nodes"), None);
+        assert_eq!(part_of("/clusters/nodes"), None);
         assert_eq!(
-            lazy_route_of("/clusters/a/spaces/new/apps/web"),
+            part_of("/clusters/a/spaces/new/apps/web"),
             Some("app_detail_route")
         );
-        assert_eq!(lazy_route_of("/"), None);
+        assert_eq!(part_of("/"), None);
     }
 }
