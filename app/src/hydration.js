@@ -7,10 +7,12 @@
 // the same URL, so a second copy under another URL would not be the one
 // they use. So the page reloads itself, at most twice in a row (counted in
 // sessionStorage, as Vite's apps do on a preload error); after that, or
-// when the wasm reports that it broke (the `wharf:broken` event, from its
-// panic hook), the notice the server rendered in the page's language (the
-// <template>) says so, with a Reload button. A failure inside `hydrate()`
-// itself is not a fetch and is never tried again.
+// when the wasm traps (a panic is a trap, `WebAssembly.RuntimeError`: the
+// release wasm aborts at once, without a message, end2end/lib.sh says why;
+// a lazy part that fails to load panics in Leptos 0.8), the notice the
+// server rendered in the page's language (the <template>) says so, with a
+// Reload button: the wasm is unusable after a trap. A failure inside
+// `hydrate()` itself is not a fetch and is never tried again.
 (function (js, wasm) {
   const key = 'wharf:reloads';
   const storage = () => {
@@ -29,7 +31,13 @@
     document.body.prepend(notice);
     reload.focus();
   };
-  document.addEventListener('wharf:broken', broken);
+  // A trap surfaces where the wasm was entered: an event handler or a task
+  // (an uncaught error) or a promise callback (an unhandled rejection).
+  const trapped = (error) => {
+    if (error instanceof WebAssembly.RuntimeError) broken();
+  };
+  window.addEventListener('error', (event) => trapped(event.error));
+  window.addEventListener('unhandledrejection', (event) => trapped(event.reason));
   const reloadOrGiveUp = (error) => {
     const store = storage();
     const reloads = Number(store?.getItem(key) ?? 0);

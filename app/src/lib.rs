@@ -21,13 +21,11 @@ pub use root::{App, shell};
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
-    // A panic leaves the wasm unusable: besides the console, say so on the
-    // page with a way out (a lazy page's part that fails to load panics in
-    // Leptos 0.8; after an update, an open tab's old parts are gone).
-    std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
-        broken::show();
-    }));
+    // A panic is a trap, which the page's loader (`hydration.js`) turns into
+    // a notice with a way out. The release wasm aborts at once (its own std,
+    // end2end/lib.sh), so this hook only runs in a dev build: the message, in
+    // the console.
+    console_error_panic_hook::set_once();
     // Asynchronous: a lazily loaded page (pages/lazy.rs) hydrates once its
     // part of the wasm is here, loaded first (`LazyPage::load` says why).
     // (hydrate_from_async starts Leptos' executor itself.)
@@ -45,16 +43,4 @@ pub fn hydrate() {
         // A marker for tests and embedders: event handlers are live from here on.
         let _ = body.set_attribute("data-hydrated", "true");
     });
-}
-
-#[cfg(feature = "hydrate")]
-mod broken {
-    /// Asks the page's loader (`hydration.js`) to put its notice over the
-    /// page, once: it is plain script, so it works whatever broke here, and
-    /// its words are the ones the server rendered in the page's language.
-    pub fn show() {
-        if let Ok(event) = web_sys::Event::new("wharf:broken") {
-            let _ = leptos::prelude::document().dispatch_event(&event);
-        }
-    }
 }

@@ -14,6 +14,7 @@
 // the end.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
+import { countTransfer } from '../transfer.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (
   a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
@@ -48,36 +49,17 @@ function instrument() {
   }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-hydrated'] });
 }
 
-function kindOf(url, mime) {
-  // A lazy page's parts come in one bundle_*.bin.
-  if (/\.(wasm|bin)$/.test(url)) return 'wasm';
-  if (/\.css$/.test(url)) return 'css';
-  if (/\.m?js$/.test(url) || /javascript/.test(mime)) return 'js';
-  if (/html/.test(mime)) return 'html';
-  return 'other';
-}
-
 async function load(page, cdp, url) {
-  const sizes = new Map();
-  const onResponse = ({ requestId, response }) => sizes.set(requestId, { kind: kindOf(response.url, response.mimeType), bytes: 0 });
-  const onFinished = ({ requestId, encodedDataLength }) => {
-    const entry = sizes.get(requestId);
-    if (entry) entry.bytes = encodedDataLength;
-  };
-  cdp.on('Network.responseReceived', onResponse);
-  cdp.on('Network.loadingFinished', onFinished);
+  const stop = countTransfer(cdp);
   await page.goto(url, { waitUntil: 'commit' });
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });
   // Requests started by hydration (its first calls) end a little later.
   await page.waitForLoadState('networkidle').catch(() => {});
-  cdp.off('Network.responseReceived', onResponse);
-  cdp.off('Network.loadingFinished', onFinished);
+  const bytes = stop();
   const timing = await page.evaluate(() => ({
     paint: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
     hydrated: window.__hydratedAt ?? null,
   }));
-  const bytes = { html: 0, wasm: 0, js: 0, css: 0, other: 0 };
-  for (const { kind, bytes: n } of sizes.values()) bytes[kind] += n;
   return { ...timing, bytes, total: Object.values(bytes).reduce((a, b) => a + b, 0) };
 }
 

@@ -2,7 +2,8 @@
 // year, and a second visit that fetches only the HTML (server/src/assets.rs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, hydrated, launch, openPage } from './helpers.mjs';
+import { BASE, eventually, hydrated, kubectl, launch, openPage, unique } from './helpers.mjs';
+import { countTransfer } from '../transfer.mjs';
 
 // A dev build (WHARF_PROFILE=dev) has no brotli copies.
 const BROTLI = process.env.WHARF_PROFILE !== 'dev';
@@ -209,4 +210,50 @@ test('a part that cannot be loaded says so in words, and Reload brings the page 
   await page.click('a[href$="/spaces/default/new/service"]');
   await page.waitForSelector('#f-name', { timeout: 15_000 });
   await page.context().close();
+});
+
+// Issue 15's target, kept: a cold load of any list or detail page brings at
+// most 400 KB of wasm, JS and CSS (compressed, with the response headers, as
+// DevTools counts them; bench/first-load.mjs measures the same on a slow
+// link, with times). The app page, the largest, was 394 KB when this test
+// was written: a change that grows the first download fails here, not in a
+// benchmark nobody ran.
+test('a cold load of every list and detail page brings at most 400 KB of wasm, JS and CSS', {
+  skip: !BROTLI && 'a dev build is not compressed',
+}, async () => {
+  const ns = unique('first-download');
+  kubectl('create', 'namespace', ns);
+  try {
+    kubectl('-n', ns, 'create', 'deployment', 'web', '--image=busybox:1.35', '--', 'sleep', '3600');
+    kubectl('-n', ns, 'expose', 'deployment', 'web', '--port=80');
+    const pod = await eventually('the Deployment\'s pod', () =>
+      kubectl('-n', ns, 'get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].metadata.name}').trim().split(' ')[0]);
+    const node = kubectl('get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}').trim();
+    // The cluster's own paths: a bare /spaces/… is one redirect more.
+    const home = (await fetch(`${BASE}/`, { redirect: 'manual' })).headers.get('location') ?? '';
+    const root = home.match(/^\/clusters\/[^/]+/)?.[0] ?? '';
+    const pages = [
+      `/spaces/${ns}/services`, `/spaces/${ns}/services/web`, `/spaces/${ns}/apps`, `/spaces/${ns}/apps/web`,
+      `/spaces/${ns}/pods`, `/spaces/${ns}/pods/${pod}`, `/spaces/${ns}/events`, '/nodes', `/nodes/${node}`,
+    ];
+    const firstDownload = [];
+    for (const path of pages) {
+      const page = await openPage(browser);
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Network.enable');
+      const stop = countTransfer(cdp);
+      await page.goto(BASE + root + path);
+      await hydrated(page);
+      const bytes = stop();
+      firstDownload.push([path, bytes.wasm + bytes.js + bytes.css]);
+      assert.deepEqual(page.problems, [], path);
+      await page.context().close();
+    }
+    const table = firstDownload.map(([path, n]) => `${path}: ${n} B`).join('\n');
+    console.log(table);
+    assert.ok(firstDownload.every(([, n]) => n > 100_000), `every page counted its wasm:\n${table}`);
+    assert.ok(firstDownload.every(([, n]) => n <= 400_000), `at most 400,000 B each:\n${table}`);
+  } finally {
+    kubectl('delete', 'namespace', ns, '--wait=false');
+  }
 });

@@ -68,7 +68,7 @@ macro_rules! lazy_pages {
             /// here before the page hydrates; the shell has already
             /// preloaded its file, so this waits for little more than
             /// compiling it. A part that fails to load leaves the router to
-            /// try again, and fail in words (`hydrate`'s panic hook).
+            /// try again, and fail in words (a panic: `hydration.js`'s notice).
             #[cfg(feature = "hydrate")]
             pub async fn load(self) {
                 match self {
