@@ -140,7 +140,7 @@ build_wharf() {
   # the same crates, and must not invalidate each other's cache.
   # The release wasm brings its own standard library, built for size, whose
   # panics abort at once: no panic message, no formatting of one, no hook.
-  # Measured (brotli): the main part 320 -> 296 KB, an app page's own parts
+  # Measured (brotli): the main part 320 -> 298 KB, an app page's bundle
   # 76 -> 74 KB. A panic is then a bare trap (`WebAssembly.RuntimeError`),
   # which the page's loader turns into its "stopped working" notice
   # (app/src/hydration.js); a dev build keeps the messages, for debugging.
