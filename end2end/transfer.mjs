@@ -1,8 +1,34 @@
-// What a page load transfers, by kind, as DevTools counts it (bytes on the
-// wire: compressed bodies and response headers). Shared by the first-load
+// Issue 15's first download: which pages its target holds for, and what a
+// page load transfers, by kind, as DevTools counts it (bytes on the wire:
+// compressed bodies and response headers). Shared by the first-load
 // benchmark (bench/first-load.mjs) and the first-download budget test
-// (tests/assets.test.mjs), so that both count the issue's target the same
+// (tests/assets.test.mjs), so that both measure the same pages the same
 // way: wasm + JS + CSS of a cold load.
+
+/// Every list and detail page, as `[name, path]` under a cluster's root:
+/// for a space `ns` holding a Deployment `web`, its Service `web` and its
+/// pod `pod`, and a node `node`.
+export function listAndDetailPages({ ns, pod, node }) {
+  return [
+    ['Service list', `/spaces/${ns}/services`],
+    ['Service page', `/spaces/${ns}/services/web`],
+    ['app list', `/spaces/${ns}/apps`],
+    ['app page', `/spaces/${ns}/apps/web`],
+    ['pod list', `/spaces/${ns}/pods`],
+    ['pod page', `/spaces/${ns}/pods/${pod}`],
+    ['events', `/spaces/${ns}/events`],
+    ['node list', '/nodes'],
+    ['node page', `/nodes/${node}`],
+  ];
+}
+
+/// The path of the cluster that `base`'s first page redirects to
+/// (`/clusters/<name>`), or '' when it does not: a bare `/spaces/…` is one
+/// redirect more, which a measured load should not include.
+export async function clusterRoot(base) {
+  const home = (await fetch(`${base}/`, { redirect: 'manual' })).headers.get('location') ?? '';
+  return home.match(/^\/clusters\/[^/]+/)?.[0] ?? '';
+}
 
 /// The kind of a response: a lazy page's parts come in one bundle_*.bin.
 export function kindOf(url, mime) {

@@ -14,7 +14,7 @@
 // the end.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { countTransfer } from '../transfer.mjs';
+import { clusterRoot, countTransfer, listAndDetailPages } from '../transfer.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, a, i, all) => (
   a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []));
@@ -105,23 +105,13 @@ const browser = await chromium.launch({
 try {
   log('fixtures');
   const { pod, node } = fixtures();
-  // The cluster's own paths (a bare `/spaces/…` is a redirect more).
-  const home = (await fetch(`${BASE}/`, { redirect: 'manual' })).headers.get('location') ?? '';
-  const root = home.match(/^\/clusters\/[^/]+/)?.[0] ?? '';
+  const root = await clusterRoot(BASE);
   // Every list and detail page (the issue's target: at most 400 KB of
   // wasm + JS + CSS, hydrated within 0.8 s), then two pages whose code is
   // loaded on demand.
   const LIST_OR_DETAIL = true;
   const pages = [
-    ['Service list', `/spaces/${NS}/services`, LIST_OR_DETAIL],
-    ['Service page', `/spaces/${NS}/services/web`, LIST_OR_DETAIL],
-    ['app list', `/spaces/${NS}/apps`, LIST_OR_DETAIL],
-    ['app page', `/spaces/${NS}/apps/web`, LIST_OR_DETAIL],
-    ['pod list', `/spaces/${NS}/pods`, LIST_OR_DETAIL],
-    ['pod page', `/spaces/${NS}/pods/${pod}`, LIST_OR_DETAIL],
-    ['events', `/spaces/${NS}/events`, LIST_OR_DETAIL],
-    ['node list', '/nodes', LIST_OR_DETAIL],
-    ['node page', `/nodes/${node}`, LIST_OR_DETAIL],
+    ...listAndDetailPages({ ns: NS, pod, node }).map(([name, path]) => [name, path, LIST_OR_DETAIL]),
     ['app wizard', `/spaces/${NS}/new/app`, false],
     ['terminal', `/spaces/${NS}/pods/${pod}/terminal/busybox`, false],
   ];

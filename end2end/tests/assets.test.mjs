@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, eventually, hydrated, kubectl, launch, openPage, unique } from './helpers.mjs';
-import { countTransfer } from '../transfer.mjs';
+import { clusterRoot, countTransfer, listAndDetailPages } from '../transfer.mjs';
 
 // A dev build (WHARF_PROFILE=dev) has no brotli copies.
 const BROTLI = process.env.WHARF_PROFILE !== 'dev';
@@ -229,15 +229,9 @@ test('a cold load of every list and detail page brings at most 400 KB of wasm, J
     const pod = await eventually('the Deployment\'s pod', () =>
       kubectl('-n', ns, 'get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].metadata.name}').trim().split(' ')[0]);
     const node = kubectl('get', 'nodes', '-o', 'jsonpath={.items[0].metadata.name}').trim();
-    // The cluster's own paths: a bare /spaces/… is one redirect more.
-    const home = (await fetch(`${BASE}/`, { redirect: 'manual' })).headers.get('location') ?? '';
-    const root = home.match(/^\/clusters\/[^/]+/)?.[0] ?? '';
-    const pages = [
-      `/spaces/${ns}/services`, `/spaces/${ns}/services/web`, `/spaces/${ns}/apps`, `/spaces/${ns}/apps/web`,
-      `/spaces/${ns}/pods`, `/spaces/${ns}/pods/${pod}`, `/spaces/${ns}/events`, '/nodes', `/nodes/${node}`,
-    ];
+    const root = await clusterRoot(BASE);
     const firstDownload = [];
-    for (const path of pages) {
+    for (const [name, path] of listAndDetailPages({ ns, pod, node })) {
       const page = await openPage(browser);
       const cdp = await page.context().newCDPSession(page);
       await cdp.send('Network.enable');
@@ -245,11 +239,11 @@ test('a cold load of every list and detail page brings at most 400 KB of wasm, J
       await page.goto(BASE + root + path);
       await hydrated(page);
       const bytes = stop();
-      firstDownload.push([path, bytes.wasm + bytes.js + bytes.css]);
+      firstDownload.push([name, bytes.wasm + bytes.js + bytes.css]);
       assert.deepEqual(page.problems, [], path);
       await page.context().close();
     }
-    const table = firstDownload.map(([path, n]) => `${path}: ${n} B`).join('\n');
+    const table = firstDownload.map(([name, n]) => `${name}: ${n} B`).join('\n');
     console.log(table);
     assert.ok(firstDownload.every(([, n]) => n > 100_000), `every page counted its wasm:\n${table}`);
     assert.ok(firstDownload.every(([, n]) => n <= 400_000), `at most 400,000 B each:\n${table}`);
